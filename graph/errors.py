@@ -1,0 +1,140 @@
+"""One exception tree for govgraph; the app and the CLI translate it at their edges."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "GraphError",
+    "Problem",
+    "ValidationFailed",
+    "NotFound",
+    "QueryRejected",
+    "UnsupportedQuery",
+    "QueryTimeout",
+    "StoreUnavailable",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file.
+
+    Parameters
+    ----------
+    code : str
+        Stable, kebab-case code, e.g. ``duplicate-id``.
+    message : str
+        What is wrong, in one sentence.
+    hint : str
+        How to fix it.
+    file : str or None
+        The file (or folder member) the problem is in.
+    line : int or None
+        1-based line in a YAML or JSON file.
+    sheet : str or None
+        Sheet (xlsx) or table name (csv file) of a spreadsheet.
+    row : int or None
+        1-based row in a spreadsheet, counting the header as row 1.
+    value : Any
+        The culprit value, when there is one.
+
+    Examples
+    --------
+    >>> p = Problem("duplicate-id", "actor id 'a' is used twice", "rename one", file="x.yaml", line=7)
+    >>> p.where()
+    'x.yaml:7'
+    """
+
+    code: str
+    message: str
+    hint: str = ""
+    file: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    value: Any = None
+
+    def where(self) -> str:
+        """Return the place as ``file:line`` or ``file[sheet]:row``."""
+        place = self.file or "<input>"
+        if self.sheet:
+            place += f"[{self.sheet}]"
+        if self.line is not None:
+            place += f":{self.line}"
+        elif self.row is not None:
+            place += f":row {self.row}"
+        return place
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (the place included)."""
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        data["where"] = self.where()
+        return data
+
+    def __str__(self) -> str:
+        shown = f" (value: {self.value!r})" if self.value is not None else ""
+        hint = f" Hint: {self.hint}" if self.hint else ""
+        return f"{self.where()}: [{self.code}] {self.message}{shown}.{hint}"
+
+
+class GraphError(Exception):
+    """Base class of every error govgraph raises on purpose."""
+
+    code = "graph-error"
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        if code is not None:
+            self.code = code
+
+
+class ValidationFailed(GraphError):
+    """Input did not validate; ``problems`` lists every located problem at once."""
+
+    code = "validation-failed"
+    hint = "Fix every listed problem and try again; nothing was loaded."
+
+    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(message or f"{count} problem{'s' if count != 1 else ''} found in the input")
+
+
+class NotFound(GraphError):
+    """A scenario, actor or relation does not exist."""
+
+    code = "not-found"
+
+
+class QueryRejected(GraphError):
+    """A query was refused: a write, a procedure, several statements, a syntax error."""
+
+    code = "query-rejected"
+    hint = "Only one read-only statement is allowed (MATCH ... RETURN)."
+
+
+class UnsupportedQuery(QueryRejected):
+    """The embedded store cannot answer this construct the way Neo4j would."""
+
+    code = "unsupported-construct"
+    hint = "See docs/cypher.md for the Cypher subset both stores answer alike."
+
+
+class QueryTimeout(GraphError):
+    """A query ran past its deadline and was stopped."""
+
+    code = "query-timeout"
+    hint = "Narrow the query (add a LIMIT, anchor the MATCH on an id) or raise the timeout."
+
+
+class StoreUnavailable(GraphError):
+    """The store could not be reached or opened."""
+
+    code = "store-unavailable"
+    hint = "Check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or that the --db folder is writable."

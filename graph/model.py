@@ -1,0 +1,202 @@
+"""The governance model: scenarios of actors, relations and sources (DESIGN section 3).
+
+Dates are kept as the ISO text the author wrote (``2022``, ``2022-07`` or ``2022-07-04``) so
+every format round-trips them unchanged; :mod:`graph.network` interprets them as periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from graph.vocabulary import Vocabulary
+
+__all__ = [
+    "Source",
+    "ScenarioInfo",
+    "Actor",
+    "Relation",
+    "Scenario",
+    "ACTOR_FIELDS",
+    "RELATION_FIELDS",
+    "SOURCE_FIELDS",
+    "SCENARIO_FIELDS",
+    "LIST_FIELDS",
+    "derive_relation_ids",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited source: a page, a document, an article."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """The scenario header: one version of a governance structure."""
+
+    id: str
+    title: str
+    description: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor: a body, a group, an area, an instrument, a document or a person."""
+
+    id: str
+    name: str
+    kind: str
+    level: str | None = None
+    sector: tuple[str, ...] = ()
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    confidence: str = "confirmed"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, directed relation ``source -type-> target`` with its id."""
+
+    id: str
+    source: str
+    target: str
+    type: str
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    weight: float = 1.0
+    formal: bool = False
+    amount_eur: float | None = None
+    since: str | None = None
+    until: str | None = None
+    confidence: str = "confirmed"
+    tags: tuple[str, ...] = ()
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+#: Interchange field names, in the order writers emit them.
+ACTOR_FIELDS: tuple[str, ...] = _names(Actor)
+RELATION_FIELDS: tuple[str, ...] = ("id", "from", "to") + _names(Relation)[3:]
+SOURCE_FIELDS: tuple[str, ...] = _names(Source)
+SCENARIO_FIELDS: tuple[str, ...] = _names(ScenarioInfo)
+#: Fields that are lists in every store (a single string is read as a one-element list).
+LIST_FIELDS: frozenset[str] = frozenset({"sector", "sources", "tags"})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario: header, sources, declared vocabulary, actors and relations.
+
+    Examples
+    --------
+    >>> s = Scenario(
+    ...     ScenarioInfo("demo", "Demo"),
+    ...     actors=(Actor("a", "A", "ministry"), Actor("b", "B", "municipality")),
+    ...     relations=(Relation("a:STEERS:b", "a", "b", "STEERS"),),
+    ... )
+    >>> s.to_dict()["relations"]
+    [{'id': 'a:STEERS:b', 'from': 'a', 'to': 'b', 'type': 'STEERS'}]
+    >>> Scenario.from_dict(s.to_dict()) == s
+    True
+    """
+
+    info: ScenarioInfo
+    sources: tuple[Source, ...] = ()
+    vocabulary: Vocabulary = field(default_factory=Vocabulary.with_declared)
+    actors: tuple[Actor, ...] = ()
+    relations: tuple[Relation, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The scenario id."""
+        return self.info.id
+
+    def actor_map(self) -> dict[str, Actor]:
+        """Return actors by id."""
+        return {a.id: a for a in self.actors}
+
+    def source_map(self) -> dict[str, Source]:
+        """Return sources by id."""
+        return {s.id: s for s in self.sources}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the interchange document (defaults left out, lists as lists)."""
+        doc: dict[str, Any] = {"govgraph": 1, "scenario": _compact(self.info)}
+        if self.sources:
+            doc["sources"] = [_compact(s) for s in self.sources]
+        vocabulary = self.vocabulary.to_dict()
+        if vocabulary:
+            doc["vocabulary"] = vocabulary
+        doc["actors"] = [_compact(a) for a in self.actors]
+        doc["relations"] = [relation_to_dict(r) for r in self.relations]
+        return doc
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Scenario:
+        """Build a scenario from an interchange document that is already valid.
+
+        Untrusted input goes through :func:`graph.validation.validate_document`, which reports
+        every problem with its place; this constructor assumes a clean document.
+        """
+        from graph.validation import validate_document
+
+        return validate_document(doc)
+
+
+def relation_to_dict(relation: Relation) -> dict[str, Any]:
+    """Return a relation in interchange form (``from``/``to`` keys, defaults left out)."""
+    data = _compact(relation)
+    data = {"id": data.pop("id"), "from": data.pop("source"), "to": data.pop("target"), **data}
+    return data
+
+
+_DEFAULTS = {"confidence": "confirmed", "weight": 1.0, "formal": False}
+
+
+def _compact(obj: Any) -> dict[str, Any]:
+    """Return a dataclass as a dict without empty values and defaults, tuples as lists."""
+    data: dict[str, Any] = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if value is None or value == () or _DEFAULTS.get(f.name, object()) == value:
+            continue
+        data[f.name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def derive_relation_ids(relations: Iterable[dict[str, Any]]) -> list[str]:
+    """Return each relation's id: its own, or ``<from>:<TYPE>:<to>`` with ``:2``... for repeats.
+
+    Examples
+    --------
+    >>> rows = [{"from": "a", "to": "b", "type": "FUNDS"}, {"id": "x", "from": "a", "to": "b"},
+    ...         {"from": "a", "to": "b", "type": "FUNDS"}]
+    >>> derive_relation_ids(rows)
+    ['a:FUNDS:b', 'x', 'a:FUNDS:b:2']
+    """
+    seen: dict[str, int] = {}
+    ids = []
+    for row in relations:
+        if row.get("id"):
+            ids.append(str(row["id"]))
+            continue
+        base = f"{row.get('from')}:{row.get('type')}:{row.get('to')}"
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+    return ids

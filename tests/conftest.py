@@ -1,0 +1,67 @@
+"""Shared fixtures: stores (embedded and a real Neo4j), scenarios, the app and its client.
+
+Neo4j and Chromium tests skip loudly on a laptop that lacks Java or Chromium; under CI
+(``CI`` set) a missing part fails the run instead, as the README's test command installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from graph.storage import GraphStore, open_store
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def missing_part(reason: str) -> None:
+    """Fail under CI, skip loudly elsewhere."""
+    if IN_CI:
+        pytest.fail(f"required test dependency missing in CI: {reason}")
+    pytest.skip(f"SKIPPED (not in CI): {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    """A real Neo4j started by the project's launcher for this test session."""
+    uri = os.environ.get("GOVGRAPH_TEST_NEO4J_URI")
+    if uri:  # an already running launcher instance (scripts/test.sh starts one)
+        yield uri
+        return
+    try:
+        from app import neo4j_server
+    except ImportError as exc:  # pragma: no cover - only before the launcher exists
+        missing_part(f"Neo4j launcher not importable: {exc}")
+    folder = tempfile.mkdtemp(prefix="govgraph-neo4j-test-")
+    try:
+        info = neo4j_server.start(directory=folder)
+    except Exception as exc:  # noqa: BLE001 - any failure to start is reported the same way
+        missing_part(f"Neo4j could not start: {exc}")
+    try:
+        yield info.uri
+    finally:
+        neo4j_server.stop(directory=folder)
+
+
+def _clear(store: GraphStore) -> None:
+    for scenario_id in store.scenario_ids():
+        store.delete(scenario_id)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty store of each kind; a Neo4j store is emptied again afterwards."""
+    if request.param == "embedded":
+        s = open_store(None)
+    else:
+        s = open_store(request.getfixturevalue("neo4j_uri"))
+        _clear(s)
+    try:
+        yield s
+    finally:
+        if request.param == "neo4j":
+            _clear(s)
+        s.close()

@@ -1,0 +1,241 @@
+"""The read-only Cypher guard both stores put in front of the query console (DESIGN section 4).
+
+The guard is lexical: it strips comments (so ``LOAD/**/CSV`` cannot hide a clause), keeps one
+statement only, and refuses every clause that writes, administers or reaches outside the
+database. Words inside string literals, backquoted names, property accesses (``n.set``),
+parameters (``$delete``), labels (``:Create``) and map keys (``{set: 1}``) are not clauses.
+The Neo4j store adds ``EXPLAIN`` and checks the query type; the embedded store adds its own
+refusals of constructs it would answer differently (:mod:`graph.storage.embedded`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graph.errors import QueryRejected
+
+__all__ = [
+    "strip_comments",
+    "tokens",
+    "check_single_statement",
+    "check_read_only",
+    "guard",
+    "READ_ONLY_PROCEDURES",
+    "FORBIDDEN_CLAUSES",
+]
+
+#: Neo4j procedures that only read the schema; every other ``CALL name`` is refused.
+READ_ONLY_PROCEDURES: frozenset[str] = frozenset(
+    {"db.labels", "db.relationshiptypes", "db.propertykeys"}
+)
+
+#: Words that start a writing, administrative or outward-reaching clause, with the reason.
+FORBIDDEN_CLAUSES: dict[str, str] = {
+    **dict.fromkeys(("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE"), "writes data"),
+    **dict.fromkeys(("DROP", "ALTER", "RENAME", "TRUNCATE"), "changes the schema"),
+    **dict.fromkeys(("LOAD", "COPY", "IMPORT", "EXPORT"), "reads or writes files"),
+    **dict.fromkeys(("INSTALL", "UNINSTALL", "ATTACH", "USE"), "changes the database setup"),
+    **dict.fromkeys(("START", "STOP", "TERMINATE", "ENABLE", "DEALLOCATE"), "administers"),
+    **dict.fromkeys(("GRANT", "DENY", "REVOKE", "SHOW"), "administers the server"),
+    **dict.fromkeys(("BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT"), "controls transactions"),
+    **dict.fromkeys(("EXPLAIN", "PROFILE"), "is added by the store itself"),
+    "FOREACH": "runs updates in a loop",
+}
+
+#: Namespaces whose functions may write or reach the server, refused even outside CALL.
+FORBIDDEN_NAMESPACES: frozenset[str] = frozenset({"APOC", "DBMS", "GDS"})
+
+_LEXEME = re.compile(
+    r"""(?P<string>'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?)"""
+    r"|(?P<name>`(?:[^`]|``)*`?)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class _Lexeme:
+    kind: str  # string, name, word, space or other
+    text: str
+
+
+def _lex(text: str) -> Iterator[_Lexeme]:
+    for match in _LEXEME.finditer(text):
+        kind = match.lastgroup or "other"
+        yield _Lexeme(kind, match.group())
+
+
+def strip_comments(text: str) -> str:
+    """Return ``text`` without ``//`` line and ``/* */`` block comments.
+
+    String literals and backquoted names are kept intact; a block comment becomes one space
+    so that words on both sides stay apart.
+
+    Raises
+    ------
+    QueryRejected
+        If a block comment is not closed.
+
+    Examples
+    --------
+    >>> strip_comments("LOAD/**/CSV FROM 'http://x/*y*/' // trailing")
+    "LOAD CSV FROM 'http://x/*y*/' "
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end < 0:
+                raise QueryRejected("the query has a block comment that is never closed")
+            out.append(" ")
+            i = end + 2
+        else:
+            i = _copy_lexeme(text, i, out)
+    return "".join(out)
+
+
+def _copy_lexeme(text: str, i: int, out: list[str]) -> int:
+    """Copy one quoted lexeme (or one character) at ``i`` to ``out``; return the next index."""
+    match = _LEXEME.match(text, i)
+    assert match is not None  # the pattern matches any character
+    chunk = match.group() if match.lastgroup in ("string", "name") else text[i]
+    out.append(chunk)
+    return i + len(chunk)
+
+
+def tokens(text: str) -> list[str]:
+    """Return the upper-cased words of ``text`` outside string literals and backquoted names.
+
+    Examples
+    --------
+    >>> tokens("match (n:Actor {name: 'create'}) return `set`, n.id")
+    ['MATCH', 'N', 'ACTOR', 'NAME', 'RETURN', 'N', 'ID']
+    """
+    return [lx.text.upper() for lx in _lex(strip_comments(text)) if lx.kind == "word"]
+
+
+def check_single_statement(text: str) -> str:
+    """Return the one statement in ``text`` (comments stripped, one trailing ``;`` allowed).
+
+    Raises
+    ------
+    QueryRejected
+        If the text is empty or holds several statements separated by ``;``.
+
+    Examples
+    --------
+    >>> check_single_statement("MATCH (n) RETURN n; // done")
+    'MATCH (n) RETURN n'
+    >>> check_single_statement("RETURN ';'")
+    "RETURN ';'"
+    """
+    statements = [s.strip() for s in _split_statements(strip_comments(text))]
+    statements = [s for s in statements if s]
+    if not statements:
+        raise QueryRejected("the query is empty", hint="Write one statement: MATCH ... RETURN ...")
+    if len(statements) > 1:
+        raise QueryRejected(
+            f"the query holds {len(statements)} statements; only one is allowed",
+            hint="Remove the ';' between statements and run them one at a time.",
+        )
+    return statements[0]
+
+
+def _split_statements(text: str) -> list[str]:
+    parts, current = [], []
+    for lx in _lex(text):
+        if lx.kind == "other" and lx.text == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(lx.text)
+    parts.append("".join(current))
+    return parts
+
+
+def _code(text: str) -> list[_Lexeme]:
+    """Return the lexemes that matter for the check: no spaces, no comments."""
+    return [lx for lx in _lex(strip_comments(text)) if lx.kind != "space"]
+
+
+def _is_clause_word(code: list[_Lexeme], i: int) -> bool:
+    """Return True if the word at ``i`` can start a clause (not a property, label or key)."""
+    before = code[i - 1].text if i > 0 else ""
+    after = code[i + 1].text if i + 1 < len(code) else ""
+    return before not in (".", "$", ":") and after != ":"
+
+
+def check_read_only(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROCEDURES) -> None:
+    """Raise :class:`QueryRejected` naming the clause if ``text`` may write or administer.
+
+    Parameters
+    ----------
+    text : str
+        One Cypher statement (comments are stripped here again).
+    allowed_calls : frozenset of str
+        Lower-case procedure names ``CALL`` may name; ``CALL { ... }`` subqueries are checked
+        like the rest of the statement.
+
+    Examples
+    --------
+    >>> check_read_only("MATCH (n:Actor {id: 'set'}) WHERE n.delete IS NULL RETURN n")
+    >>> check_read_only("MATCH (n) DETACH DELETE n")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryRejected: DETACH is not allowed: the clause writes data
+    """
+    code = _code(text)
+    for i, lx in enumerate(code):
+        if lx.kind != "word" or not _is_clause_word(code, i):
+            continue
+        word = lx.text.upper()
+        if word in FORBIDDEN_CLAUSES:
+            raise QueryRejected(f"{word} is not allowed: the clause {FORBIDDEN_CLAUSES[word]}")
+        if word in FORBIDDEN_NAMESPACES and i + 1 < len(code) and code[i + 1].text == ".":
+            raise QueryRejected(f"{lx.text}.* procedures and functions are not allowed")
+        if word == "CALL":
+            _check_call(code, i, allowed_calls)
+
+
+def _check_call(code: list[_Lexeme], i: int, allowed_calls: frozenset[str]) -> None:
+    """Allow ``CALL {`` / ``CALL (vars) {`` subqueries and allowlisted procedures only."""
+    if i + 1 < len(code) and code[i + 1].text in ("{", "("):
+        return
+    name = _dotted_name(code, i + 1)
+    if name.lower() not in allowed_calls:
+        raise QueryRejected(
+            f"CALL {name or '...'} is not allowed: only read-only schema procedures may be called",
+            hint=f"Allowed procedures: {', '.join(sorted(allowed_calls)) or 'none'}.",
+        )
+
+
+def _dotted_name(code: list[_Lexeme], i: int) -> str:
+    parts: list[str] = []
+    while i < len(code) and code[i].kind in ("word", "name"):
+        parts.append(code[i].text.strip("`"))
+        if i + 1 < len(code) and code[i + 1].text == ".":
+            i += 2
+        else:
+            break
+    return ".".join(parts)
+
+
+def guard(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROCEDURES) -> str:
+    """Return the one read-only statement in ``text``; raise QueryRejected otherwise.
+
+    Examples
+    --------
+    >>> guard("MATCH (a:Actor) RETURN a.id LIMIT 3;")
+    'MATCH (a:Actor) RETURN a.id LIMIT 3'
+    """
+    statement = check_single_statement(text)
+    check_read_only(statement, allowed_calls=allowed_calls)
+    return statement

@@ -1,0 +1,127 @@
+"""The ``govgraph`` command line: a thin click group over the ``graph`` functions (DESIGN §6).
+
+Exit codes: 0 ok, 1 runtime failure (store unreachable, timeout), 2 bad input or usage.
+Machine-readable output (``--json``) goes to stdout; messages and progress go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from app import output
+from app.datasource import DataSource, open_data
+from graph.errors import GraphError, NotFound, ValidationFailed
+
+EXIT_RUNTIME, EXIT_INPUT = 1, 2
+INPUT_ERRORS = ("validation-failed", "not-found", "query-rejected", "unsupported-construct")
+
+
+class GovgraphError(click.ClickException):
+    """A GraphError shown as ``Error: message`` plus its hint and problems, with its exit code."""
+
+    def __init__(self, error: GraphError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = EXIT_INPUT if error.code in INPUT_ERRORS else EXIT_RUNTIME
+
+    def show(self, file: Any = None) -> None:
+        for problem in getattr(self.error, "problems", []):
+            click.echo(f"  {problem}", err=True)
+        click.echo(f"Error: [{self.error.code}] {self.error.message}", err=True)
+        if self.error.hint:
+            click.echo(f"Hint: {self.error.hint}", err=True)
+
+
+def translate_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's errors into clean messages and exit codes; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GraphError as exc:
+            raise GovgraphError(exc) from None
+
+    return wrapper
+
+
+def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--data``, ``--neo4j`` and ``--db`` and pass one ``source`` argument instead."""
+
+    @click.option("--data", "data", multiple=True, type=click.Path(exists=True),
+                  help="Scenario file or folder to load instead of the bundled ones (repeatable).")
+    @click.option("--neo4j", "neo4j", envvar="NEO4J_URI", metavar="URI",
+                  help="Use the Neo4j store at URI (bolt:// or neo4j://). Env: NEO4J_URI.")
+    @click.option("--db", "db", envvar="GOVGRAPH_DB", metavar="PATH", type=click.Path(),
+                  help="Keep the embedded store in this folder instead of memory. Env: GOVGRAPH_DB.")
+    @functools.wraps(func)
+    def wrapper(data: tuple[str, ...], neo4j: str | None, db: str | None, **kwargs: Any) -> Any:
+        return func(source=DataSource(tuple(data), neo4j, db), **kwargs)
+
+    return wrapper  # fmt: skip
+
+
+def scenario_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--scenario``; it may be left out when exactly one scenario is loaded."""
+    return click.option("--scenario", "scenario_id", metavar="ID",
+                        help="Scenario id; optional when exactly one is loaded.")(func)  # fmt: skip
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+
+
+def pick_scenario(store: Any, scenario_id: str | None) -> str:
+    """Return the scenario to work on, or fail with the ids to choose from."""
+    ids = store.scenario_ids()
+    if scenario_id:
+        if scenario_id not in ids:
+            raise NotFound(f"scenario '{scenario_id}' is not loaded",
+                           hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.")  # fmt: skip
+        return scenario_id
+    if len(ids) == 1:
+        return ids[0]
+    raise NotFound("several scenarios are loaded; choose one with --scenario ID",
+                   hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.", code="scenario-required")  # fmt: skip
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout (never NaN)."""
+    click.echo(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="govgraph")
+def cli() -> None:
+    """govgraph: who steers whom in public programmes.
+
+    Stores governance structures as a property graph (embedded LadybugDB by default, or
+    Neo4j), analyses the layers of top-down steering and the reach of residents' voice,
+    and serves an interactive explorer in the browser.
+    """
+
+
+from app import commands  # noqa: E402,F401 - registers the subcommands on ``cli``
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; usage errors exit 2, unexpected failures exit 1 without a traceback."""
+    try:
+        cli.main(args=argv, prog_name="govgraph", standalone_mode=True)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(EXIT_RUNTIME)
+    except Exception as exc:  # noqa: BLE001 - the user sees a message, never a traceback
+        if os.environ.get("GOVGRAPH_DEBUG"):
+            raise
+        click.echo(f"Error: unexpected failure: {type(exc).__name__}: {exc}", err=True)
+        click.echo("Hint: run again with GOVGRAPH_DEBUG=1 to see the traceback.", err=True)
+        sys.exit(EXIT_RUNTIME)
+
+
+__all__ = ["cli", "main", "output", "ValidationFailed"]

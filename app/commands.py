@@ -1,0 +1,195 @@
+"""The ``govgraph`` subcommands; each is a few lines over ``graph`` and ``app`` functions."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app import output
+from app.cli import (
+    GovgraphError,
+    cli,
+    data_options,
+    emit_json,
+    json_option,
+    pick_scenario,
+    scenario_option,
+    translate_errors,
+)
+from app.datasource import DataSource, open_data
+from graph.errors import GraphError, ValidationFailed
+from graph.formats import FORMATS, load_paths, write_scenario
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@json_option
+@translate_errors
+def validate(paths: tuple[str, ...], as_json: bool) -> None:
+    """Check scenario files (YAML, JSON, CSV folder, XLSX, GraphML, GEXF).
+
+    Exits 0 when every file is valid, 2 with every problem listed (file and line, or sheet
+    and row, a stable code and a hint) when not.
+    """
+    try:
+        scenarios = load_paths(paths)
+    except ValidationFailed as exc:
+        if as_json:
+            emit_json({"ok": False, "errors": [p.to_dict() for p in exc.problems]})
+        raise
+    if as_json:
+        emit_json({"ok": True, "scenarios": [output.scenario_size(s) for s in scenarios]})
+        return
+    for s in scenarios:
+        click.echo(f"ok  {s.id}: {len(s.actors)} actors, {len(s.relations)} relations")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--neo4j", envvar="NEO4J_URI", metavar="URI", help="Neo4j URI. Env: NEO4J_URI.")
+@click.option("--db", envvar="GOVGRAPH_DB", metavar="PATH", type=click.Path(),
+              help="Embedded store folder. Env: GOVGRAPH_DB.")  # fmt: skip
+@json_option
+@translate_errors
+def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: bool) -> None:
+    """Validate all PATHS, then load each scenario in one transaction, replacing one with the
+    same id. Needs a lasting store: --neo4j URI or --db PATH."""
+    if not neo4j and not db:
+        raise click.UsageError("import needs a lasting store: give --neo4j URI or --db PATH")
+    scenarios = load_paths(paths)
+    from graph.storage import open_store
+
+    store = open_store(neo4j or db)
+    try:
+        store.ping()
+        total = sum(len(s.actors) + len(s.relations) for s in scenarios)
+        with click.progressbar(length=total, label="Importing", file=click.get_text_stream("stderr")) as bar:
+            store.load(scenarios, progress=bar.update)
+    finally:
+        store.close()
+    if as_json:
+        emit_json({"ok": True, "scenarios": [output.scenario_size(s) for s in scenarios]})
+    else:
+        for s in scenarios:
+            click.echo(f"imported {s.id}: {len(s.actors)} actors, {len(s.relations)} relations")
+
+
+@cli.command()
+@data_options
+@scenario_option
+@click.option("--as-of", metavar="DATE", help="Keep actors and relations valid on DATE (ISO).")
+@click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
+@json_option
+@translate_errors
+def analyze(source: DataSource, scenario_id: str | None, as_of: str | None,
+            confirmed_only: bool, as_json: bool) -> None:  # fmt: skip
+    """Every steering metric of one scenario: layers, chains, voice reach, accountability
+    load, fragmentation, hierarchy, centrality."""
+    from graph.analysis.report import analyze as run_analysis
+
+    with _store(source) as store:
+        sid = pick_scenario(store, scenario_id)
+        G = store.graph(sid, as_of=_date(as_of), confirmed_only=confirmed_only)
+        result = run_analysis(G, scenario_id=sid)
+    emit_json(result) if as_json else output.print_analysis(result)
+
+
+@cli.command()
+@data_options
+@click.argument("a")
+@click.argument("b")
+@click.option("--as-of", metavar="DATE", help="Compare both as valid on DATE (ISO).")
+@click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
+@json_option
+@translate_errors
+def compare(source: DataSource, a: str, b: str, as_of: str | None, confirmed_only: bool,
+            as_json: bool) -> None:  # fmt: skip
+    """Compare two loaded scenarios: actors and relations added, removed and changed, and
+    every metric side by side with its delta."""
+    from graph.analysis.report import compare as run_compare
+
+    with _store(source) as store:
+        graphs = [store.graph(pick_scenario(store, s), as_of=_date(as_of),
+                              confirmed_only=confirmed_only) for s in (a, b)]  # fmt: skip
+        result = run_compare(graphs[0], graphs[1], a_id=a, b_id=b)
+    emit_json(result) if as_json else output.print_comparison(result)
+
+
+@cli.command()
+@data_options
+@click.argument("cypher")
+@click.option("--param", "params", multiple=True, metavar="K=V",
+              help="Query parameter; V is read as JSON when it parses, else as text.")
+@click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
+@click.option("--limit", "row_limit", type=int, default=None, help="Row cap (default 1000).")
+@json_option
+@translate_errors
+def query(source: DataSource, cypher: str, params: tuple[str, ...], timeout: float | None,
+          row_limit: int | None, as_json: bool) -> None:  # fmt: skip
+    """Run one read-only Cypher statement on the chosen store."""
+    limits = {"timeout": timeout or float(os.environ.get("GOVGRAPH_QUERY_TIMEOUT", 5)),
+              "row_limit": row_limit or int(os.environ.get("GOVGRAPH_QUERY_ROW_LIMIT", 1000))}  # fmt: skip
+    with _store(source) as store:
+        result = store.query(cypher, parse_params(params), **limits)
+    emit_json(result.to_dict()) if as_json else output.print_rows(result)
+
+
+@cli.command()
+@data_options
+@scenario_option
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Output format.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(), help="File (csv: folder).")
+@translate_errors
+def export(source: DataSource, scenario_id: str | None, fmt: str, out: str) -> None:
+    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf or cypher."""
+    with _store(source) as store:
+        scenario = store.scenario(pick_scenario(store, scenario_id))
+    write_scenario(scenario, fmt, Path(out))
+    click.echo(f"wrote {scenario.id} as {fmt} to {out}", err=True)
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """Parse ``k=v`` pairs; ``v`` is JSON when it parses (``3``, ``true``, ``["a"]``), else text."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{pair}' is not k=v", param_hint="--param")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def _date(value: str | None) -> str | None:
+    from graph.network import parse_as_of
+
+    try:
+        parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    return value
+
+
+class _store:
+    """Open the chosen data for one command and close it afterwards."""
+
+    def __init__(self, source: DataSource) -> None:
+        self.source = source
+
+    def __enter__(self) -> Any:
+        self.store = open_data(self.source)
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+from app import serve_command, neo4j_command  # noqa: E402,F401,I001 - register more commands
+
+__all__ = ["GovgraphError", "GraphError", "parse_params"]

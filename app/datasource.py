@@ -1,0 +1,69 @@
+"""Which data a command or the app works on (DESIGN section 6, "Which data").
+
+``--data`` always means the embedded store, filled with exactly those scenarios; ``--neo4j``
+(or ``NEO4J_URI``) selects a Neo4j store; with neither, the bundled scenarios are loaded into
+the embedded store (in memory, or in the ``--db`` folder when it holds nothing yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from graph.datasets import bundled_paths
+from graph.formats import load_paths
+from graph.storage import GraphStore, open_store
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """The chosen data: explicit files, a Neo4j URI, an embedded folder, or the bundled set."""
+
+    data: tuple[str, ...] = ()
+    neo4j: str | None = None
+    db: str | None = None
+    extra: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def uses_neo4j(self) -> bool:
+        """True when the Neo4j store is selected (an explicit --data wins over it)."""
+        return bool(self.neo4j) and not self.data
+
+    def describe(self) -> str:
+        """Say in a few words which store and data are in use."""
+        if self.uses_neo4j:
+            return f"Neo4j at {self.neo4j}"
+        where = f"folder {self.db}" if self.db else "memory"
+        what = ", ".join(self.data) if self.data else "bundled scenarios"
+        return f"embedded store in {where} with {what}"
+
+
+def open_data(source: DataSource) -> GraphStore:
+    """Open the store for ``source`` and load its scenarios; validation happens before writing.
+
+    Raises
+    ------
+    graph.errors.ValidationFailed
+        When a data file is invalid, or two files share a scenario id; nothing is loaded.
+    graph.errors.StoreUnavailable
+        When the store cannot be reached or opened.
+    """
+    if source.uses_neo4j:
+        store = open_store(source.neo4j)
+        store.ping()
+        return store
+    scenarios = load_paths(source.data) if source.data else None
+    store = open_store(source.db)
+    try:
+        _fill(store, scenarios)
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+def _fill(store: GraphStore, scenarios: Sequence | None) -> None:
+    if scenarios is not None:
+        store.load(scenarios)
+    elif not store.list_scenarios():
+        store.load(load_paths(bundled_paths()))

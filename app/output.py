@@ -1,0 +1,107 @@
+"""Readable terminal output for the CLI: aligned tables, on stdout."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+from graph.model import Scenario
+
+
+def scenario_size(scenario: Scenario) -> dict[str, Any]:
+    """Return a scenario's id and counts, for ``--json`` output."""
+    return {"id": scenario.id, "actors": len(scenario.actors), "relations": len(scenario.relations)}
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Return rows as a plain aligned text table.
+
+    >>> print(table(["a", "bb"], [[1, "x"], [22, None]]))
+    a   bb
+    --  --
+    1   x
+    22  -
+    """
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [headers, ["-" * w for w in widths], *cells]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                     for row in lines)  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def section(title: str) -> None:
+    """Print a section heading."""
+    click.echo(f"\n{title}\n{'=' * len(title)}")
+
+
+def print_rows(result: Any) -> None:
+    """Print a query result as a table, with a note when it was truncated."""
+    click.echo(table(result.columns, result.rows))
+    click.echo(f"({len(result.rows)} rows{', truncated' if result.truncated else ''})", err=True)
+
+
+def print_analysis(result: dict[str, Any]) -> None:
+    """Print the analysis of one scenario as readable tables."""
+    click.echo(f"Scenario {result['scenario']}: steering depth {result['steering_depth']}")
+    layer_sizes = Counter(result["layers"].values())
+    section("Steering layers")
+    click.echo(table(["layer", "actors"], sorted(layer_sizes.items())))
+    click.echo(f"isolated (no control relation): {len(result['isolated'])}")
+    section("Longest steering chains")
+    for chain in result["steering_chains"][:10]:
+        click.echo("  " + " -> ".join(chain))
+    _print_voice(result)
+    section("Accountability load (top 10)")
+    top = sorted(result["accountability_load"].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    click.echo(table(["actor", "controllers it accounts to"], top))
+    _print_fragmentation(result["fragmentation"])
+    section("Hierarchy of the control graph")
+    click.echo(table(["measure", "value"], result["hierarchy"].items()))
+
+
+def _print_voice(result: dict[str, Any]) -> None:
+    section("Voice reach (share of deciders reached)")
+    rows = []
+    for kind in ("resident_group", "professional_group"):
+        any_voice = result["voice_reach"][kind]
+        formal = result["decisive_voice_reach"][kind]
+        rows.append([kind, any_voice["deciders"], len(any_voice["reached"]), any_voice["share"],
+                     len(formal["reached"]), formal["share"]])  # fmt: skip
+    click.echo(table(["kind", "deciders", "reached", "share", "formal reached", "formal share"], rows))
+
+
+def _print_fragmentation(frag: dict[str, Any]) -> None:
+    section("Fragmentation")
+    for group in ("focus_area", "professional_group"):
+        rows = [[k, v["instruments"], v["controllers"]] for k, v in sorted(frag[group].items())]
+        click.echo(table([group, "instruments", "controllers"], rows))
+        click.echo()
+    click.echo(f"cross-sector share of relations: {_cell(frag['cross_sector_share'])}")
+
+
+def print_comparison(result: dict[str, Any]) -> None:
+    """Print a comparison: what was added, removed and changed, and the metric deltas."""
+    click.echo(f"Comparing {result['a']} (a) with {result['b']} (b)")
+    for part in ("actors", "relations"):
+        section(part.capitalize())
+        for change in ("added", "removed", "changed"):
+            ids = result[part][change]
+            click.echo(f"{change} ({len(ids)}): {', '.join(map(str, ids[:20]))}"
+                       + (" ..." if len(ids) > 20 else ""))  # fmt: skip
+    section("Metrics")
+    rows = [[name, m["a"], m["b"], m["delta"]] for name, m in result["metrics"].items()]
+    click.echo(table(["metric", "a", "b", "delta"], rows))

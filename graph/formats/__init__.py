@@ -1,0 +1,215 @@
+"""Readers and writers of the interchange format (DESIGN section 3).
+
+Every reader validates fully before returning: a path that fails gives
+:class:`graph.errors.ValidationFailed` with every located problem and loads nothing.
+
+Examples
+--------
+>>> import tempfile
+>>> from graph.model import Actor, Scenario, ScenarioInfo
+>>> s = Scenario(ScenarioInfo("demo", "Demo"), actors=(Actor("a", "A", "ministry"),))
+>>> folder = Path(tempfile.mkdtemp())
+>>> write_scenario(s, "json", folder / "demo.json")
+>>> read_path(folder / "demo.json") == [s]
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from graph.errors import Problem, ValidationFailed
+from graph.model import Scenario
+
+__all__ = ["FORMATS", "SUFFIXES", "read_path", "read_bytes", "load_paths", "write_scenario"]
+
+#: Export formats, as ``govgraph export --format`` names them.
+FORMATS: tuple[str, ...] = ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher")
+
+#: File suffix -> "module:function" reading ``(data: bytes, file: str) -> list[Scenario]``.
+_READERS: dict[str, str] = {
+    ".yaml": "yamljson:read_yaml_bytes",
+    ".yml": "yamljson:read_yaml_bytes",
+    ".json": "yamljson:read_json_bytes",
+    ".xlsx": "xlsx:read_xlsx_bytes",
+    ".zip": "csvfolder:read_zip_bytes",
+    ".graphml": "graphml:read_graphml_bytes",
+    ".gexf": "gexf:read_gexf_bytes",
+}
+SUFFIXES: tuple[str, ...] = tuple(_READERS)
+
+#: Format -> "module:function" writing ``(scenario, path)``.
+_WRITERS: dict[str, str] = {
+    "yaml": "yamljson:write_yaml",
+    "json": "yamljson:write_json",
+    "csv": "csvfolder:write_csv_folder",
+    "xlsx": "xlsx:write_xlsx",
+    "graphml": "graphml:write_graphml",
+    "gexf": "gexf:write_gexf",
+    "cypher": "cypher:write_cypher",
+}
+
+Loaded = list[tuple[str, Scenario]]
+
+
+def _function(spec: str) -> Callable[..., object]:
+    module, name = spec.split(":")
+    function: Callable[..., object] = getattr(
+        importlib.import_module(f"graph.formats.{module}"), name
+    )
+    return function
+
+
+def _problem(code: str, message: str, hint: str, file: str, value: object = None) -> Problem:
+    return Problem(code, message, hint, file=file, value=value)
+
+
+def _is_csv_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "actors.csv").is_file()
+
+
+def _read_file(path: Path) -> Loaded:
+    reader = _READERS.get(path.suffix.lower())
+    file = str(path)
+    if reader is None:
+        hint = f"Use one of: {', '.join(SUFFIXES)}, or a folder of CSV files."
+        raise ValidationFailed(
+            [_problem("unsupported-format", "unknown file type", hint, file, path.suffix)]
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed([_problem("unreadable-file", f"cannot read the file: "
+                                         f"{exc.strerror}", "Check the path and permissions.",
+                                         file)]) from None  # fmt: skip
+    scenarios = _function(reader)(data, file)
+    assert isinstance(scenarios, list)
+    return [(file, s) for s in scenarios]
+
+
+def _members(folder: Path) -> list[Path]:
+    """Return the scenario files and CSV folders inside a folder of interchange files."""
+    found = []
+    for child in sorted(folder.iterdir()):
+        if child.is_file() and child.suffix.lower() in SUFFIXES or _is_csv_folder(child):
+            found.append(child)
+    return found
+
+
+def _read_csv_folder(path: Path) -> Loaded:
+    reader = _function("csvfolder:read_csv_folder")
+    return [(str(path), s) for s in reader(path)]  # type: ignore[attr-defined]
+
+
+def _read_any(path: Path) -> Loaded:
+    if not path.exists():
+        raise ValidationFailed(
+            [_problem("file-not-found", "no such file or folder", "Check the path.", str(path))]
+        )
+    if _is_csv_folder(path):
+        return _read_csv_folder(path)
+    if path.is_dir():
+        return _read_folder(path)
+    return _read_file(path)
+
+
+def _read_folder(folder: Path) -> Loaded:
+    members = _members(folder)
+    if not members:
+        hint = f"Put files ending in {', '.join(SUFFIXES)} (or a CSV folder) in it."
+        raise ValidationFailed(
+            [_problem("no-scenarios", "the folder holds no scenario files", hint, str(folder))]
+        )
+    return _collect(members)
+
+
+def _collect(paths: Sequence[Path]) -> Loaded:
+    """Read every path, gathering all problems (and duplicate scenario ids) before failing."""
+    loaded: Loaded = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.extend(_read_any(path))
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicates(loaded))
+    if problems:
+        raise ValidationFailed(problems)
+    return loaded
+
+
+def _duplicates(loaded: Loaded) -> list[Problem]:
+    first: dict[str, str] = {}
+    problems = []
+    for file, scenario in loaded:
+        if scenario.id in first:
+            message = f"scenario id '{scenario.id}' is also used by {first[scenario.id]}"
+            hint = "Each scenario needs its own id; change 'scenario.id' in one of the files."
+            problems.append(_problem("duplicate-scenario", message, hint, file, scenario.id))
+        else:
+            first[scenario.id] = file
+    return problems
+
+
+def read_path(path: str | Path) -> list[Scenario]:
+    """Return the scenarios in a file, a CSV folder, a zipped CSV folder or a folder of files.
+
+    Raises
+    ------
+    ValidationFailed
+        With every problem of every file; nothing is returned then.
+    """
+    return [s for _, s in _collect([Path(path)])]
+
+
+def load_paths(paths: Sequence[str | Path]) -> list[Scenario]:
+    """Return the scenarios of all paths, validating every one before returning anything.
+
+    Raises
+    ------
+    ValidationFailed
+        With every problem of every path, including ``duplicate-scenario`` when two files
+        share a scenario id.
+    """
+    return [s for _, s in _collect([Path(p) for p in paths])]
+
+
+def read_bytes(data: bytes, filename: str) -> list[Scenario]:
+    """Return the scenarios in an uploaded file (yaml, yml, json, xlsx, zip, graphml, gexf).
+
+    Raises
+    ------
+    ValidationFailed
+        With every located problem (places name ``filename``).
+    """
+    reader = _READERS.get(Path(filename).suffix.lower())
+    if reader is None:
+        hint = f"Upload a file ending in one of: {', '.join(SUFFIXES)}."
+        raise ValidationFailed(
+            [
+                _problem(
+                    "unsupported-format", "unknown file type", hint, filename, Path(filename).suffix
+                )
+            ]
+        )
+    scenarios = _function(reader)(data, filename)
+    assert isinstance(scenarios, list)
+    return scenarios
+
+
+def write_scenario(scenario: Scenario, fmt: str, path: str | Path) -> None:
+    """Write a scenario in one of :data:`FORMATS` (``csv`` writes a folder).
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is not one of :data:`FORMATS`.
+    """
+    if fmt not in _WRITERS:
+        raise ValueError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    target = Path(path)
+    if target.parent != target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    _function(_WRITERS[fmt])(scenario, target)

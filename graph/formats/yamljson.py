@@ -1,0 +1,137 @@
+"""YAML and JSON: one schema, the interchange document itself (DESIGN section 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.errors import Problem, ValidationFailed
+from graph.formats.locations import json_lines, locator, yaml_lines
+from graph.model import Scenario
+from graph.validation import validate_document
+
+__all__ = [
+    "decode", "read_yaml", "read_json", "read_yaml_bytes", "read_json_bytes",
+    "write_yaml", "write_json", "document",
+]  # fmt: skip
+
+
+def decode(data: bytes, file: str) -> str:
+    """Return UTF-8 bytes as text (a byte-order mark is dropped).
+
+    Raises
+    ------
+    ValidationFailed
+        With a ``bad-encoding`` problem when the bytes are not UTF-8.
+
+    Examples
+    --------
+    >>> decode(b"\\xef\\xbb\\xbfgovgraph: 1", "x.yaml")
+    'govgraph: 1'
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem = Problem(
+            "bad-encoding",
+            "the file is not UTF-8 text",
+            "Save the file as UTF-8 (the default of most editors).",
+            file=file,
+            line=line,
+            value=repr(data[exc.start : exc.start + 8]),
+        )
+        raise ValidationFailed([problem]) from None
+
+
+def _syntax(file: str, line: int | None, detail: str, hint: str) -> ValidationFailed:
+    return ValidationFailed([Problem("syntax-error", detail, hint, file=file, line=line)])
+
+
+def _parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        detail = f"YAML syntax error: {exc.problem or exc.context}"
+        hint = "Check indentation, colons and quotes on this line or the one before."
+        raise _syntax(file, line, detail, hint) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        detail = f"YAML could not be read: {type(exc).__name__}"
+        raise _syntax(file, None, detail, "Check that the file is YAML text.") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(text: str, file: str) -> Scenario:
+    """Return the scenario in YAML text, or raise ValidationFailed with lines.
+
+    Examples
+    --------
+    >>> text = "govgraph: 1\\nscenario: {id: s, title: S}\\n"
+    >>> text += "actors:\\n  - {id: a, name: A, kind: x}\\n"
+    >>> try:
+    ...     read_yaml(text, "s.yaml")
+    ... except ValidationFailed as exc:
+    ...     print(exc.problems[0].code, exc.problems[0].line)
+    unknown-kind 4
+    """
+    data, node = _parse_yaml(text, file)
+    return validate_document(data, file=file, locate=locator(yaml_lines(node)))
+
+
+def read_json(text: str, file: str) -> Scenario:
+    """Return the scenario in JSON text, or raise ValidationFailed with lines."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = "Check commas, brackets and double quotes near this place."
+        raise _syntax(file, exc.lineno, f"JSON syntax error: {exc.msg}", hint) from None
+    except (RecursionError, ValueError) as exc:
+        raise _syntax(file, None, f"JSON could not be read: {exc}", "Simplify the file.") from None
+    places = json_lines(text) if isinstance(data, dict) else {}
+    return validate_document(data, file=file, locate=locator(places))
+
+
+def _plain_number(value: Any) -> Any:
+    """Write whole euro amounts without a trailing '.0' (read back as the same float)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def document(scenario: Scenario) -> dict[str, Any]:
+    """Return the interchange document of a scenario, amounts written plainly."""
+    doc = scenario.to_dict()
+    for rel in doc["relations"]:
+        if "amount_eur" in rel:
+            rel["amount_eur"] = _plain_number(rel["amount_eur"])
+    return doc
+
+
+def write_yaml(scenario: Scenario, path: Path) -> None:
+    """Write a scenario as a YAML file."""
+    text = yaml.safe_dump(document(scenario), sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_json(scenario: Scenario, path: Path) -> None:
+    """Write a scenario as a JSON file."""
+    text = json.dumps(document(scenario), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_yaml_bytes(data: bytes, file: str) -> list[Scenario]:
+    """Return the one scenario of a YAML file's bytes."""
+    return [read_yaml(decode(data, file), file)]
+
+
+def read_json_bytes(data: bytes, file: str) -> list[Scenario]:
+    """Return the one scenario of a JSON file's bytes."""
+    return [read_json(decode(data, file), file)]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, then run all of it: lint, format, types, tests.
+# Neo4j (from Maven Central jars) and headless Chromium are real parts of the suite; under CI
+# (CI=true) a missing one fails the run instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_debian=()
+command -v chromium >/dev/null || need_debian+=(chromium)
+command -v chromedriver >/dev/null || need_debian+=(chromium-driver)
+command -v java >/dev/null || need_debian+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need_debian+=(maven)
+if [ ${#need_debian[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_debian[@]}"
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# Neo4j Community jars for the launcher: fetched once, so every start is offline.
+mvn -q -B -f scripts/neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=lib
+
+python3 -m ruff check .
+python3 -m ruff format --check .
+python3 -m mypy
+python3 -m pytest "$@"

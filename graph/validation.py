@@ -128,9 +128,9 @@ class _Checker:
 
 
 def _text(ck: _Checker, path: Path, value: Any) -> Any:
-    """Text: strings as they are, whole numbers and dates as their text; '' means absent."""
+    """Text: strings as they are, whole numbers and dates as their text; blank means absent."""
     if isinstance(value, str):
-        return value if value != "" else None
+        return value if value.strip() else None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -281,6 +281,12 @@ def _string_list(item: Callable[..., Any]) -> Callable[..., Any]:
     return convert
 
 
+def _item(ck: _Checker, path: Path, value: Any) -> Any:
+    """A list item: text without surrounding white space ('' is dropped)."""
+    text = _text(ck, path, value)
+    return text.strip() or None if isinstance(text, str) else text
+
+
 _level = _choice("unknown-level", LEVELS, "level")
 _confidence = _choice("bad-confidence", CONFIDENCES, "confidence")
 _mode = _choice("bad-mode", MODES, "relation mode")
@@ -290,15 +296,15 @@ Converter = Callable[[_Checker, Path, Any], Any]
 
 ACTOR_SPEC: dict[str, Converter] = {
     "id": _id, "name": _text, "kind": _text, "level": _level,
-    "sector": _string_list(_text), "description": _text, "sources": _string_list(_text),
-    "tags": _string_list(_text), "since": _date, "until": _date, "confidence": _confidence,
+    "sector": _string_list(_item), "description": _text, "sources": _string_list(_item),
+    "tags": _string_list(_item), "since": _date, "until": _date, "confidence": _confidence,
     "note": _text,
 }  # fmt: skip
 RELATION_SPEC: dict[str, Converter] = {
     "id": _relation_id, "from": _text, "to": _text, "type": _text,
-    "sources": _string_list(_text), "note": _text, "weight": _weight, "formal": _boolean,
+    "sources": _string_list(_item), "note": _text, "weight": _weight, "formal": _boolean,
     "amount_eur": _amount, "since": _date, "until": _date, "confidence": _confidence,
-    "tags": _string_list(_text),
+    "tags": _string_list(_item),
 }  # fmt: skip
 SOURCE_SPEC: dict[str, Converter] = {
     "id": _id, "title": _text, "url": _text, "published": _date, "publisher": _text,
@@ -442,7 +448,7 @@ def _vocabulary(ck: _Checker, doc: Mapping[str, Any]) -> Vocabulary:
 
 
 def _declared_kinds(ck: _Checker, data: Mapping[str, Any]) -> list[str]:
-    raw = _string_list(_text)(ck, ("vocabulary", "kinds"), data.get("kinds"))
+    raw = _string_list(_item)(ck, ("vocabulary", "kinds"), data.get("kinds"))
     kinds: list[str] = []
     for i, kind in enumerate(() if raw is _BAD else raw):
         path = ("vocabulary", "kinds", i)

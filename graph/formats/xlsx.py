@@ -1,0 +1,122 @@
+"""A scenario as one XLSX workbook: the CSV folder's tables as sheets (DESIGN section 3).
+
+Sheets are matched by name, ignoring case and surrounding spaces; ``actors`` and
+``relations`` are required. Numbers, booleans and dates may be typed cells or text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from graph.errors import Problem, ValidationFailed
+from graph.formats.csvfolder import REQUIRED_FILES, folder_id
+from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scenario
+from graph.model import Scenario
+from graph.validation import closest
+
+__all__ = ["read_xlsx_bytes", "write_xlsx"]
+
+
+def write_xlsx(scenario: Scenario, path: Path) -> None:
+    """Write a scenario as a workbook with one sheet per table."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in scenario_tables(scenario).items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(header))
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                _write_cell(sheet.cell(row=r, column=c), value)
+    book.save(path)
+
+
+def _write_cell(cell: Any, value: Any) -> None:
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text starting with '=' stays text, not a formula
+
+
+def _open(data: bytes, file: str) -> Any:
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        hint = "Save the workbook again as .xlsx (Excel Workbook)."
+        problem = Problem(
+            "unreadable-file", f"not a readable xlsx workbook ({exc})", hint, file=file
+        )
+        raise ValidationFailed([problem]) from None
+
+
+def _table(sheet: Any, name: str, file: str) -> Table:
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = [str(h).strip() if h is not None else "" for h in rows[0]] if rows else []
+    while header and header[-1] == "":
+        header.pop()
+    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(_filled(c) for c in r)]
+    return Table(name, header, body, file, sheet=sheet.title)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _sheets(book: Any, file: str) -> tuple[dict[str, Table], list[Problem]]:
+    tables: dict[str, Table] = {}
+    problems = []
+    for sheet in book.worksheets:
+        name = sheet.title.strip().lower()
+        if name in TABLES:
+            tables[name] = _table(sheet, name, file)
+            continue
+        near = closest(name, TABLES)
+        hint = f"Did you mean '{near}'? " if near else ""
+        problems.append(
+            Problem(
+                "unknown-sheet",
+                f"unknown sheet '{sheet.title}'",
+                hint + f"Sheets are: {', '.join(TABLES)}.",
+                file=file,
+                sheet=sheet.title,
+                value=sheet.title,
+            )
+        )
+    for name in REQUIRED_FILES:
+        if name not in tables:
+            problems.append(
+                Problem(
+                    "missing-sheet",
+                    f"the workbook has no '{name}' sheet",
+                    f"Add a sheet called '{name}'.",
+                    file=file,
+                    value=name,
+                )
+            )
+    return tables, problems
+
+
+def read_xlsx_bytes(data: bytes, file: str) -> list[Scenario]:
+    """Return the scenario in an xlsx workbook's bytes.
+
+    Raises
+    ------
+    ValidationFailed
+        With every problem, each naming its sheet and row.
+    """
+    book = _open(data, file)
+    try:
+        tables, problems = _sheets(book, file)
+    finally:
+        book.close()
+    try:
+        scenario = tables_to_scenario(tables, default_id=folder_id(file), default_file=file)
+    except ValidationFailed as exc:
+        raise ValidationFailed(problems + exc.problems) from None
+    if problems:
+        raise ValidationFailed(problems)
+    return [scenario]

@@ -1,0 +1,317 @@
+"""Hierarchy of the control graph: Krackhardt's four measures, flow hierarchy, betweenness.
+
+Krackhardt's connectedness, hierarchy, efficiency and least-upper-boundedness are computed
+exactly as R's ``sna`` package (2.7) computes ``connectedness``, ``hierarchy(measure =
+"krackhardt")``, ``efficiency`` and ``lubness`` on the control graph with every actor as a
+vertex; tests compare with values sna produced (``scripts/sna_reference.R``). Where sna
+answers NaN or fails (no vertices, no dyads) the value is None. In sna's terms:
+
+- connectedness: the share of vertex pairs in one weak component; 1 with at most one vertex.
+- hierarchy: 1 - mutual / non-null dyads of the reachability matrix.
+- efficiency: ``1 - (arcs - sum(c - 1)) / sum((c - 1)^2)`` over weak component sizes c.
+- lub: over weak components of more than two vertices, the share of vertex pairs without a
+  violation, scaled as sna scales it (``1 - violations / sum((c - 1)(c - 2) / 2)``). sna
+  counts a pair as violating unless one of its common upper bounds (vertices reaching both)
+  reaches every other common upper bound; that holds exactly when one source component of
+  the graph reaches both, which is what is counted here.
+
+Connectedness and efficiency are linear in the graph size. Hierarchy and lub need
+reachability: they are computed up to :data:`KRACKHARDT_MAX_ACTORS` actors and None above,
+with a note saying why. Flow hierarchy is networkx's (``1 -`` the share of arcs inside
+strongly connected components; None without arcs). Betweenness is networkx's normalised
+betweenness centrality, exact up to :data:`BETWEENNESS_EXACT_LIMIT` actors and estimated
+from :data:`BETWEENNESS_SAMPLES` source actors (seed :data:`BETWEENNESS_SEED`) above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph.analysis.flows import Flows, flows
+from graph.analysis.layers import strong_components
+
+__all__ = [
+    "KRACKHARDT_MAX_ACTORS",
+    "BETWEENNESS_EXACT_LIMIT",
+    "BETWEENNESS_SAMPLES",
+    "BETWEENNESS_SEED",
+    "krackhardt_measures",
+    "hierarchy",
+    "flow_hierarchy",
+    "betweenness",
+]
+
+#: Above this many actors Krackhardt's hierarchy and lub are not computed (None, with a note).
+KRACKHARDT_MAX_ACTORS = 10_000
+#: Up to this many actors betweenness is exact; above, it is estimated from samples.
+BETWEENNESS_EXACT_LIMIT = 2_000
+#: The number of sampled source actors for estimated betweenness.
+BETWEENNESS_SAMPLES = 256
+#: The random seed for sampled betweenness, so results repeat.
+BETWEENNESS_SEED = 0
+
+Measures = dict[str, float | None]
+
+
+def _weak_sizes(n: int, arcs: list[tuple[int, int]]) -> list[int]:
+    parent = list(range(n))
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for u, v in arcs:
+        parent[root(u)] = root(v)
+    sizes: dict[int, int] = {}
+    for v in range(n):
+        sizes[root(v)] = sizes.get(root(v), 0) + 1
+    return list(sizes.values())
+
+
+def _connectedness(n: int, sizes: list[int]) -> float:
+    if n <= 1:
+        return 1.0
+    return sum(c * (c - 1) / 2 for c in sizes) / (n * (n - 1) / 2)
+
+
+def _efficiency(arc_count: int, sizes: list[int]) -> float | None:
+    required = sum(c - 1 for c in sizes)
+    most = sum((c - 1) ** 2 for c in sizes)
+    return 1 - (arc_count - required) / most if most else None
+
+
+class _Reach:
+    """Strong components of an integer graph in topological order, with their arcs."""
+
+    def __init__(self, n: int, arcs: list[tuple[int, int]]) -> None:
+        successors: dict[int, set[int]] = {}
+        for u, v in arcs:
+            successors.setdefault(u, set()).add(v)
+        self.members = strong_components(range(n), successors)[::-1]
+        where = {v: c for c, group in enumerate(self.members) for v in group}
+        self.succ: list[set[int]] = [set() for _ in self.members]
+        self.pred: list[set[int]] = [set() for _ in self.members]
+        for u, v in arcs:
+            if where[u] != where[v]:
+                self.succ[where[u]].add(where[v])
+                self.pred[where[v]].add(where[u])
+
+    def hierarchy(self) -> float | None:
+        """sna's Krackhardt hierarchy: 1 - mutual / non-null dyads of the reachability."""
+        reach = [0] * len(self.members)
+        offset = np.cumsum([0] + [len(m) for m in self.members]).tolist()
+        ordered = 0
+        for c in range(len(self.members) - 1, -1, -1):  # the controlled come first
+            size = len(self.members[c])
+            bits = ((1 << size) - 1) << offset[c]
+            for s in self.succ[c]:
+                bits |= reach[s]
+            reach[c] = bits
+            ordered += size * (bits.bit_count() - 1)
+        mutual = sum(len(m) * (len(m) - 1) // 2 for m in self.members)
+        nonnull = ordered - mutual
+        return 1 - mutual / nonnull if nonnull else None
+
+    def source_sets(self) -> list[int]:
+        """Return, per component, the set of source components reaching it, as a bitmask."""
+        sets = [0] * len(self.members)
+        sources = 0
+        for c in range(len(self.members)):
+            if self.pred[c]:
+                for p in self.pred[c]:
+                    sets[c] |= sets[p]
+            else:
+                sets[c] = 1 << sources
+                sources += 1
+        return sets
+
+
+def _pairs_with_one_common(weights: dict[int, int]) -> int:
+    """Count vertex pairs whose source sets share exactly one source."""
+    keys = list(weights)
+    width = max(k.bit_length() for k in keys)
+    raw = b"".join(k.to_bytes((width + 7) // 8, "little") for k in keys)
+    bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+    matrix = bits.reshape(len(keys), -1).astype(np.float32)
+    w = np.array([weights[k] for k in keys], dtype=np.float64)
+    total = 0.0
+    for start in range(0, len(keys), 1024):
+        common = matrix[start : start + 1024] @ matrix.T  # exact: counts stay far below 2**24
+        total += float(w[start : start + 1024] @ (common == 1) @ w)
+    own = np.array([k.bit_count() == 1 for k in keys])
+    total -= float(w[own].sum())  # drop each vertex paired with itself
+    return round(total) // 2
+
+
+def _lub(reach: _Reach, n: int, arcs: list[tuple[int, int]]) -> float | None:
+    big = {v for v, size in _weak_labels(n, arcs).items() if size > 2}
+    sizes = [s for s in _weak_sizes(n, arcs) if s > 2]
+    most = sum((c - 1) * (c - 2) // 2 for c in sizes)
+    if not most:
+        return None
+    sets = reach.source_sets()
+    weights: dict[int, int] = {}
+    for c, group in enumerate(reach.members):
+        count = sum(1 for v in group if v in big)
+        if count:
+            weights[sets[c]] = weights.get(sets[c], 0) + count
+    violations = sum(c * (c - 1) // 2 for c in sizes) - _pairs_with_one_common(weights)
+    return 1 - violations / most
+
+
+def _weak_labels(n: int, arcs: list[tuple[int, int]]) -> dict[int, int]:
+    """Return vertex -> the size of its weak component."""
+    D = nx.Graph()
+    D.add_nodes_from(range(n))
+    D.add_edges_from(arcs)
+    return {v: len(part) for part in nx.connected_components(D) for v in part}
+
+
+def krackhardt_measures(
+    n: int, arcs: Iterable[tuple[int, int]], *, max_actors: int | None = KRACKHARDT_MAX_ACTORS
+) -> Measures:
+    """Return Krackhardt's measures of a directed graph on vertices ``0 .. n-1``, as sna does.
+
+    Parameters
+    ----------
+    n : int
+        The number of vertices.
+    arcs : iterable of (int, int)
+        The arcs; repeats collapse and self-loops are ignored.
+    max_actors : int or None
+        Above this many vertices ``hierarchy`` and ``lub`` are None (None: no limit).
+
+    Returns
+    -------
+    dict
+        ``connectedness``, ``hierarchy``, ``efficiency``, ``lub``: float or None.
+
+    Examples
+    --------
+    >>> tree = [(0, 1), (0, 2), (1, 3)]
+    >>> krackhardt_measures(4, tree)
+    {'connectedness': 1.0, 'hierarchy': 1.0, 'efficiency': 1.0, 'lub': 1.0}
+    >>> krackhardt_measures(3, [(0, 1), (1, 2), (2, 0)])["hierarchy"]
+    0.0
+    """
+    unique = sorted({(u, v) for u, v in arcs if u != v})
+    sizes = _weak_sizes(n, unique)
+    result: Measures = {
+        "connectedness": _connectedness(n, sizes),
+        "hierarchy": None,
+        "efficiency": _efficiency(len(unique), sizes),
+        "lub": None,
+    }
+    if max_actors is None or n <= max_actors:
+        reach = _Reach(n, unique)
+        result["hierarchy"] = reach.hierarchy()
+        result["lub"] = _lub(reach, n, unique)
+    return result
+
+
+def _indexed(f: Flows) -> tuple[int, list[tuple[int, int]]]:
+    index = {actor: i for i, actor in enumerate(f.actors)}
+    return len(f.actors), [(index[u], index[v]) for u, v in f.control_arcs()]
+
+
+def flow_hierarchy(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> float | None:
+    """Return networkx's flow hierarchy of the control graph (None without control arcs).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("a", "b"), ("b", "a"), ("b", "c"), ("c", "d")]:
+    ...     _ = G.add_edge(u, v, type="STEERS")
+    >>> flow_hierarchy(G)
+    0.5
+    """
+    f = flow or flows(G)
+    n, arcs = _indexed(f)
+    if not arcs:
+        return None
+    successors: dict[int, set[int]] = {}
+    for u, v in arcs:
+        successors.setdefault(u, set()).add(v)
+    where = {v: c for c, group in enumerate(strong_components(range(n), successors)) for v in group}
+    inside = sum(1 for u, v in arcs if where[u] == where[v])
+    return 1 - inside / len(arcs)
+
+
+def hierarchy(
+    G: nx.MultiDiGraph, *, max_actors: int | None = KRACKHARDT_MAX_ACTORS, flow: Flows | None = None
+) -> dict[str, Any]:
+    """Return Krackhardt's four measures and the flow hierarchy of the control graph.
+
+    Returns
+    -------
+    dict
+        ``connectedness``, ``hierarchy``, ``efficiency``, ``lub``, ``flow_hierarchy``
+        (float or None) and ``note`` (why a measure was skipped, or None).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("m", "a"), ("m", "b"), ("a", "c")]:
+    ...     _ = G.add_edge(u, v, type="STEERS")
+    >>> G.add_node("lonely")
+    >>> result = hierarchy(G)
+    >>> result["connectedness"], result["lub"], result["flow_hierarchy"], result["note"]
+    (0.6, 1.0, 1.0, None)
+    """
+    f = flow or flows(G)
+    n, arcs = _indexed(f)
+    result: dict[str, Any] = dict(krackhardt_measures(n, arcs, max_actors=max_actors))
+    result["flow_hierarchy"] = flow_hierarchy(G, flow=f)
+    too_big = max_actors is not None and n > max_actors
+    result["note"] = (
+        f"hierarchy and lub are not computed above {max_actors} actors ({n} here): "
+        "they need the reachability of every pair"
+        if too_big
+        else None
+    )
+    return result
+
+
+def betweenness(
+    G: nx.MultiDiGraph,
+    *,
+    exact_limit: int = BETWEENNESS_EXACT_LIMIT,
+    k: int = BETWEENNESS_SAMPLES,
+    seed: int = BETWEENNESS_SEED,
+    flow: Flows | None = None,
+) -> dict[str, Any]:
+    """Return normalised betweenness centrality on the control graph.
+
+    Returns
+    -------
+    dict
+        ``betweenness`` (actor id -> float, every actor), ``sampled`` (bool) and ``k`` (the
+        number of sampled sources, None when exact).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("a", "b"), ("b", "c")]:
+    ...     _ = G.add_edge(u, v, type="STEERS")
+    >>> betweenness(G)
+    {'betweenness': {'a': 0.0, 'b': 0.5, 'c': 0.0}, 'sampled': False, 'k': None}
+    """
+    f = flow or flows(G)
+    D = nx.DiGraph()
+    D.add_nodes_from(f.actors)
+    D.add_edges_from(f.control_arcs())
+    sampled = D.number_of_nodes() > exact_limit
+    scores = nx.betweenness_centrality(
+        D, k=k if sampled else None, normalized=True, seed=seed if sampled else None
+    )
+    return {
+        "betweenness": {a: float(scores[a]) for a in f.actors},
+        "sampled": sampled,
+        "k": k if sampled else None,
+    }

@@ -1,0 +1,129 @@
+"""GraphML: actors as nodes, relations as edges, the scenario as graph data (DESIGN section 3).
+
+Every attribute is declared as a ``<key>`` with ``attr.name`` and ``attr.type`` so yEd, Gephi
+and networkx read it. Graph-level keys: ``govgraph``, ``scenario_id``, ``scenario_title``,
+``scenario_description``, ``scenario_date``, and ``sources`` and ``vocabulary`` as JSON text.
+Edges carry the relation id as their ``id``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from graph.formats.xmlgraph import Entry, GraphDocument, cell, header_values, parse_xml
+from graph.formats.yamljson import document
+from graph.model import ACTOR_FIELDS, RELATION_FIELDS, SCENARIO_FIELDS, Scenario
+
+__all__ = ["read_graphml_bytes", "write_graphml", "NS"]
+
+NS = "http://graphml.graphdrawing.org/xmlns"
+_Q = f"{{{NS}}}"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_SCHEMA = f"{NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+
+_NUMBERS = {"weight": "double", "amount_eur": "double", "govgraph": "int"}
+GRAPH_KEYS = (
+    ("govgraph",)
+    + tuple(f"scenario_{f}" for f in SCENARIO_FIELDS)
+    + (
+        "sources",
+        "vocabulary",
+    )
+)
+NODE_KEYS = ACTOR_FIELDS[1:]
+EDGE_KEYS = RELATION_FIELDS[3:]
+_PREFIX = {"graph": "g", "node": "n", "edge": "e"}
+
+
+def _attr_type(name: str) -> str:
+    return "boolean" if name == "formal" else _NUMBERS.get(name, "string")
+
+
+def _keys(root: Any) -> None:
+    for scope, names in (("graph", GRAPH_KEYS), ("node", NODE_KEYS), ("edge", EDGE_KEYS)):
+        for name in names:
+            etree.SubElement(
+                root,
+                _Q + "key",
+                id=f"{_PREFIX[scope]}_{name}",
+                attrib={"for": scope, "attr.name": name, "attr.type": _attr_type(name)},
+            )
+
+
+def _data(parent: Any, scope: str, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        data = etree.SubElement(parent, _Q + "data", key=f"{_PREFIX[scope]}_{name}")
+        data.text = cell(name, value)
+
+
+def write_graphml(scenario: Scenario, path: Path) -> None:
+    """Write a scenario as GraphML (directed; parallel edges keep their own ids)."""
+    doc = document(scenario)
+    root = etree.Element(_Q + "graphml", nsmap={None: NS, "xsi": _XSI})
+    root.set(f"{{{_XSI}}}schemaLocation", _SCHEMA)
+    _keys(root)
+    graph = etree.SubElement(root, _Q + "graph", id=scenario.id, edgedefault="directed")
+    _data(graph, "graph", header_values(doc))
+    for actor in doc["actors"]:
+        node = etree.SubElement(graph, _Q + "node", id=actor["id"])
+        _data(node, "node", {k: v for k, v in actor.items() if k != "id"})
+    for rel in doc["relations"]:
+        edge = etree.SubElement(
+            graph, _Q + "edge", id=rel["id"], source=rel["from"], target=rel["to"]
+        )
+        values = {k: v for k, v in rel.items() if k not in ("id", "from", "to")}
+        _data(edge, "edge", {"weight": 1.0, **values})  # Gephi reads 'weight' on every edge
+    etree.ElementTree(root).write(
+        str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _key_names(root: Any) -> dict[str, str]:
+    """Return key id -> attribute name (keys without ``attr.name``, like yEd's, are skipped)."""
+    return {
+        k.get("id"): k.get("attr.name")
+        for k in root
+        if _local(k.tag) == "key" and k.get("id") and k.get("attr.name")
+    }
+
+
+def _entry(element: Any, keys: dict[str, str], own: dict[str, Any]) -> Entry:
+    entry = Entry(element.sourceline, {k: v for k, v in own.items() if v is not None})
+    for data in element:
+        name = keys.get(data.get("key")) if _local(data.tag) == "data" else None
+        if name is not None:
+            entry.fields[name] = data.text or ""
+            entry.lines[name] = data.sourceline
+    return entry
+
+
+def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
+    """Return the scenario in a GraphML file's bytes (the first graph).
+
+    Raises
+    ------
+    ValidationFailed
+        With every problem and its line.
+    """
+    root = parse_xml(data, file)
+    keys = _key_names(root)
+    graph = next((g for g in root if _local(g.tag) == "graph"), None)
+    result = GraphDocument(file, graph_line=(graph if graph is not None else root).sourceline)
+    for element in graph if graph is not None else []:
+        tag = _local(element.tag)
+        if tag == "data" and keys.get(element.get("key")):
+            result.header[keys[element.get("key")]] = (element.text or "", element.sourceline)
+        elif tag == "node":
+            result.nodes.append(_entry(element, keys, {"id": element.get("id")}))
+        elif tag == "edge":
+            own = {"id": element.get("id"), "from": element.get("source"),
+                   "to": element.get("target")}  # fmt: skip
+            result.edges.append(_entry(element, keys, own))
+    return [result.scenario()]

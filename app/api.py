@@ -1,0 +1,318 @@
+"""The JSON API (DESIGN section 7): scenarios, graph views, analyses, uploads and Cypher.
+
+Every view is a thin shell over :mod:`app.graphview` (shared with the pages) or the store;
+every failure is a ``graph.errors`` exception that :mod:`app.errors` turns into the one
+error shape. Nothing on a GET changes data; writes go through :func:`require_write`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import ipaddress
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, request, send_file
+from werkzeug.datastructures import FileStorage
+
+from app import graphview as views
+from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from app.store import get_store
+from graph.errors import GraphError
+from graph.formats import FORMATS, read_bytes, write_scenario
+from graph.model import Scenario
+
+__all__ = ["bp", "require_write", "EXPORT_TYPES"]
+
+bp = Blueprint("api", __name__)
+
+#: Media type and file suffix of each export format (csv is a zipped folder).
+EXPORT_TYPES: dict[str, tuple[str, str]] = {
+    "yaml": ("application/yaml", ".yaml"),
+    "json": ("application/json", ".json"),
+    "csv": ("application/zip", ".zip"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "graphml": ("application/graphml+xml", ".graphml"),
+    "gexf": ("application/gexf+xml", ".gexf"),
+    "cypher": ("text/plain", ".cypher"),
+}
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@bp.get("/healthz")
+def health() -> Any:
+    """Say whether the store answers and how many scenarios it holds; 503 when it is down."""
+    store = get_store()
+    store.ping()
+    return {"ok": True, "store": store.kind, "scenarios": len(store.list_scenarios())}
+
+
+@bp.get("/api/scenarios")
+def list_scenarios() -> Any:
+    """List every loaded scenario with its size and links."""
+    return views.scenario_list_json(get_store())
+
+
+@bp.get("/api/scenarios/<scenario_id>")
+def show_scenario(scenario_id: str) -> Any:
+    """One scenario's header, sources, declared vocabulary and counts; 404 if not loaded."""
+    return views.scenario_json(get_store(), scenario_id)
+
+
+@bp.get("/api/scenarios/<scenario_id>/graph")
+def show_graph(scenario_id: str) -> Any:
+    """The scenario as nodes (with layer and position) and edges, after the view filters."""
+    filters = views.Filters.from_args(request.args)
+    aggregate = views.parse_flag(request.args, "aggregate")
+    return views.graph_json(get_store(), scenario_id, filters, aggregate=aggregate)
+
+
+@bp.get("/api/scenarios/<scenario_id>/actors/<actor_id>")
+def show_actor(scenario_id: str, actor_id: str) -> Any:
+    """One actor with its relations, cited sources, layer, load, betweenness and chains."""
+    filters = views.Filters.from_args(request.args)
+    return views.actor_json(get_store(), scenario_id, actor_id, filters)
+
+
+@bp.get("/api/scenarios/<scenario_id>/chain/<actor_id>")
+def show_chain(scenario_id: str, actor_id: str) -> Any:
+    """The longest control chains that end at one actor."""
+    filters = views.Filters.from_args(request.args)
+    return views.chain_json(get_store(), scenario_id, actor_id, filters)
+
+
+@bp.get("/api/scenarios/<scenario_id>/voice-paths")
+def show_voice_paths(scenario_id: str) -> Any:
+    """Which deciders the actors of a kind reach through voice relations, with a path to each."""
+    filters = views.Filters.from_args(request.args)
+    kind = request.args.get("kind", "resident_group").strip() or "resident_group"
+    formal_only = views.parse_flag(request.args, "formal_only")
+    return views.voice_paths_json(get_store(), scenario_id, kind, formal_only, filters)
+
+
+@bp.get("/api/scenarios/<scenario_id>/path")
+def show_path(scenario_id: str) -> Any:
+    """A shortest path between two actors (``directed=1`` follows relation direction)."""
+    filters = views.Filters.from_args(request.args)
+    ends = (_required("from"), _required("to"))
+    directed = views.parse_flag(request.args, "directed")
+    return views.path_json(get_store(), scenario_id, ends, directed, filters)
+
+
+@bp.get("/api/scenarios/<scenario_id>/analysis")
+def show_analysis(scenario_id: str) -> Any:
+    """Every metric of DESIGN section 5 (the ``analyze --json`` object)."""
+    filters = views.Filters.from_args(request.args)
+    return views.analysis_json(get_store(), scenario_id, filters)
+
+
+@bp.get("/api/compare")
+def compare() -> Any:
+    """Two scenarios compared (the ``compare --json`` object) plus shared positions."""
+    filters = views.Filters.from_args(request.args)
+    store = get_store()
+    a, b = _required("a"), _required("b")
+    for scenario_id in (a, b):
+        store.scenario(scenario_id)  # 404 before any work
+    return views.compare_json(store, a, b, filters)
+
+
+@bp.get("/api/scenarios/<scenario_id>/export")
+def export(scenario_id: str) -> Any:
+    """Download a scenario (cut to the view filters) in one of the interchange formats."""
+    fmt = request.args.get("format", "yaml")
+    if fmt not in FORMATS:
+        raise BadRequest(
+            f"unknown export format '{fmt}'", hint=f"Use one of: {', '.join(FORMATS)}."
+        )
+    scenario = views.filtered_scenario(
+        get_store(), scenario_id, views.Filters.from_args(request.args)
+    )
+    mimetype, suffix = EXPORT_TYPES[fmt]
+    data = _written(scenario, fmt, suffix)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{scenario_id}{suffix}",
+    )
+
+
+def _written(scenario: Scenario, fmt: str, suffix: str) -> bytes:
+    """Write a scenario to a temporary place and return its bytes (a CSV folder zipped)."""
+    with tempfile.TemporaryDirectory(prefix="govgraph-export-") as folder:
+        target = Path(folder) / (scenario.id if fmt == "csv" else f"{scenario.id}{suffix}")
+        write_scenario(scenario, fmt, target)
+        if fmt != "csv":
+            return target.read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in sorted(target.iterdir()):
+                archive.write(member, f"{scenario.id}/{member.name}")
+        return buffer.getvalue()
+
+
+@bp.post("/api/query")
+def query() -> Any:
+    """Run one read-only Cypher statement, time- and row-limited (the ``query --json`` shape)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("cypher"), str):
+        raise BadRequest(
+            "send a JSON object with a 'cypher' string (and optional 'params')",
+            hint='{"cypher": "MATCH (a:Actor) RETURN a.id LIMIT 5", "params": {}}',
+        )
+    params = body.get("params") or {}
+    if not isinstance(params, dict):
+        raise BadRequest("'params' must be a JSON object of parameter values")
+    store = get_store()
+    config = current_app.config
+    started = time.perf_counter()
+    result = store.query(
+        body["cypher"],
+        params,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        row_limit=int(config["QUERY_ROW_LIMIT"]),
+    )
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return {**result.to_dict(), "elapsed_ms": elapsed_ms, "store": store.kind}
+
+
+@bp.post("/api/scenarios")
+def upload() -> Any:
+    """Validate an uploaded file fully, then load its scenarios; 409 for a loaded id unless
+    ``replace=1``. Bad input loads nothing and lists every located problem."""
+    require_write()
+    data, filename = _uploaded()
+    scenarios = read_bytes(data, filename)
+    replace = views.parse_flag(request.values, "replace")
+    store = get_store()
+    _refuse_existing(store, scenarios, replace)
+    _load_atomically(store, scenarios)
+    ids = [s.id for s in scenarios]
+    links = views.scenario_links(ids[0]) if ids else {}
+    response = jsonify({"ok": True, "scenarios": ids, "links": links})
+    response.status_code = 201
+    if ids:
+        response.headers["Location"] = links["self"]
+    return response
+
+
+def _uploaded() -> tuple[bytes, str]:
+    """Return the upload's bytes and file name: multipart field ``file`` or a raw body."""
+    if request.mimetype == "multipart/form-data":
+        file: FileStorage | None = request.files.get("file")
+        if file is None or not file.filename:
+            raise BadRequest("no file in the upload", hint="Send the file as form field 'file'.")
+        return file.read(), Path(file.filename).name
+    filename = request.args.get("filename", "").strip()
+    if not filename:
+        raise BadRequest(
+            "a raw upload needs ?filename= (its suffix names the format)",
+            hint="For example POST /api/scenarios?filename=nplv.yaml",
+        )
+    return request.get_data(), Path(filename).name
+
+
+def _refuse_existing(store: Any, scenarios: list[Scenario], replace: bool) -> None:
+    existing = sorted(set(store.scenario_ids()) & {s.id for s in scenarios})
+    if existing and not replace:
+        raise Conflict(f"scenario already loaded: {', '.join(existing)}")
+
+
+def _load_atomically(store: Any, scenarios: list[Scenario]) -> None:
+    """Load all scenarios or none: on a failure, put back what was there before."""
+    loaded = set(store.scenario_ids())
+    before = [store.scenario(s.id) for s in scenarios if s.id in loaded]
+    try:
+        store.load(scenarios)
+    except GraphError:
+        _restore(store, scenarios, before)
+        raise
+
+
+def _restore(store: Any, scenarios: list[Scenario], before: list[Scenario]) -> None:
+    try:
+        for scenario in scenarios:
+            if scenario.id in store.scenario_ids():
+                store.delete(scenario.id)
+        if before:
+            store.load(before)
+    except GraphError:
+        current_app.logger.exception("could not restore scenarios after a failed upload")
+
+
+@bp.delete("/api/scenarios/<scenario_id>")
+def delete(scenario_id: str) -> Any:
+    """Remove a loaded scenario; 404 if it is not loaded."""
+    require_write()
+    get_store().delete(scenario_id)
+    return {"ok": True, "deleted": scenario_id}
+
+
+# Who may write.
+
+
+def require_write() -> None:
+    """Allow a write from this request, or raise Unauthorized or Forbidden.
+
+    A write from another site is refused outright (a page elsewhere could otherwise post a
+    form to a loopback server). Writes are open on a loopback-bound server when the request
+    comes from loopback by a loopback name (no DNS rebinding); otherwise the admin token must
+    match, compared in constant time.
+    """
+    _refuse_cross_site()
+    if _is_local_request():
+        return
+    token = current_app.config.get("ADMIN_TOKEN")
+    if not token:
+        raise Forbidden(
+            "writes are disabled: this server is not bound to loopback and has no admin token",
+            hint="Set GOVGRAPH_ADMIN_TOKEN to allow writes.",
+        )
+    given = _given_token()
+    if given is None or not hmac.compare_digest(given.encode(), str(token).encode()):
+        raise Unauthorized("a valid admin token is required for this write")
+
+
+def _refuse_cross_site() -> None:
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+        origin and origin != "null" and urlsplit(origin).netloc != request.host
+    ):
+        raise Forbidden(
+            "writes from another site are refused",
+            hint="Upload from this server's own pages or a command-line client.",
+        )
+
+
+def _is_local_request() -> bool:
+    if not current_app.config.get("LOOPBACK_ONLY"):
+        return False
+    host = urlsplit(f"//{request.host}").hostname or ""
+    return host in LOOPBACK_NAMES and _is_loopback_address(request.remote_addr)
+
+
+def _is_loopback_address(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _given_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.form.get("token")
+
+
+def _required(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        raise BadRequest(f"parameter '{name}' is required")
+    return value

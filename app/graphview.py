@@ -1,0 +1,564 @@
+"""The view model the JSON API and the pages share: filters, graph JSON, actor details.
+
+Layers are computed on the scenario after ``as_of``/``confirmed_only`` (the *base* view)
+and before the view filters, so filtering a view never renumbers layers or moves actors.
+Everything derived is cached in the store wrapper (:class:`app.store.CachedStore`) by
+scenario id and filters, and forgotten when a scenario is loaded or deleted. Cached values
+are shared between requests and must not be changed by callers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from app.errors import BadRequest
+from app.layout import COL, Positions, layered_layout
+from app.store import CachedStore
+from graph.analysis.accountability import accountability_load
+from graph.analysis.flows import flows
+from graph.analysis.layers import chain_to, condense
+from graph.analysis.voice import voice_reach
+from graph.errors import NotFound
+from graph.model import Scenario
+from graph.network import parse_as_of
+from graph.vocabulary import CONFIDENCES, MODES
+
+__all__ = [
+    "Filters",
+    "Base",
+    "base_view",
+    "graph_json",
+    "actor_json",
+    "chain_json",
+    "voice_paths_json",
+    "path_json",
+    "analysis_json",
+    "compare_json",
+    "scenario_list_json",
+    "scenario_json",
+    "filtered_scenario",
+]
+
+#: How many member ids an aggregated group lists.
+GROUP_MEMBERS = 20
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+LIST_FILTERS = ("kinds", "types", "levels", "modes", "confidence")
+
+
+def parse_flag(args: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """Read a boolean query parameter (1/true/yes/on or 0/false/no/off); 400 otherwise."""
+    text = args.get(name)
+    if text is None:
+        return default
+    if text.strip().lower() in TRUE | FALSE:
+        return text.strip().lower() in TRUE
+    raise BadRequest(f"parameter '{name}' must be 1 or 0, not {text!r}", hint="Use 1 or 0.")
+
+
+def parse_int(args: Mapping[str, str], name: str, default: int | None = None) -> int | None:
+    """Read an integer query parameter; 400 when it is not one."""
+    text = args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise BadRequest(f"parameter '{name}' must be an integer, not {text!r}") from None
+
+
+def _parse_list(args: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(sorted({v.strip() for v in args.get(name, "").split(",") if v.strip()}))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of a graph view; hashable, so they key the cache."""
+
+    as_of: str | None = None
+    confirmed_only: bool = False
+    kinds: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    confidence: tuple[str, ...] = ()
+    sector: str | None = None
+    layer_min: int | None = None
+    layer_max: int | None = None
+    q: str | None = None
+    focus: str | None = None
+    depth: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        """Read the filters from query parameters; raise BadRequest on a malformed one."""
+        as_of = args.get("as_of", "").strip() or None
+        _check_as_of(as_of)
+        lists = {name: _parse_list(args, name) for name in LIST_FILTERS}
+        _check_known("confidence", lists["confidence"], CONFIDENCES)
+        _check_known("modes", lists["modes"], MODES)
+        depth = parse_int(args, "depth", 1)
+        if depth is None or not 0 <= depth <= 10:
+            raise BadRequest(f"parameter 'depth' must be between 0 and 10, not {depth}")
+        return cls(
+            as_of,
+            parse_flag(args, "confirmed_only"),
+            **lists,
+            sector=_text(args, "sector"),
+            layer_min=parse_int(args, "layer_min"),
+            layer_max=parse_int(args, "layer_max"),
+            q=_text(args, "q"),
+            focus=_text(args, "focus"),
+            depth=depth,
+        )
+
+    def base(self) -> Filters:
+        """Return only the filters that change the scenario itself (as_of, confirmed_only)."""
+        return Filters(as_of=self.as_of, confirmed_only=self.confirmed_only)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the filters as JSON (lists as lists), echoed in every graph answer."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
+
+
+def _text(args: Mapping[str, str], name: str) -> str | None:
+    return args.get(name, "").strip() or None
+
+
+def _check_as_of(as_of: str | None) -> None:
+    try:
+        parse_as_of(as_of)
+    except ValueError as exc:
+        raise BadRequest(str(exc), hint="Use YYYY, YYYY-MM or YYYY-MM-DD.") from None
+
+
+def _check_known(name: str, values: Iterable[str], known: Iterable[str]) -> None:
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise BadRequest(
+            f"parameter '{name}' has unknown values: {', '.join(unknown)}",
+            hint=f"Use any of: {', '.join(known)}.",
+        )
+
+
+@dataclass(frozen=True)
+class Base:
+    """A scenario after as_of/confirmed_only, with layers, loads and a layered layout."""
+
+    G: nx.MultiDiGraph
+    layers: dict[str, int]
+    isolated: frozenset[str]
+    depth: int
+    load: dict[str, int]
+    positions: Positions
+
+
+def base_view(store: CachedStore, scenario_id: str, filters: Filters) -> Base:
+    """Return (cached) the base view of a scenario; raise NotFound if it is not loaded."""
+    key = ("base", scenario_id, filters.base())
+    return store.cached(key, lambda: _compute_base(store, scenario_id, filters))
+
+
+def _compute_base(store: CachedStore, scenario_id: str, filters: Filters) -> Base:
+    G = store.graph(scenario_id, as_of=filters.as_of, confirmed_only=filters.confirmed_only)
+    return layered(G)
+
+
+def layered(G: nx.MultiDiGraph) -> Base:
+    """Return a graph with its steering layers, accountability loads and layered layout."""
+    f = flows(G)
+    cond = condense(G, flow=f)
+    layers, isolated = cond.layers(), frozenset(cond.isolated)
+    kinds = {n: str(d.get("kind", "")) for n, d in G.nodes(data=True)}
+    positions = layered_layout(
+        layers, isolated, ((u, v) for u, v in G.edges()), key=lambda n: (kinds[n], n)
+    )
+    depth = max((layers[n] for n in layers if n not in isolated), default=0)
+    return Base(G, layers, isolated, depth, accountability_load(G, flow=f), positions)
+
+
+# Nodes and edges as JSON.
+
+
+def node_json(base: Base, node: str) -> dict[str, Any]:
+    """Return one actor with its layer, position and accountability load."""
+    data = base.G.nodes[node]
+    x, y = base.positions[node]
+    return {
+        **data,
+        "label": data["name"],
+        "layer": base.layers[node],
+        "isolated": node in base.isolated,
+        "x": x,
+        "y": y,
+        "accountability_load": base.load.get(node, 0),
+    }
+
+
+def edge_json(G: nx.MultiDiGraph, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return one relation with its type's mode and flows (``from``/``to`` as in the format)."""
+    rtype = G.graph["vocabulary"].relation_type(data["type"])
+    fields = {k: v for k, v in data.items() if k not in ("source", "target")}
+    return {
+        **fields,
+        "from": data["source"],
+        "to": data["target"],
+        "mode": rtype.mode,
+        "control": rtype.control,
+        "voice": rtype.voice,
+        "accountability": rtype.accountability,
+    }
+
+
+# The graph view.
+
+
+def graph_json(
+    store: CachedStore, scenario_id: str, filters: Filters, *, aggregate: bool = False
+) -> dict[str, Any]:
+    """Return (cached) the graph answer: nodes, edges, layers, legend, filters and totals."""
+    key = ("graph", scenario_id, filters, aggregate)
+    return store.cached(key, lambda: _graph_json(store, scenario_id, filters, aggregate))
+
+
+def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
+    base = base_view(store, scenario_id, filters)
+    kept = select_nodes(base, filters)
+    nodes = [node_json(base, n) for n in kept]
+    edges = [edge_json(base.G, d) for d in select_edges(base, set(kept), filters)]
+    if aggregate:
+        nodes, edges = aggregate_view(nodes, edges)
+    return {
+        "scenario": base.G.graph["scenario"],
+        "nodes": nodes,
+        "edges": edges,
+        "layers": layers_json(base),
+        "legend": legend_json(nodes, edges),
+        "filters": {**filters.to_dict(), "aggregate": aggregate},
+        "total": {"nodes": base.G.number_of_nodes(), "edges": base.G.number_of_edges()},
+    }
+
+
+def select_nodes(base: Base, filters: Filters) -> list[str]:
+    """Return the actors the view filters keep, in scenario order."""
+    near = _focus(base, filters) if filters.focus else None
+    return [
+        n
+        for n, data in base.G.nodes(data=True)
+        if (near is None or n in near) and _keeps_node(data, base.layers[n], filters)
+    ]
+
+
+def _focus(base: Base, filters: Filters) -> set[str]:
+    if filters.focus not in base.G:
+        raise NotFound(
+            f"actor '{filters.focus}' is not in this scenario (focus)",
+            hint="Actor ids are case-sensitive.",
+        )
+    undirected = base.G.to_undirected(as_view=True)
+    return set(nx.single_source_shortest_path_length(undirected, filters.focus, filters.depth))
+
+
+def _keeps_node(data: Mapping[str, Any], layer: int, f: Filters) -> bool:
+    if (f.kinds and data["kind"] not in f.kinds) or (f.levels and data["level"] not in f.levels):
+        return False
+    if f.confidence and data["confidence"] not in f.confidence:
+        return False
+    if f.sector and f.sector.casefold() not in {s.casefold() for s in data["sector"]}:
+        return False
+    if (f.layer_min is not None and layer < f.layer_min) or (
+        f.layer_max is not None and layer > f.layer_max
+    ):
+        return False
+    return not f.q or _matches(data, f.q.casefold())
+
+
+def _matches(data: Mapping[str, Any], needle: str) -> bool:
+    return any(needle in str(data.get(k) or "").casefold() for k in ("id", "name", "description"))
+
+
+def select_edges(base: Base, kept: set[str], filters: Filters) -> list[Mapping[str, Any]]:
+    """Return the relations between kept actors that the type, mode and confidence filters keep."""
+    vocabulary = base.G.graph["vocabulary"]
+    chosen = []
+    for u, v, data in base.G.edges(data=True):
+        if u not in kept or v not in kept:
+            continue
+        if filters.types and data["type"] not in filters.types:
+            continue
+        if filters.modes and vocabulary.relation_type(data["type"]).mode not in filters.modes:
+            continue
+        if not filters.confidence or data["confidence"] in filters.confidence:
+            chosen.append(data)
+    return chosen
+
+
+def layers_json(base: Base) -> dict[str, Any]:
+    """Return the depth, the size of each layer row and the number of isolated actors."""
+    sizes = Counter(layer for n, layer in base.layers.items() if n not in base.isolated)
+    return {
+        "depth": base.depth,
+        "sizes": {str(layer): sizes[layer] for layer in sorted(sizes)},
+        "isolated": len(base.isolated),
+    }
+
+
+def legend_json(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the kinds and modes present in the view (modes in vocabulary order)."""
+    modes = {e["mode"] for e in edges}
+    return {
+        "kinds": sorted({n["kind"] for n in nodes}),
+        "modes": [m for m in MODES if m in modes] + sorted(modes - set(MODES)),
+    }
+
+
+# The aggregated view: one node per (layer, kind), isolated actors in groups of their own.
+
+
+def aggregate_view(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]):
+    """Return group nodes (with ``count`` and the first ``members``) and edges between them."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    group_of: dict[str, str] = {}
+    for node in nodes:
+        gid = _group_id(node)
+        groups[gid].append(node)
+        group_of[node["id"]] = gid
+    group_nodes = _place_groups([_group_node(gid, members) for gid, members in groups.items()])
+    return group_nodes, _group_edges(edges, group_of)
+
+
+def _group_id(node: Mapping[str, Any]) -> str:
+    band = "isolated" if node["isolated"] else f"layer-{node['layer']}"
+    return f"{band}:{node['kind']}"
+
+
+def _group_node(gid: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    first = members[0]
+    return {
+        "id": gid,
+        "label": f"{first['kind']} ({len(members)})",
+        "name": first["kind"],
+        "kind": first["kind"],
+        "layer": first["layer"],
+        "isolated": first["isolated"],
+        "count": len(members),
+        "members": [m["id"] for m in members[:GROUP_MEMBERS]],
+        "x": sum(m["x"] for m in members) / len(members),
+        "y": first["y"] if not first["isolated"] else max(m["y"] for m in members),
+        "accountability_load": max(m["accountability_load"] for m in members),
+    }
+
+
+def _place_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spread each row's groups evenly, keeping the order of their members' mean x."""
+    rows: dict[float, list[dict[str, Any]]] = defaultdict(list)
+    for group in groups:
+        rows[group["y"]].append(group)
+    for row in rows.values():
+        row.sort(key=lambda g: g["x"])
+        for i, group in enumerate(row):
+            group["x"] = (i - (len(row) - 1) / 2) * COL * 1.5
+    return sorted(groups, key=lambda g: (g["y"], g["x"]))
+
+
+def _group_edges(edges: list[dict[str, Any]], group_of: Mapping[str, str]) -> list[dict[str, Any]]:
+    counted: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for edge in edges:
+        key = (group_of[edge["from"]], group_of[edge["to"]], edge["mode"])
+        entry = counted.setdefault(key, {"types": set(), "count": 0, "control": edge["control"]})
+        entry["count"] += 1
+        entry["types"].add(edge["type"])
+    return [
+        {
+            "id": f"{a}->{b}:{mode}",
+            "from": a,
+            "to": b,
+            "mode": mode,
+            "control": e["control"],
+            "count": e["count"],
+            "types": sorted(e["types"]),
+        }
+        for (a, b, mode), e in counted.items()
+    ]
+
+
+# One actor, its chains, voice paths and shortest paths.
+
+
+def actor_json(store: CachedStore, scenario_id: str, actor_id: str, filters: Filters):
+    """Return one actor with its relations, cited sources, betweenness and chains (cached)."""
+    key = ("actor", scenario_id, actor_id, filters.base())
+    return store.cached(key, lambda: _actor_json(store, scenario_id, actor_id, filters))
+
+
+def _actor_json(store, scenario_id, actor_id, filters) -> dict[str, Any]:
+    base = base_view(store, scenario_id, filters)
+    _require_actor(base, actor_id, scenario_id)
+    G = base.G
+    out_rels = [edge_json(G, d) for _, _, d in G.out_edges(actor_id, data=True)]
+    in_rels = [edge_json(G, d) for _, _, d in G.in_edges(actor_id, data=True)]
+    betweenness = analysis_json(store, scenario_id, filters)["centrality"]["betweenness"]
+    return {
+        "actor": {**node_json(base, actor_id), "betweenness": betweenness.get(actor_id)},
+        "out": out_rels,
+        "in": in_rels,
+        "sources": _cited_sources(G, actor_id, out_rels + in_rels),
+        "chains": chain_to(G, actor_id),
+    }
+
+
+def _require_actor(base: Base, actor_id: str, scenario_id: str) -> None:
+    if actor_id not in base.G:
+        raise NotFound(
+            f"actor '{actor_id}' is not in scenario '{scenario_id}'",
+            hint="Actor ids are case-sensitive; the graph endpoint lists them.",
+        )
+
+
+def _cited_sources(G: nx.MultiDiGraph, actor_id: str, relations: list[dict[str, Any]]):
+    cited = set(G.nodes[actor_id]["sources"])
+    for rel in relations:
+        cited.update(rel["sources"])
+    known = G.graph["sources"]
+    return [known[s] for s in sorted(cited) if s in known]
+
+
+def chain_json(store: CachedStore, scenario_id: str, actor_id: str, filters: Filters):
+    """Return the longest control chains ending at an actor; ``length`` counts their steps."""
+    base = base_view(store, scenario_id, filters)
+    _require_actor(base, actor_id, scenario_id)
+    chains = chain_to(base.G, actor_id)
+    return {
+        "actor": actor_id,
+        "chains": chains,
+        "length": max((len(c) - 1 for c in chains), default=0),
+    }
+
+
+def voice_paths_json(
+    store: CachedStore, scenario_id: str, kind: str, formal_only: bool, filters: Filters
+) -> dict[str, Any]:
+    """Return which deciders a kind's actors reach through voice, with one path to each."""
+    base = base_view(store, scenario_id, filters)
+    reach = voice_reach(base.G, kind, formal_only=formal_only)
+    return {"kind": kind, "formal_only": formal_only, **reach}
+
+
+def path_json(
+    store: CachedStore, scenario_id: str, ends: tuple[str, str], directed: bool, filters: Filters
+) -> dict[str, Any]:
+    """Return a shortest path between two actors (following or ignoring direction), or null."""
+    base = base_view(store, scenario_id, filters)
+    for end in ends:
+        _require_actor(base, end, scenario_id)
+    G = base.G if directed else base.G.to_undirected(as_view=True)
+    try:
+        path = nx.shortest_path(G, ends[0], ends[1])
+    except nx.NetworkXNoPath:
+        path = None
+    edges = (
+        [_edge_between(base.G, u, v, directed) for u, v in zip(path, path[1:], strict=False)]
+        if path
+        else []
+    )
+    return {"from": ends[0], "to": ends[1], "directed": directed, "path": path, "edges": edges}
+
+
+def _edge_between(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> str:
+    keys = sorted(G.get_edge_data(u, v) or ()) or ([] if directed else sorted(G[v][u]))
+    return str(keys[0])
+
+
+# Analyses (the analysis package computes; this only caches and shapes).
+
+
+def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
+    """Return (cached) the ``analyze --json`` object of a scenario after as_of/confirmed_only."""
+    from graph.analysis.report import analyze
+
+    def compute() -> dict[str, Any]:
+        return analyze(base_view(store, scenario_id, filters).G, scenario_id=scenario_id)
+
+    return store.cached(("analysis", scenario_id, filters.base()), compute)
+
+
+def compare_json(store: CachedStore, a: str, b: str, filters: Filters) -> dict[str, Any]:
+    """Return the ``compare --json`` object plus positions both views share (cached)."""
+    return store.cached(("compare", a, b, filters.base()), lambda: _compare(store, a, b, filters))
+
+
+def _compare(store: CachedStore, a: str, b: str, filters: Filters) -> dict[str, Any]:
+    from graph.analysis.compare import compare
+
+    Ga, Gb = (base_view(store, s, filters).G for s in (a, b))
+    analyses = [analysis_json(store, s, filters) for s in (a, b)]
+    result = compare(Ga, Gb, analysis_a=analyses[0], analysis_b=analyses[1])
+    union = layered(nx.compose(Ga, Gb))
+    positions = {n: {"x": x, "y": y} for n, (x, y) in union.positions.items()}
+    return {**result, "positions": positions}
+
+
+# Scenario lists and headers.
+
+
+def scenario_links(scenario_id: str) -> dict[str, str]:
+    """Return the page and API addresses of one scenario."""
+    api = f"/api/scenarios/{scenario_id}"
+    return {
+        "explorer": f"/scenarios/{scenario_id}",
+        "dashboard": f"/scenarios/{scenario_id}/analysis",
+        "self": api,
+        "graph": f"{api}/graph",
+        "analysis": f"{api}/analysis",
+        "export": f"{api}/export",
+    }
+
+
+def scenario_list_json(store: CachedStore) -> dict[str, Any]:
+    """Return (cached) every loaded scenario with its size and links."""
+
+    def compute() -> dict[str, Any]:
+        items = [
+            {**dataclasses.asdict(s), "links": scenario_links(s.id)} for s in store.list_scenarios()
+        ]
+        return {"scenarios": items}
+
+    return store.cached(("scenario-list",), compute)
+
+
+def scenario_json(store: CachedStore, scenario_id: str) -> dict[str, Any]:
+    """Return a scenario's header, sources, declared vocabulary and counts."""
+    scenario = store.scenario(scenario_id)
+    return {
+        "scenario": dataclasses.asdict(scenario.info),
+        "sources": [dataclasses.asdict(s) for s in scenario.sources],
+        "vocabulary": scenario.vocabulary.to_dict(),
+        "counts": {
+            "actors": len(scenario.actors),
+            "relations": len(scenario.relations),
+            "sources": len(scenario.sources),
+            "kinds": dict(Counter(a.kind for a in scenario.actors).most_common()),
+            "types": dict(Counter(r.type for r in scenario.relations).most_common()),
+        },
+        "links": scenario_links(scenario_id),
+    }
+
+
+def filtered_scenario(store: CachedStore, scenario_id: str, filters: Filters) -> Scenario:
+    """Return the scenario cut down to what a view shows (for export)."""
+    scenario = store.scenario(scenario_id)
+    if filters == Filters():
+        return scenario
+    base = base_view(store, scenario_id, filters)
+    kept = set(select_nodes(base, filters))
+    rel_ids = {d["id"] for d in select_edges(base, kept, filters)}
+    return dataclasses.replace(
+        scenario,
+        actors=tuple(a for a in scenario.actors if a.id in kept),
+        relations=tuple(r for r in scenario.relations if r.id in rel_ids),
+    )

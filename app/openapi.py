@@ -1,0 +1,320 @@
+"""The OpenAPI 3.1 document at ``/openapi.json``: every endpoint, parameter and schema.
+
+The JSON API is described by hand below (:data:`API_PATHS`); the HTML pages and static files
+are added from the app's URL map, so the document covers every route the app serves.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify
+
+from graph.formats import FORMATS
+from graph.vocabulary import CONFIDENCES, MODES
+
+__all__ = ["bp", "document", "API_PATHS", "openapi_path"]
+
+bp = Blueprint("openapi", __name__)
+
+JSON = "application/json"
+
+
+def ref(name: str) -> dict[str, str]:
+    """Return a reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _nullable(schema_type: str) -> dict[str, Any]:
+    return {"type": [schema_type, "null"]}
+
+
+STR, INT, NUM = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+BOOL = {"type": "boolean"}
+STRS = {"type": "array", "items": STR}
+IDS_BY_STR = {"type": "object", "additionalProperties": STRS}
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": _obj(["code", "message", "where"], code=STR, message=STR, hint=STR, file=STR,
+                    line=INT, sheet=STR, row=INT, value={}, where=STR),
+    "Error": _obj(["ok", "status", "error", "errors"], ok={"const": False}, status=INT,
+                  error=_obj(["code", "message", "hint"], code=STR, message=STR, hint=STR),
+                  errors={"type": "array", "items": ref("Problem")}),
+    "Health": _obj(["ok", "store", "scenarios"], ok=BOOL,
+                   store={"enum": ["embedded", "neo4j"]}, scenarios=INT),
+    "ScenarioHeader": _obj(["id", "title"], id=STR, title=STR, description=_nullable("string"),
+                           date=_nullable("string")),
+    "Links": {"type": "object", "additionalProperties": STR},
+    "ScenarioSummary": _obj(["id", "title", "actors", "relations", "links"], id=STR, title=STR,
+                            description=_nullable("string"), date=_nullable("string"),
+                            actors=INT, relations=INT, links=ref("Links")),
+    "ScenarioList": _obj(["scenarios"], scenarios={"type": "array",
+                                                   "items": ref("ScenarioSummary")}),
+    "ScenarioDetail": _obj(["scenario", "sources", "vocabulary", "counts"],
+                           scenario=ref("ScenarioHeader"),
+                           sources={"type": "array", "items": {"type": "object"}},
+                           vocabulary={"type": "object"}, counts={"type": "object"},
+                           links=ref("Links")),
+    "Node": _obj(["id", "label", "name", "kind", "layer", "isolated", "x", "y",
+                  "accountability_load"], id=STR, label=STR, name=STR, kind=STR,
+                 level=_nullable("string"), sector=STRS, confidence={"enum": list(CONFIDENCES)},
+                 layer=INT, isolated=BOOL, x=NUM, y=NUM, description=_nullable("string"),
+                 sources=STRS, tags=STRS, since=_nullable("string"), until=_nullable("string"),
+                 note=_nullable("string"), accountability_load=INT,
+                 count={**INT, "description": "aggregated view: actors in the group"},
+                 members={**STRS, "description": "aggregated view: the first member ids"}),
+    "Edge": _obj(["id", "from", "to", "mode", "control"], id=STR, **{"from": STR}, to=STR,
+                 type=STR, mode=STR, control={"enum": ["forward", "reverse", "none"]},
+                 voice={"enum": ["forward", "reverse", "none"]}, accountability=BOOL,
+                 confidence={"enum": list(CONFIDENCES)}, formal=BOOL, weight=NUM,
+                 amount_eur=_nullable("number"), note=_nullable("string"), sources=STRS,
+                 since=_nullable("string"), until=_nullable("string"), tags=STRS,
+                 count={**INT, "description": "aggregated view: relations between the groups"},
+                 types={**STRS, "description": "aggregated view: their types"}),
+    "GraphView": _obj(["scenario", "nodes", "edges", "layers", "legend", "filters", "total"],
+                      scenario=ref("ScenarioHeader"),
+                      nodes={"type": "array", "items": ref("Node")},
+                      edges={"type": "array", "items": ref("Edge")},
+                      layers=_obj(["depth", "sizes", "isolated"], depth=INT, isolated=INT,
+                                  sizes={"type": "object", "additionalProperties": INT}),
+                      legend=_obj(["kinds", "modes"], kinds=STRS, modes=STRS),
+                      filters={"type": "object"},
+                      total=_obj(["nodes", "edges"], nodes=INT, edges=INT)),
+    "ActorDetail": _obj(["actor", "out", "in", "sources", "chains"],
+                        actor={"allOf": [ref("Node"), _obj(["betweenness"],
+                                                           betweenness=_nullable("number"))]},
+                        out={"type": "array", "items": ref("Edge")},
+                        sources={"type": "array", "items": {"type": "object"}},
+                        chains={"type": "array", "items": STRS},
+                        **{"in": {"type": "array", "items": ref("Edge")}}),
+    "Chains": _obj(["actor", "chains", "length"], actor=STR,
+                   chains={"type": "array", "items": STRS},
+                   length={**INT, "description": "control steps in the longest chain"}),
+    "VoicePaths": _obj(["kind", "paths", "share", "deciders", "reached"], kind=STR,
+                       formal_only=BOOL, paths=IDS_BY_STR, share=_nullable("number"),
+                       deciders=INT, actors=INT,
+                       reached={"type": "object", "additionalProperties": INT}),
+    "Path": _obj(["from", "to", "path", "edges"], **{"from": STR}, to=STR, directed=BOOL,
+                 path={"type": ["array", "null"], "items": STR}, edges=STRS),
+    "Analysis": {**_obj(["scenario", "layers", "isolated", "steering_depth", "steering_chains",
+                         "voice_reach", "decisive_voice_reach", "accountability_load",
+                         "fragmentation", "hierarchy", "centrality"],
+                        layers={"type": "object", "additionalProperties": INT},
+                        isolated=STRS, steering_depth=INT,
+                        steering_chains={"type": "array", "items": STRS},
+                        accountability_load={"type": "object", "additionalProperties": INT},
+                        hierarchy={"type": "object",
+                                   "additionalProperties": _nullable("number")}),
+                 "description": "The `govgraph analyze --json` object (DESIGN section 6)."},
+    "Comparison": _obj(["a", "b", "actors", "relations", "metrics", "positions"], a=STR, b=STR,
+                       actors={"type": "object"}, relations={"type": "object"},
+                       metrics={"type": "object"},
+                       positions={"type": "object", "additionalProperties":
+                                  _obj(["x", "y"], x=NUM, y=NUM)}),
+    "QueryRequest": _obj(["cypher"], cypher=STR, params={"type": "object"}),
+    "QueryResult": _obj(["columns", "rows", "truncated", "elapsed_ms", "store"], columns=STRS,
+                        rows={"type": "array", "items": {"type": "array"}}, truncated=BOOL,
+                        elapsed_ms=NUM, store={"enum": ["embedded", "neo4j"]}),
+    "Uploaded": _obj(["ok", "scenarios", "links"], ok={"const": True}, scenarios=STRS,
+                     links=ref("Links")),
+    "Deleted": _obj(["ok"], ok={"const": True}, deleted=STR),
+}  # fmt: skip
+
+
+def _param(name: str, where: str, schema: dict[str, Any], text: str, **extra: Any):
+    return {"name": name, "in": where, "schema": schema, "description": text, **extra}
+
+
+def _query(name: str, schema: dict[str, Any], text: str, required: bool = False):
+    return _param(name, "query", schema, text, required=required)
+
+
+LIST = {"type": "string", "description": "comma-separated list"}
+SCENARIO = _param("scenario_id", "path", STR, "Scenario id.", required=True)
+ACTOR = _param("actor_id", "path", STR, "Actor id.", required=True)
+BASE_FILTERS = [
+    _query("as_of", STR, "Keep actors and relations valid on this ISO date."),
+    _query(
+        "confirmed_only",
+        {"enum": ["1", "0", "true", "false"]},
+        "Leave out inferred and uncertain facts.",
+    ),
+]
+VIEW_FILTERS = BASE_FILTERS + [
+    _query("kinds", LIST, "Actor kinds to keep."),
+    _query("types", LIST, "Relation types to keep."),
+    _query("levels", LIST, "Levels to keep."),
+    _query("modes", LIST, f"Relation modes to keep: {', '.join(MODES)}."),
+    _query("confidence", LIST, f"Confidences to keep: {', '.join(CONFIDENCES)}."),
+    _query("sector", STR, "Keep actors in this sector."),
+    _query("layer_min", INT, "Lowest steering layer to keep."),
+    _query("layer_max", INT, "Deepest steering layer to keep."),
+    _query("q", STR, "Text searched in actor id, name and description."),
+    _query("focus", STR, "Keep only actors within `depth` hops of this actor."),
+    _query("depth", {**INT, "minimum": 0, "maximum": 10, "default": 1}, "Hops around `focus`."),
+]  # fmt: skip
+
+
+def _error(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {JSON: {"schema": ref("Error")}}}
+
+
+def _ok(schema: str, text: str = "OK") -> dict[str, Any]:
+    return {"description": text, "content": {JSON: {"schema": ref(schema)}}}
+
+
+def _op(summary: str, ok: dict[str, Any], *errors: int, params=(), **extra: Any):
+    responses = {"200": ok} if "201" not in extra.get("responses", {}) else {}
+    responses.update(extra.pop("responses", {}))
+    responses.update({str(code): _error(ERROR_TEXT[code]) for code in errors})
+    responses["default"] = _error("Any other error, in the one error shape.")
+    return {"summary": summary, "parameters": list(params), "responses": responses, **extra}
+
+
+ERROR_TEXT = {
+    400: "Bad parameters, bad input (with located problems) or a refused query.",
+    401: "The admin token is missing or wrong.",
+    403: "Writes are refused (another site, or no admin token configured).",
+    404: "Not loaded or not found.",
+    409: "A scenario with this id is already loaded (send replace=1).",
+    413: "The upload is larger than GOVGRAPH_MAX_UPLOAD_MB.",
+    503: "The store is unavailable.",
+    504: "The query ran past GOVGRAPH_QUERY_TIMEOUT and was stopped.",
+}
+WRITE_AUTH = [{}, {"adminToken": []}]
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": _obj(["file"], file={"type": "string",
+                                "contentMediaType": "application/octet-stream"},
+                                replace={"enum": ["1", "0"]}, token=STR)},
+        "application/octet-stream": {"schema": {"type": "string",
+                                                "contentMediaType": "application/octet-stream"}},
+    },
+}  # fmt: skip
+EXPORT_OK = {
+    "description": "The file (csv: a zipped folder of CSV files).",
+    "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+}
+
+#: (path, method) -> operation, by Flask endpoint name; tests check it covers the blueprint.
+API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "api.health": ("/healthz", "get", _op("Store health and scenario count.", _ok("Health"),
+                                          503)),
+    "api.list_scenarios": ("/api/scenarios", "get", _op("List loaded scenarios.",
+                                                        _ok("ScenarioList"), 503)),
+    "api.upload": ("/api/scenarios", "post", _op(
+        "Upload a scenario file (YAML, JSON, XLSX, zipped CSV folder, GraphML, GEXF).",
+        {}, 400, 401, 403, 409, 413, 503,
+        params=[_query("filename", STR, "File name of a raw-body upload (its suffix names the "
+                       "format)."), _query("replace", {"enum": ["1", "0"]},
+                                           "Replace a loaded scenario with the same id.")],
+        requestBody=UPLOAD_BODY, security=WRITE_AUTH,
+        responses={"201": _ok("Uploaded", "Loaded.")})),
+    "api.show_scenario": ("/api/scenarios/{scenario_id}", "get", _op(
+        "One scenario's header, sources, vocabulary and counts.", _ok("ScenarioDetail"), 404,
+        params=[SCENARIO])),
+    "api.delete": ("/api/scenarios/{scenario_id}", "delete", _op(
+        "Remove a loaded scenario.", _ok("Deleted"), 401, 403, 404, params=[SCENARIO],
+        security=WRITE_AUTH)),
+    "api.show_graph": ("/api/scenarios/{scenario_id}/graph", "get", _op(
+        "Nodes with steering layer and layered position, edges, legend; view filters apply.",
+        _ok("GraphView"), 400, 404, params=[SCENARIO, *VIEW_FILTERS, _query(
+            "aggregate", {"enum": ["1", "0"]}, "Group actors by (layer, kind).")])),
+    "api.show_actor": ("/api/scenarios/{scenario_id}/actors/{actor_id}", "get", _op(
+        "One actor with relations, sources, layer, load, betweenness and chains.",
+        _ok("ActorDetail"), 400, 404, params=[SCENARIO, ACTOR, *BASE_FILTERS])),
+    "api.show_chain": ("/api/scenarios/{scenario_id}/chain/{actor_id}", "get", _op(
+        "Longest control chains ending at an actor.", _ok("Chains"), 400, 404,
+        params=[SCENARIO, ACTOR, *BASE_FILTERS])),
+    "api.show_voice_paths": ("/api/scenarios/{scenario_id}/voice-paths", "get", _op(
+        "Deciders reached by an actor kind through voice relations, with paths.",
+        _ok("VoicePaths"), 400, 404, params=[SCENARIO, *BASE_FILTERS,
+            _query("kind", {**STR, "default": "resident_group"}, "Actor kind followed."),
+            _query("formal_only", {"enum": ["1", "0"]}, "Only relations marked formal.")])),
+    "api.show_path": ("/api/scenarios/{scenario_id}/path", "get", _op(
+        "A shortest path between two actors.", _ok("Path"), 400, 404, params=[SCENARIO,
+            _query("from", STR, "Start actor id.", True), _query("to", STR, "End actor id.", True),
+            _query("directed", {"enum": ["1", "0"]}, "Follow relation direction."),
+            *BASE_FILTERS])),
+    "api.show_analysis": ("/api/scenarios/{scenario_id}/analysis", "get", _op(
+        "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,
+        params=[SCENARIO, *BASE_FILTERS])),
+    "api.export": ("/api/scenarios/{scenario_id}/export", "get", _op(
+        "Download a scenario, cut to the view filters.", EXPORT_OK, 400, 404,
+        params=[SCENARIO, _query("format", {"enum": list(FORMATS), "default": "yaml"},
+                                 "Interchange format."), *VIEW_FILTERS])),
+    "api.compare": ("/api/compare", "get", _op(
+        "Compare two scenarios (the compare --json object) with shared positions.",
+        _ok("Comparison"), 400, 404, params=[_query("a", STR, "First scenario id.", True),
+                                             _query("b", STR, "Second scenario id.", True),
+                                             *BASE_FILTERS])),
+    "api.query": ("/api/query", "post", _op(
+        "Run one read-only Cypher statement (time- and row-limited).", _ok("QueryResult"),
+        400, 503, 504, requestBody={"required": True, "content": {
+            JSON: {"schema": ref("QueryRequest")}}})),
+    "openapi.document_json": ("/openapi.json", "get", _op(
+        "This document.", {"description": "The OpenAPI 3.1 document.",
+                           "content": {JSON: {"schema": {"type": "object"}}}})),
+}  # fmt: skip
+
+
+def openapi_path(rule: str) -> str:
+    """Return a Flask rule as an OpenAPI path: ``/a/<path:x>`` becomes ``/a/{x}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _generated(app: Flask, endpoint: str, rule_text: str) -> dict[str, Any]:
+    """Describe a page or static route from its view's docstring."""
+    doc = (app.view_functions[endpoint].__doc__ or endpoint).strip().splitlines()[0]
+    names = re.findall(r"{([^}]+)}", openapi_path(rule_text))
+    params = [_param(n, "path", STR, n.replace("_", " ") + ".", required=True) for n in names]
+    media = "application/json" if rule_text.endswith(".json") else "text/html"
+    ok = {"description": "OK", "content": {media: {"schema": {"type": "string"}}}}
+    return _op(doc, ok, 404, params=params, tags=["pages"])
+
+
+def document(app: Flask) -> dict[str, Any]:
+    """Return the OpenAPI document for ``app``: the API by hand, its other routes generated."""
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, operation in API_PATHS.values():
+        paths.setdefault(path, {})[method] = {**operation, "tags": ["api"]}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in API_PATHS:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            entry = paths.setdefault(openapi_path(rule.rule), {})
+            entry.setdefault(method.lower(), _generated(app, rule.endpoint, rule.rule))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "govgraph", "version": _version(),
+                 "description": "Governance structure graph explorer: JSON API. Every error "
+                                "has the `Error` shape."},
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "adminToken": {"type": "http", "scheme": "bearer",
+                           "description": "GOVGRAPH_ADMIN_TOKEN; writes need it unless the "
+                                          "server is bound to loopback."}}},
+    }  # fmt: skip
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("govgraph")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+@bp.get("/openapi.json")
+def document_json() -> Any:
+    """The OpenAPI 3.1 document describing every endpoint (built once per app)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if "govgraph.openapi" not in app.extensions:
+        app.extensions["govgraph.openapi"] = document(app)
+    return jsonify(app.extensions["govgraph.openapi"])

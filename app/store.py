@@ -1,0 +1,179 @@
+"""The app's one long-lived store, opened at start-up and closed at shutdown.
+
+``init_app(app)`` opens the store the settings name, checks that it answers (so a bad URL
+fails at boot, not on the first page), fills an embedded store with the configured or
+bundled scenarios, and keeps it in ``app.extensions``. ``get_store()`` returns it during a
+request. The store is wrapped in :class:`CachedStore`, which reuses scenarios and derived
+views (graph JSON, layout, analysis) until a write through it, or their time, runs out.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any
+
+from flask import Flask, current_app
+
+from graph.model import Scenario
+from graph.storage import GraphStore, ScenarioSummary, open_store
+from graph.storage.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Progress, QueryResult
+
+__all__ = ["init_app", "get_store", "CachedStore", "open_configured", "EXTENSION"]
+
+EXTENSION = "govgraph.store"
+#: How often /healthz really asks the store whether it is alive, in seconds.
+PING_INTERVAL = 2.0
+
+
+class CachedStore(GraphStore):
+    """A store plus a cache of what is derived from it, invalidated by writes made through it.
+
+    Cached values are shared between requests: callers must treat them as read-only. A
+    computation that overlaps a write is not cached (a generation counter tells).
+    """
+
+    def __init__(self, inner: GraphStore, *, ttl: float = 300.0, entries: int = 256) -> None:
+        self.inner = inner
+        self.kind = inner.kind
+        self.ttl = ttl
+        self.entries = entries
+        self._cache: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._pinged = 0.0
+
+    # The cache.
+
+    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return the value cached under ``key``, computing and keeping it when absent or old."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and now - hit[0] < self.ttl:
+                self._cache.move_to_end(key)
+                return hit[1]
+            generation = self._generation
+        value = compute()
+        with self._lock:
+            if generation == self._generation:
+                self._cache[key] = (now, value)
+                while len(self._cache) > self.entries:
+                    self._cache.popitem(last=False)
+        return value
+
+    def invalidate(self) -> None:
+        """Forget every cached value (after any write: lists, comparisons and views change)."""
+        with self._lock:
+            self._generation += 1
+            self._cache.clear()
+
+    # The protocol, reading through the cache.
+
+    def list_scenarios(self) -> list[ScenarioSummary]:
+        """Return every loaded scenario (cached)."""
+        return list(self.cached(("list",), self.inner.list_scenarios))
+
+    def scenario_ids(self) -> list[str]:
+        """Return the ids of every loaded scenario (cached)."""
+        return [s.id for s in self.list_scenarios()]
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """Return a loaded scenario (cached; scenarios are immutable)."""
+        return self.cached(("scenario", scenario_id), lambda: self.inner.scenario(scenario_id))
+
+    def load(self, scenarios: Sequence[Scenario], *, progress: Progress | None = None) -> None:
+        """Load scenarios into the store, then forget what was derived from the old ones."""
+        try:
+            self.inner.load(scenarios, progress=progress)
+        finally:
+            self.invalidate()
+
+    def delete(self, scenario_id: str) -> None:
+        """Delete a scenario, then forget what was derived from it."""
+        try:
+            self.inner.delete(scenario_id)
+        finally:
+            self.invalidate()
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        row_limit: int = DEFAULT_ROW_LIMIT,
+    ) -> QueryResult:
+        """Run a guarded read-only query on the store (never cached)."""
+        return self.inner.query(cypher, params, timeout=timeout, row_limit=row_limit)
+
+    def ping(self) -> None:
+        """Check the store answers; a success is trusted for PING_INTERVAL seconds."""
+        if time.monotonic() - self._pinged < PING_INTERVAL:
+            return
+        self.inner.ping()
+        self._pinged = time.monotonic()
+
+    def close(self) -> None:
+        """Close the store underneath."""
+        self.inner.close()
+
+
+def open_configured(config: Mapping[str, Any]) -> GraphStore:
+    """Open and fill the store the config names (DESIGN section 6, "Which data").
+
+    ``DATA_SOURCE`` (set by ``govgraph serve``) wins; otherwise ``DATA`` means the embedded
+    store with exactly those files, ``NEO4J_URI`` the Neo4j store, and neither the bundled
+    scenarios in the embedded store (in memory, or in ``DB`` when that holds nothing yet).
+
+    Raises
+    ------
+    graph.errors.StoreUnavailable
+        When the store cannot be reached.
+    graph.errors.ValidationFailed
+        When a configured data file is invalid; nothing is served then.
+    """
+    from app.datasource import DataSource, open_data
+
+    source = config.get("DATA_SOURCE") or DataSource(
+        tuple(config.get("DATA") or ()), config.get("NEO4J_URI"), config.get("DB")
+    )
+    if not source.uses_neo4j:
+        return open_data(source)
+    return open_store(
+        source.neo4j,
+        user=config.get("NEO4J_USER"),
+        password=config.get("NEO4J_PASSWORD"),
+        database=config.get("NEO4J_DATABASE"),
+    )
+
+
+def init_app(app: Flask, store: GraphStore | None = None) -> None:
+    """Open the store (or adopt ``store``), check it answers, and attach it to ``app``.
+
+    The store is closed when the app is garbage-collected or the process exits.
+    """
+    store = store if store is not None else open_configured(app.config)
+    try:
+        store.ping()
+    except Exception:
+        store.close()
+        raise
+    ttl, entries = app.config["CACHE_SECONDS"], app.config["CACHE_ENTRIES"]
+    app.extensions[EXTENSION] = CachedStore(store, ttl=ttl, entries=entries)
+    weakref.finalize(app, store.close)
+
+
+def get_store() -> CachedStore:
+    """Return the current app's store (inside a request or app context)."""
+    store: CachedStore = current_app.extensions[EXTENSION]
+    return store
+
+
+def summaries(store: GraphStore, ids: Iterable[str] | None = None) -> list[ScenarioSummary]:
+    """Return the summaries of ``ids`` (all when None), in store order."""
+    wanted = None if ids is None else set(ids)
+    return [s for s in store.list_scenarios() if wanted is None or s.id in wanted]

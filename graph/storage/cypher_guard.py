@@ -22,6 +22,8 @@ __all__ = [
     "check_single_statement",
     "check_read_only",
     "guard",
+    "lexemes",
+    "Lexeme",
     "READ_ONLY_PROCEDURES",
     "FORBIDDEN_CLAUSES",
 ]
@@ -58,15 +60,17 @@ _LEXEME = re.compile(
 
 
 @dataclass(frozen=True)
-class _Lexeme:
+class Lexeme:
+    """One piece of a statement: a string, a backquoted name, a word, a space or a symbol."""
+
     kind: str  # string, name, word, space or other
     text: str
 
 
-def _lex(text: str) -> Iterator[_Lexeme]:
+def _lex(text: str) -> Iterator[Lexeme]:
     for match in _LEXEME.finditer(text):
         kind = match.lastgroup or "other"
-        yield _Lexeme(kind, match.group())
+        yield Lexeme(kind, match.group())
 
 
 def strip_comments(text: str) -> str:
@@ -161,12 +165,18 @@ def _split_statements(text: str) -> list[str]:
     return parts
 
 
-def _code(text: str) -> list[_Lexeme]:
-    """Return the lexemes that matter for the check: no spaces, no comments."""
-    return [lx for lx in _lex(strip_comments(text)) if lx.kind != "space"]
+def lexemes(text: str, *, spaces: bool = False) -> list[Lexeme]:
+    """Return the lexemes of ``text`` after stripping comments (spaces only if asked).
+
+    Examples
+    --------
+    >>> [lx.text for lx in lexemes("RETURN n.x // c")]
+    ['RETURN', 'n', '.', 'x']
+    """
+    return [lx for lx in _lex(strip_comments(text)) if spaces or lx.kind != "space"]
 
 
-def _is_clause_word(code: list[_Lexeme], i: int) -> bool:
+def _is_clause_word(code: list[Lexeme], i: int) -> bool:
     """Return True if the word at ``i`` can start a clause (not a property, label or key)."""
     before = code[i - 1].text if i > 0 else ""
     after = code[i + 1].text if i + 1 < len(code) else ""
@@ -192,7 +202,7 @@ def check_read_only(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROC
     ...
     graph.errors.QueryRejected: DETACH is not allowed: the clause writes data
     """
-    code = _code(text)
+    code = lexemes(text)
     for i, lx in enumerate(code):
         if lx.kind != "word" or not _is_clause_word(code, i):
             continue
@@ -205,7 +215,7 @@ def check_read_only(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROC
             _check_call(code, i, allowed_calls)
 
 
-def _check_call(code: list[_Lexeme], i: int, allowed_calls: frozenset[str]) -> None:
+def _check_call(code: list[Lexeme], i: int, allowed_calls: frozenset[str]) -> None:
     """Allow ``CALL {`` / ``CALL (vars) {`` subqueries and allowlisted procedures only."""
     if i + 1 < len(code) and code[i + 1].text in ("{", "("):
         return
@@ -217,7 +227,7 @@ def _check_call(code: list[_Lexeme], i: int, allowed_calls: frozenset[str]) -> N
         )
 
 
-def _dotted_name(code: list[_Lexeme], i: int) -> str:
+def _dotted_name(code: list[Lexeme], i: int) -> str:
     parts: list[str] = []
     while i < len(code) and code[i].kind in ("word", "name"):
         parts.append(code[i].text.strip("`"))

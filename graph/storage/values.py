@@ -16,8 +16,9 @@ from graph.vocabulary import kind_label
 
 __all__ = ["node_value", "relationship_value", "scalar_value", "INTERNAL_PROPERTIES"]
 
-#: Store-internal bookkeeping never shown to users (the embedded store's primary key).
-INTERNAL_PROPERTIES = frozenset({"uid", "_ID", "_LABEL", "_SRC", "_DST"})
+#: Store-internal bookkeeping never shown to users (the embedded store's primary key, and
+#: ``ord``, the position of an actor, relation or source in its scenario, kept by both stores).
+INTERNAL_PROPERTIES = frozenset({"uid", "ord", "_ID", "_LABEL", "_SRC", "_DST"})
 
 
 def _props(props: Mapping[str, Any]) -> dict[str, Any]:

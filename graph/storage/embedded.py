@@ -1,0 +1,736 @@
+"""The embedded store: LadybugDB in process, in memory or in a folder (DESIGN section 4).
+
+Schema (docs/cypher.md): node tables ``Actor``, ``Source`` and ``Scenario``, and one
+relationship table per relation type from ``Actor`` to ``Actor``. Actors, sources and
+relations carry the model's field names plus ``scenario``; ``uid`` (scenario and id) is the
+primary key and ``ord`` the position in the scenario, both hidden from query output.
+
+Loading uses ``COPY ... FROM`` a DataFrame inside one transaction per scenario. LadybugDB 0.22
+ends the open transaction when a ``COPY`` fails, after which statements would auto-commit, so
+every key is checked in Python first and loading stops at the first error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+import ladybug
+import pandas as pd
+
+from graph.errors import (
+    GraphError,
+    NotFound,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+    UnsupportedQuery,
+)
+from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
+from graph.storage.base import (
+    DEFAULT_ROW_LIMIT,
+    DEFAULT_TIMEOUT_S,
+    GraphStore,
+    Progress,
+    QueryResult,
+    ScenarioSummary,
+)
+from graph.storage.cypher_guard import Lexeme, guard, lexemes
+from graph.storage.values import node_value, relationship_value, scalar_value
+from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
+
+__all__ = ["EmbeddedStore", "DB_FILE"]
+
+#: The database file inside a ``--db`` folder.
+DB_FILE = "govgraph.lbug"
+
+_UID_SEP = "\x1f"
+_TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+
+_SCENARIO_COLUMNS = (
+    ("id", "STRING"),
+    ("title", "STRING"),
+    ("description", "STRING"),
+    ("date", "STRING"),
+    ("vocabulary", "STRING"),
+)
+_SOURCE_COLUMNS = (
+    ("uid", "STRING"),
+    ("scenario", "STRING"),
+    *((f.name, "STRING") for f in fields(Source)),
+    ("ord", "INT64"),
+)
+_LIST = "STRING[]"
+_ACTOR_TYPES = {"sector": _LIST, "sources": _LIST, "tags": _LIST}
+_ACTOR_COLUMNS = (
+    ("uid", "STRING"),
+    ("scenario", "STRING"),
+    *((f.name, _ACTOR_TYPES.get(f.name, "STRING")) for f in fields(Actor)),
+    ("ord", "INT64"),
+)
+_RELATION_TYPES = {
+    "sources": _LIST,
+    "tags": _LIST,
+    "weight": "DOUBLE",
+    "formal": "BOOL",
+    "amount_eur": "DOUBLE",
+}
+#: Relationship properties (the endpoints and the type are the edge itself).
+_RELATION_COLUMNS = (
+    ("scenario", "STRING"),
+    *(
+        (f.name, _RELATION_TYPES.get(f.name, "STRING"))
+        for f in fields(Relation)
+        if f.name not in ("source", "target", "type")
+    ),
+    ("ord", "INT64"),
+)
+
+
+def _columns_ddl(columns: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(f"{name} {kind}" for name, kind in columns)
+
+
+def uid(scenario_id: str, item_id: str) -> str:
+    """Return the primary key of an actor or source: scenario and id joined by U+001F.
+
+    Examples
+    --------
+    >>> uid("s", "a").split("\\x1f")
+    ['s', 'a']
+    """
+    return f"{scenario_id}{_UID_SEP}{item_id}"
+
+
+class EmbeddedStore(GraphStore):
+    """Scenarios in LadybugDB: in memory (``path=None``) or in a folder.
+
+    Parameters
+    ----------
+    path : str or None
+        A folder for the database (created if missing), or None for an in-memory store.
+
+    Examples
+    --------
+    >>> store = EmbeddedStore()
+    >>> store.load([Scenario(ScenarioInfo("demo", "Demo"), actors=(Actor("a", "A", "ministry"),))])
+    >>> [(s.id, s.actors) for s in store.list_scenarios()]
+    [('demo', 1)]
+    >>> store.query("MATCH (a:Actor) RETURN a.name").rows
+    [['A']]
+    >>> store.close()
+    """
+
+    kind = "embedded"
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._busy: set[threading.Thread] = set()
+        self._db = ladybug.Database(self._file(path)) if path else ladybug.Database()
+        self._conn = ladybug.Connection(self._db)
+        self._create_schema()
+
+    @staticmethod
+    def _file(path: str) -> str:
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the database folder '{path}': {exc}") from exc
+        return os.path.join(path, DB_FILE)
+
+    def _execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        result = self._conn.execute(cypher, dict(params or {}))
+        assert not isinstance(result, list)  # one statement, one result
+        return [list(row) for row in result.get_all()]
+
+    def _create_schema(self) -> None:
+        with self._lock:
+            self._execute(
+                "CREATE NODE TABLE IF NOT EXISTS Scenario("
+                f"{_columns_ddl(_SCENARIO_COLUMNS)}, PRIMARY KEY (id))"
+            )
+            for table, columns in (("Source", _SOURCE_COLUMNS), ("Actor", _ACTOR_COLUMNS)):
+                ddl = _columns_ddl(columns)
+                self._execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({ddl}, PRIMARY KEY (uid))")
+            for rel_type in CORE_RELATION_TYPES:
+                self._create_rel_table(rel_type)
+
+    def _create_rel_table(self, rel_type: str) -> None:
+        if not _TYPE_NAME.match(rel_type):
+            raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
+        ddl = _columns_ddl(_RELATION_COLUMNS)
+        self._execute(f"CREATE REL TABLE IF NOT EXISTS {rel_type}(FROM Actor TO Actor, {ddl})")
+
+    def rel_tables(self) -> list[str]:
+        """Return the names of every relationship table (one per relation type)."""
+        rows = self._execute("CALL show_tables() RETURN name, type")
+        return sorted(name for name, kind in rows if kind == "REL")
+
+    # Reading
+
+    def list_scenarios(self) -> list[ScenarioSummary]:
+        """Return every loaded scenario, ordered by id."""
+        with self._lock:
+            heads = self._execute(
+                "MATCH (s:Scenario) RETURN s.id, s.title, s.description, s.date ORDER BY s.id"
+            )
+            actors = dict(self._execute("MATCH (a:Actor) RETURN a.scenario, count(*)"))
+            rels = dict(self._execute("MATCH ()-[r]->() RETURN r.scenario, count(*)"))
+        return [
+            ScenarioSummary(sid, title, desc, date, actors.get(sid, 0), rels.get(sid, 0))
+            for sid, title, desc, date in heads
+        ]
+
+    def has_scenario(self, scenario_id: str) -> bool:
+        """Return True if a scenario with this id is loaded."""
+        with self._lock:
+            rows = self._execute(
+                "MATCH (s:Scenario) WHERE s.id = $id RETURN count(*)", {"id": scenario_id}
+            )
+        return bool(rows[0][0])
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """Return a loaded scenario exactly as it was loaded; raise NotFound if absent."""
+        with self._lock:
+            head = self._execute(
+                "MATCH (s:Scenario) WHERE s.id = $id RETURN s.id, s.title, s.description, "
+                "s.date, s.vocabulary",
+                {"id": scenario_id},
+            )
+            if not head:
+                raise _missing(scenario_id)
+            sources = self._read_sources(scenario_id)
+            actors = self._read_actors(scenario_id)
+            relations = self._read_relations(scenario_id)
+        sid, title, description, date, vocabulary = head[0]
+        return Scenario(
+            ScenarioInfo(sid, title, description, date),
+            sources=sources,
+            vocabulary=_vocabulary_from_json(vocabulary),
+            actors=actors,
+            relations=relations,
+        )
+
+    def _read_sources(self, scenario_id: str) -> tuple[Source, ...]:
+        names = [f.name for f in fields(Source)]
+        rows = self._execute(
+            f"MATCH (s:Source) WHERE s.scenario = $id RETURN {_returns('s', names)} ORDER BY s.ord",
+            {"id": scenario_id},
+        )
+        return tuple(Source(*row) for row in rows)
+
+    def _read_actors(self, scenario_id: str) -> tuple[Actor, ...]:
+        names = [f.name for f in fields(Actor)]
+        rows = self._execute(
+            f"MATCH (a:Actor) WHERE a.scenario = $id RETURN {_returns('a', names)} ORDER BY a.ord",
+            {"id": scenario_id},
+        )
+        return tuple(Actor(**_tuples(dict(zip(names, row, strict=True)))) for row in rows)
+
+    def _read_relations(self, scenario_id: str) -> tuple[Relation, ...]:
+        names = [name for name, _ in _RELATION_COLUMNS if name not in ("scenario", "ord")]
+        rows = self._execute(
+            "MATCH (a:Actor)-[r]->(b:Actor) WHERE r.scenario = $id "
+            f"RETURN a.id, b.id, label(r), {_returns('r', names)} ORDER BY r.ord",
+            {"id": scenario_id},
+        )
+        keys = ["source", "target", "type", *names]
+        return tuple(Relation(**_tuples(dict(zip(keys, row, strict=True)))) for row in rows)
+
+    # Writing
+
+    def load(self, scenarios: Sequence[Scenario], *, progress: Progress | None = None) -> None:
+        """Load each scenario in one transaction, replacing one with the same id.
+
+        Every scenario is checked before anything is written; loading stops at the first
+        failure, which leaves that scenario (and those after it) as they were.
+
+        Raises
+        ------
+        GraphError
+            If a scenario repeats an id, names an unknown actor or an invalid relation type,
+            or the database refuses the data.
+        """
+        _check_unique_ids(scenarios)
+        for scenario in scenarios:
+            _check_scenario(scenario)
+        for scenario in scenarios:
+            self._load_one(scenario)
+            if progress is not None:
+                progress(len(scenario.relations))
+
+    def _load_one(self, scenario: Scenario) -> None:
+        frames = _frames(scenario)
+        with self._lock:
+            for rel_type in frames["relations"]:
+                self._create_rel_table(rel_type)
+            self._in_transaction(lambda: self._replace(scenario.id, frames), scenario.id)
+
+    def _in_transaction(self, work: Any, scenario_id: str) -> None:
+        """Run ``work`` inside BEGIN ... COMMIT; roll back and raise GraphError on failure."""
+        self._execute("BEGIN TRANSACTION")
+        try:
+            work()
+            self._execute("COMMIT")
+        except Exception as exc:
+            self._rollback()
+            raise GraphError(
+                f"writing scenario '{scenario_id}' failed; it is unchanged: {exc}",
+                code="store-write-failed",
+                hint="Validate the scenario (govgraph validate) and try again.",
+            ) from exc
+
+    def _rollback(self) -> None:
+        # A failed COPY has already ended the transaction; then there is nothing to undo.
+        try:
+            self._execute("ROLLBACK")
+        except RuntimeError:
+            pass
+
+    def _replace(self, scenario_id: str, frames: dict[str, Any]) -> None:
+        self._delete_rows(scenario_id)
+        for table in ("Scenario", "Source", "Actor"):
+            self._copy(table, frames[table])
+        for rel_type, frame in frames["relations"].items():
+            self._copy(rel_type, frame)
+
+    def _copy(self, table: str, frame: pd.DataFrame) -> None:
+        if len(frame):
+            self._conn.execute(f"COPY {table} FROM frame", {"frame": frame})
+
+    def _delete_rows(self, scenario_id: str) -> None:
+        params = {"id": scenario_id}
+        self._execute("MATCH (a:Actor) WHERE a.scenario = $id DETACH DELETE a", params)
+        self._execute("MATCH (s:Source) WHERE s.scenario = $id DELETE s", params)
+        self._execute("MATCH (s:Scenario) WHERE s.id = $id DELETE s", params)
+
+    def delete(self, scenario_id: str) -> None:
+        """Remove a scenario with its actors, relations and sources; raise NotFound if absent."""
+        with self._lock:
+            if not self.has_scenario(scenario_id):
+                raise _missing(scenario_id)
+            self._in_transaction(lambda: self._delete_rows(scenario_id), scenario_id)
+
+    # Queries
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        row_limit: int = DEFAULT_ROW_LIMIT,
+    ) -> QueryResult:
+        """Run one guarded read-only statement of the common Cypher subset.
+
+        Raises
+        ------
+        QueryRejected
+            For writes, procedures, several statements or a syntax error.
+        UnsupportedQuery
+            For a construct LadybugDB would answer differently from Neo4j.
+        QueryTimeout
+            When the statement runs past ``timeout`` seconds.
+        """
+        statement = check_subset(cypher)
+        conn = ladybug.Connection(self._db)
+        # Neo4j never repeats a relationship within one match; LadybugDB must be told.
+        conn.execute("CALL recursive_pattern_semantic='TRAIL'")
+        conn.set_query_timeout(max(1, int(timeout * 1000)))
+        columns, rows, truncated = self._run_watched(conn, statement, params, timeout, row_limit)
+        return QueryResult(columns, convert_rows(conn, rows), truncated)
+
+    def _run_watched(
+        self,
+        conn: Any,
+        statement: str,
+        params: Mapping[str, Any] | None,
+        timeout: float,
+        row_limit: int,
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """Run in a worker thread; interrupt at the deadline and give up one second later."""
+        outcome: dict[str, Any] = {}
+        worker = threading.Thread(
+            target=_fetch, args=(conn, statement, dict(params or {}), row_limit, outcome)
+        )
+        worker.daemon = True
+        worker.start()
+        worker.join(timeout)
+        deadline_grace = 1.0
+        while worker.is_alive() and deadline_grace > 0:
+            conn.interrupt()  # repeated: an interrupt before the first pipeline step is lost
+            worker.join(0.05)
+            deadline_grace -= 0.05
+        if worker.is_alive():
+            self._busy.add(worker)  # keep the connection alive until the worker ends
+            raise _timeout(timeout)
+        return _outcome(outcome, timeout)
+
+    def close(self) -> None:
+        """Close the database once any abandoned query has finished."""
+        for worker in list(self._busy):
+            worker.join()
+        with self._lock:
+            self._conn.close()
+            self._db.close()
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the database no longer answers."""
+        try:
+            with self._lock:
+                self._execute("RETURN 1")
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"the embedded database does not answer: {exc}") from exc
+
+
+def _fetch(
+    conn: Any, statement: str, params: dict[str, Any], row_limit: int, outcome: dict[str, Any]
+) -> None:
+    """Run a statement and fetch at most ``row_limit + 1`` rows into ``outcome``."""
+    try:
+        result = conn.execute(statement, params)
+        rows: list[list[Any]] = []
+        while len(rows) <= row_limit and result.has_next():
+            rows.append(list(result.get_next()))
+        outcome["columns"] = list(result.get_column_names())
+        outcome["rows"] = rows[:row_limit]
+        outcome["truncated"] = len(rows) > row_limit
+    except Exception as exc:  # noqa: BLE001 - passed to the waiting thread
+        outcome["error"] = exc
+
+
+def _outcome(outcome: dict[str, Any], timeout: float) -> tuple[list[str], list[list[Any]], bool]:
+    error = outcome.get("error")
+    if error is None:
+        return outcome["columns"], outcome["rows"], outcome["truncated"]
+    message = str(error)
+    if "interrupted" in message.lower() or "timeout" in message.lower():
+        raise _timeout(timeout) from error
+    raise QueryRejected(message.strip(), hint="Check the statement against docs/cypher.md.")
+
+
+def _timeout(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+
+
+def _missing(scenario_id: str) -> NotFound:
+    return NotFound(
+        f"scenario '{scenario_id}' is not loaded",
+        hint="GET /api/scenarios (or govgraph import) lists and loads scenarios.",
+    )
+
+
+def _returns(var: str, names: Sequence[str]) -> str:
+    return ", ".join(f"{var}.{name}" for name in names)
+
+
+def _tuples(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+# Checks before any write
+
+
+def _check_unique_ids(scenarios: Sequence[Scenario]) -> None:
+    seen: set[str] = set()
+    for scenario in scenarios:
+        if scenario.id in seen:
+            raise GraphError(
+                f"scenario id '{scenario.id}' is given twice",
+                code="duplicate-scenario",
+                hint="Each scenario id may be loaded once per import.",
+            )
+        seen.add(scenario.id)
+
+
+def _check_scenario(scenario: Scenario) -> None:
+    """Raise GraphError for anything LadybugDB would refuse halfway through a COPY."""
+    for label, items in (("source", scenario.sources), ("actor", scenario.actors)):
+        _check_distinct(scenario.id, label, [item.id for item in items])
+    _check_distinct(scenario.id, "relation", [r.id for r in scenario.relations])
+    actor_ids = {a.id for a in scenario.actors}
+    for rel in scenario.relations:
+        missing = {rel.source, rel.target} - actor_ids
+        if missing:
+            raise GraphError(
+                f"relation '{rel.id}' in scenario '{scenario.id}' names unknown actor "
+                f"'{sorted(missing)[0]}'",
+                code="unknown-actor",
+            )
+        if not _TYPE_NAME.match(rel.type):
+            raise GraphError(f"relation type '{rel.type}' is not UPPER_SNAKE", code="bad-type")
+
+
+def _check_distinct(scenario_id: str, label: str, ids: list[str]) -> None:
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise GraphError(
+            f"{label} id '{twice[0]}' is used twice in scenario '{scenario_id}'",
+            code="duplicate-id",
+        )
+
+
+# Data frames for COPY (object columns: LadybugDB misreads Python ints in a DOUBLE column)
+
+
+def _frame(columns: Sequence[tuple[str, str]], rows: list[dict[str, Any]]) -> pd.DataFrame:
+    data = {
+        name: pd.Series([_cell(row[name], kind) for row in rows], dtype=object)
+        for name, kind in columns
+    }
+    return pd.DataFrame(data, columns=[name for name, _ in columns])
+
+
+def _cell(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "DOUBLE":
+        return float(value)
+    if kind == "INT64":
+        return int(value)
+    if kind == _LIST:
+        return [str(v) for v in value]
+    if kind == "BOOL":
+        return bool(value)
+    return str(value)
+
+
+def _frames(scenario: Scenario) -> dict[str, Any]:
+    """Return one DataFrame per table (relations: one per type, endpoints first)."""
+    sid = scenario.id
+    head = {**asdict(scenario.info), "vocabulary": _vocabulary_json(scenario.vocabulary)}
+    sources = [_row(sid, i, s) for i, s in enumerate(scenario.sources)]
+    actors = [_row(sid, i, a) for i, a in enumerate(scenario.actors)]
+    return {
+        "Scenario": _frame(_SCENARIO_COLUMNS, [head]),
+        "Source": _frame(_SOURCE_COLUMNS, sources),
+        "Actor": _frame(_ACTOR_COLUMNS, actors),
+        "relations": _relation_frames(scenario),
+    }
+
+
+def _row(scenario_id: str, ord_: int, item: Any) -> dict[str, Any]:
+    return {**asdict(item), "uid": uid(scenario_id, item.id), "scenario": scenario_id, "ord": ord_}
+
+
+def _relation_frames(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for i, rel in enumerate(scenario.relations):
+        row = _row(scenario.id, i, rel)
+        row["from"], row["to"] = uid(scenario.id, rel.source), uid(scenario.id, rel.target)
+        by_type.setdefault(rel.type, []).append(row)
+    columns = [("from", "STRING"), ("to", "STRING"), *_RELATION_COLUMNS]
+    return {t: _frame(columns, rows) for t, rows in by_type.items()}
+
+
+def _vocabulary_json(vocabulary: Vocabulary) -> str:
+    return json.dumps(vocabulary.to_dict(), sort_keys=True)
+
+
+def _vocabulary_from_json(text: str | None) -> Vocabulary:
+    """Rebuild the declared vocabulary stored as JSON on the Scenario node.
+
+    Examples
+    --------
+    >>> v = _vocabulary_from_json('{"kinds": ["x"]}')
+    >>> v.declared_kinds, v == Vocabulary.with_declared(kinds=["x"])
+    (('x',), True)
+    """
+    data = json.loads(text or "{}")
+    types = [
+        RelationType(
+            t["type"], t["mode"], t["control"], t["voice"], bool(t["accountability"]), core=False
+        )
+        for t in data.get("relation_types", [])
+    ]
+    return Vocabulary.with_declared(kinds=data.get("kinds", []), relation_types=types)
+
+
+# The common Cypher subset: refuse what LadybugDB would answer differently from Neo4j
+
+#: Node labels of the embedded schema; Neo4j's kind labels (``:Ministry``) do not exist here.
+SCHEMA_LABELS = frozenset({"Actor", "Source", "Scenario"})
+
+#: Functions LadybugDB lacks or answers differently, with what to write instead.
+UNSUPPORTED_FUNCTIONS: dict[str, str] = {
+    "LABELS": "LadybugDB gives one label; use n.kind (actors) or the label in the MATCH",
+    "LABEL": "label() is LadybugDB's own; use type(r) for relationships",
+    "ID": "internal ids differ between stores; use n.id",
+    "ELEMENTID": "internal ids differ between stores; use n.id",
+    "KEYS": "the stores keep different hidden keys; RETURN the properties you need",
+    "PROPERTIES": "the stores keep different hidden keys; RETURN the node or its properties",
+    "SHORTESTPATH": "write a variable-length MATCH with ORDER BY length(p) LIMIT 1",
+    "ALLSHORTESTPATHS": "write a variable-length MATCH and keep the shortest lengths",
+}
+
+#: Subquery expressions refused when followed by ``{``.
+UNSUPPORTED_SUBQUERIES = frozenset({"EXISTS", "COUNT", "COLLECT"})
+
+
+def check_subset(cypher: str) -> str:
+    """Return the statement LadybugDB should run, or refuse it.
+
+    The shared guard runs first; then every construct outside the common subset is refused
+    with :class:`UnsupportedQuery` naming it, and ``type(r)`` becomes ``label(r)``.
+
+    Examples
+    --------
+    >>> check_subset("MATCH (a:Actor)-[r]->() RETURN type(r) // comment")
+    'MATCH (a:Actor)-[r]->() RETURN label(r)'
+    >>> check_subset("MATCH (a:Actor:Ministry) RETURN a")
+    Traceback (most recent call last):
+    ...
+    graph.errors.UnsupportedQuery: the label :Ministry is not supported by the embedded store
+    """
+    statement = guard(cypher)
+    code = lexemes(statement)
+    for i in range(len(code)):
+        _check_lexeme(code, i)
+    return "".join(_rewrite(lx) for lx in _words_marked(lexemes(statement, spaces=True)))
+
+
+def _check_lexeme(code: list[Lexeme], i: int) -> None:
+    lx, before, after = code[i], _text(code, i - 1), _text(code, i + 1)
+    word = lx.text.upper() if lx.kind == "word" else ""
+    if word and before not in (".", "$", ":") and after == "(" and word in UNSUPPORTED_FUNCTIONS:
+        _refuse(f"{lx.text}()", UNSUPPORTED_FUNCTIONS[word])
+    if word in UNSUPPORTED_SUBQUERIES and after == "{" and before != ".":
+        _refuse(f"{word} {{...}}", "use OPTIONAL MATCH ... WITH count(...) instead")
+    if word == "CALL" and before not in (".", "$", ":"):
+        _refuse("CALL", "procedures and CALL subqueries are not part of the common subset")
+    if word == "SHORTEST" and before != ".":
+        _refuse("SHORTEST", "LadybugDB's '* SHORTEST' differs from Neo4j's shortest paths")
+    if lx.text == ":" and code[i - 1 : i] and _is_node_label(code, i):
+        _check_label(code[i + 1])
+
+
+def _text(code: list[Lexeme], i: int) -> str:
+    return code[i].text if 0 <= i < len(code) else ""
+
+
+def _is_node_label(code: list[Lexeme], i: int) -> bool:
+    """Return True if the ``:`` at ``i`` starts a node label (not a map key or a rel type)."""
+    if i + 1 >= len(code) or code[i + 1].kind not in ("word", "name"):
+        return False
+    depth: list[str] = []
+    for lx in code[:i]:
+        if lx.text in "([{" and lx.kind == "other":
+            depth.append(lx.text)
+        elif lx.text in ")]}" and lx.kind == "other" and depth:
+            depth.pop()
+    return bool(depth) and depth[-1] == "("
+
+
+def _check_label(lx: Lexeme) -> None:
+    label = lx.text.strip("`")
+    if label not in SCHEMA_LABELS:
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
+        raise UnsupportedQuery(
+            f"the label :{label} is not supported by the embedded store",
+            hint=f"Nodes are :Actor, :Source or :Scenario; write (n:Actor {{kind: '{kind}'}}).",
+        )
+
+
+def _refuse(construct: str, instead: str) -> None:
+    raise UnsupportedQuery(
+        f"{construct} is not supported by the embedded store",
+        hint=f"{instead[0].upper()}{instead[1:]}; see docs/cypher.md.",
+    )
+
+
+def _words_marked(all_lexemes: list[Lexeme]) -> list[Lexeme]:
+    """Mark ``type`` words that call the function (followed by ``(``, not a property)."""
+    code = [i for i, lx in enumerate(all_lexemes) if lx.kind != "space"]
+    marked = list(all_lexemes)
+    for pos, i in enumerate(code):
+        lx = all_lexemes[i]
+        before = all_lexemes[code[pos - 1]].text if pos > 0 else ""
+        after = all_lexemes[code[pos + 1]].text if pos + 1 < len(code) else ""
+        if lx.kind == "word" and lx.text.upper() == "TYPE" and after == "(" and before != ".":
+            marked[i] = Lexeme("type-call", lx.text)
+    return marked
+
+
+def _rewrite(lx: Lexeme) -> str:
+    return "label" if lx.kind == "type-call" else lx.text
+
+
+# Query values in the shared JSON shape
+
+
+def convert_rows(conn: Any, rows: list[list[Any]]) -> list[list[Any]]:
+    """Return rows with nodes, relationships and paths in the ``query --json`` shape.
+
+    Relationship ends are LadybugDB internal ids; they are mapped to actor ids with one
+    lookup of every end that is not already in the result.
+    """
+    ends: dict[int, Any] = {}
+    _collect_nodes(rows, ends)
+    wanted = _collect_ends(rows) - set(ends)
+    if wanted:
+        found = conn.execute(
+            "MATCH (a:Actor) WHERE offset(id(a)) IN $o RETURN offset(id(a)), a.id",
+            {"o": sorted(wanted)},
+        )
+        ends.update({offset: actor_id for offset, actor_id in found.get_all()})
+    return [[_value(v, ends) for v in row] for row in rows]
+
+
+def _walk(value: Any) -> Any:
+    """Yield every dict inside a value (depth first)."""
+    if isinstance(value, dict):
+        yield value
+        for v in value.values():
+            yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+
+
+def _collect_nodes(rows: list[list[Any]], ends: dict[int, Any]) -> None:
+    for d in _walk(rows):
+        if "_LABEL" in d and "_SRC" not in d and d.get("_LABEL") == "Actor" and "_ID" in d:
+            ends[d["_ID"]["offset"]] = d.get("id")
+
+
+def _collect_ends(rows: list[list[Any]]) -> set[int]:
+    return {d[k]["offset"] for d in _walk(rows) if "_SRC" in d for k in ("_SRC", "_DST")}
+
+
+def _value(value: Any, ends: dict[int, Any]) -> Any:
+    if isinstance(value, dict):
+        return _dict_value(value, ends)
+    if isinstance(value, list):
+        return [_value(v, ends) for v in value]
+    return scalar_value(value)
+
+
+def _dict_value(value: dict[str, Any], ends: dict[int, Any]) -> Any:
+    if "_NODES" in value and "_RELS" in value:
+        return _path_value(value, ends)
+    if "_SRC" in value:
+        src, dst = ends.get(value["_SRC"]["offset"]), ends.get(value["_DST"]["offset"])
+        return relationship_value(value, str(value["_LABEL"]), src, dst)
+    if "_LABEL" in value and "_ID" in value:
+        return node_value(value, [str(value["_LABEL"])])
+    return {str(k): _value(v, ends) for k, v in value.items()}
+
+
+def _path_value(value: dict[str, Any], ends: dict[int, Any]) -> list[Any]:
+    """A path alternates node, relationship, node; a variable-length relationship variable
+    (which LadybugDB returns with its inner nodes only) is a list of relationships, as in Neo4j.
+    """
+    nodes = [_value(n, ends) for n in value["_NODES"]]
+    rels = [_value(r, ends) for r in value["_RELS"]]
+    if len(nodes) != len(rels) + 1:
+        return rels
+    path: list[Any] = [nodes[0]]
+    for rel, node in zip(rels, nodes[1:], strict=True):
+        path += [rel, node]
+    return path

@@ -582,7 +582,7 @@ def check_subset(cypher: str) -> str:
     Examples
     --------
     >>> check_subset("MATCH (a:Actor)-[r]->() RETURN type(r) // comment")
-    'MATCH (a:Actor)-[r]->() RETURN label(r)'
+    'MATCH (a:Actor)-[r]->() RETURN label(r) AS `type(r)`'
     >>> check_subset("MATCH (a:Actor:Ministry) RETURN a")
     Traceback (most recent call last):
     ...
@@ -592,7 +592,7 @@ def check_subset(cypher: str) -> str:
     code = lexemes(statement)
     for i in range(len(code)):
         _check_lexeme(code, i)
-    return "".join(_rewrite(lx) for lx in _words_marked(lexemes(statement, spaces=True)))
+    return _with_aliases(_words_marked(lexemes(statement, spaces=True)))
 
 
 def _check_lexeme(code: list[Lexeme], i: int) -> None:
@@ -659,6 +659,67 @@ def _words_marked(all_lexemes: list[Lexeme]) -> list[Lexeme]:
 
 def _rewrite(lx: Lexeme) -> str:
     return "label" if lx.kind == "type-call" else lx.text
+
+
+_ITEM_END = frozenset({"ORDER", "SKIP", "LIMIT", "UNION"})
+
+
+def _with_aliases(all_lexemes: list[Lexeme]) -> str:
+    """Return the statement with every unnamed RETURN item named by its text, as Neo4j names
+    columns (LadybugDB would call ``count(*)`` ``COUNT_STAR()``).
+
+    Examples
+    --------
+    >>> _with_aliases(lexemes("RETURN count(*), a.id AS x ORDER BY x", spaces=True))
+    'RETURN count(*) AS `count(*)`, a.id AS x ORDER BY x'
+    """
+    out: list[str] = []
+    item: list[Lexeme] = []
+    depth, in_return = 0, False
+    for lx in all_lexemes:
+        word = lx.text.upper() if lx.kind == "word" else ""
+        at_top = depth == 0 and lx.kind != "string"
+        if at_top and in_return and (lx.text == "," or word in _ITEM_END):
+            out.append(_aliased(item) + lx.text)
+            item, in_return = [], word not in _ITEM_END
+            continue
+        depth += _depth_change(lx)
+        if in_return:
+            item.append(lx)
+        else:
+            out.append(_rewrite(lx))
+        if at_top and word == "RETURN":
+            in_return = True
+    return "".join(out) + (_aliased(item) if in_return else "")
+
+
+def _depth_change(lx: Lexeme) -> int:
+    if lx.kind != "other":
+        return 0
+    return 1 if lx.text in "([{" else -1 if lx.text in ")]}" else 0
+
+
+def _aliased(item: list[Lexeme]) -> str:
+    """Return one RETURN item, with ``AS `text``` added when it has no name."""
+    text = "".join(_rewrite(lx) for lx in item)
+    words = [lx.text.upper() for lx in item if lx.kind == "word"]
+    original = "".join(lx.text for lx in item).strip()
+    if words and words[0] == "DISTINCT":
+        original = original[len("DISTINCT") :].strip()
+    if not original or original == "*" or "AS" in _top_words(item):
+        return text
+    trailing = text[len(text.rstrip()) :]
+    name = original.replace("`", "``")
+    return f"{text.rstrip()} AS `{name}`{trailing}"
+
+
+def _top_words(item: list[Lexeme]) -> list[str]:
+    depth, words = 0, []
+    for lx in item:
+        if depth == 0 and lx.kind == "word":
+            words.append(lx.text.upper())
+        depth += _depth_change(lx)
+    return words
 
 
 # Query values in the shared JSON shape

@@ -66,7 +66,7 @@ TYPE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]*")
 DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 #: Names people often write for a field, mapped to the field they mean.
-ALIASES: dict[str, str] = {"source": "from", "target": "to", "label": "name", "title": "name"}
+ALIASES: dict[str, str] = {"target": "to", "label": "name"}
 
 _BAD = object()  # marks a value that failed conversion (a problem was reported)
 _short = reprlib.Repr()
@@ -702,6 +702,10 @@ def _order(problem: Problem) -> tuple[str, str, int]:
     return (problem.file or "", problem.sheet or "", problem.line or problem.row or 0)
 
 
+def _raw_ids(doc: Mapping[str, Any], actors: list[tuple[int, dict[str, Any]]]) -> set[str]:
+    return {str(doc["actors"][i].get("id")) for i, rec in actors if rec.get("id") is _BAD}
+
+
 def _check_document(ck: _Checker, doc: Mapping[str, Any]) -> Scenario | None:
     _version(ck, doc)
     _unknown_fields(ck, (), doc, TOP_LEVEL_FIELDS)
@@ -711,6 +715,7 @@ def _check_document(ck: _Checker, doc: Mapping[str, Any]) -> Scenario | None:
     vocab = _vocabulary(ck, doc)
     actors = _records(ck, doc, "actors", ACTOR_SPEC, ("id", "name", "kind"))
     actor_ids = _check_ids(ck, "actors", ((i, r.get("id")) for i, r in actors), "actor")
+    actor_ids |= _raw_ids(doc, actors)  # a malformed id is still the one relations mean
     for i, rec in actors:
         _check_actor(ck, i, rec, vocab, source_ids)
     rels = _records(ck, doc, "relations", RELATION_SPEC, ("from", "to", "type"))

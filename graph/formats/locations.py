@@ -54,7 +54,7 @@ def yaml_lines(node: yaml.Node | None) -> dict[Path, Place]:
     """
     places: dict[Path, Place] = {}
     if node is not None:
-        places[()] = {"line": node.start_mark.line + 1}
+        places[()] = {"line": 1}  # what the whole document lacks belongs at its top
         _walk_yaml(node, (), places)
     return places
 

@@ -52,8 +52,9 @@ def _syntax(file: str, line: int | None, detail: str, hint: str) -> ValidationFa
 
 
 def _parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as exc:
@@ -66,7 +67,8 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
         detail = f"YAML could not be read: {type(exc).__name__}"
         raise _syntax(file, None, detail, "Check that the file is YAML text.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml(text: str, file: str) -> Scenario:

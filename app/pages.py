@@ -1,0 +1,155 @@
+"""The HTML pages: scenario list, explorer, dashboard, compare, console, upload, versions.
+
+Every page is a shell that its script fills from the JSON API (the same ``graph`` functions
+answer both), and every page links its JSON twin. Scripts and styles come from this app only:
+our own files under ``static/`` and vis-network from the installed pyvis package.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+from pathlib import Path
+from urllib.parse import urlencode
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request, send_from_directory, url_for
+
+bp = Blueprint("pages", __name__)
+
+#: Vendor files we serve, mapped to their file name inside pyvis's vis-network folder.
+VENDOR_FILES = {
+    "vis-network.min.js": "vis-network.min.js",
+    "vis-network.min.css": "vis-network.css",
+}
+VIS_VERSION = "9.1.2"
+#: Above this many actors the explorer opens the aggregated view (by layer and kind) first.
+AGGREGATE_ABOVE = 5000
+#: Distributions whose versions /-/versions reports.
+DISTRIBUTIONS = ("govgraph", "flask", "werkzeug", "jinja2", "ladybug", "neo4j", "networkx", "pyvis")
+
+
+def vis_folder() -> Path:
+    """Return the folder of the installed pyvis package that holds vis-network."""
+    import pyvis
+
+    base = Path(pyvis.__file__).resolve().parent
+    for candidate in (base / "lib" / f"vis-{VIS_VERSION}", base / "templates" / "lib" / f"vis-{VIS_VERSION}"):
+        if (candidate / "vis-network.min.js").is_file():
+            return candidate
+    raise FileNotFoundError(f"vis-network {VIS_VERSION} not found in the pyvis package at {base}")
+
+
+@bp.get("/-/vendor/<path:name>")
+def vendor(name: str) -> Any:
+    """Serve vis-network's script or style from the installed pyvis package; 404 otherwise."""
+    if name not in VENDOR_FILES:
+        abort(404)
+    response = send_from_directory(vis_folder(), VENDOR_FILES[name], max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/")
+def list_scenarios() -> str:
+    """The scenario list with links to each explorer, dashboard and the upload page."""
+    return render_template("index.html", json_url=url_for_api("/api/scenarios"))
+
+
+def find_summary(scenario_id: str) -> Any:
+    """Return the loaded scenario's summary; 404 when no scenario has this id."""
+    from app.store import get_store
+
+    for summary in get_store().list_scenarios():
+        if summary.id == scenario_id:
+            return summary
+    abort(404, description=f"no scenario '{scenario_id}' is loaded")
+
+
+@bp.get("/scenarios/<scenario_id>")
+def explore(scenario_id: str) -> str:
+    """The explorer of one scenario; its script fetches the graph JSON and draws it.
+
+    Unknown scenario ids get 404.
+    """
+    return render_template(
+        "explorer.html",
+        scenario=find_summary(scenario_id),
+        scenario_id=scenario_id,
+        json_url=url_for_api(f"/api/scenarios/{scenario_id}/graph", request.args),
+        aggregate_above=AGGREGATE_ABOVE,
+    )
+
+
+@bp.get("/scenarios/<scenario_id>/analysis")
+def analyse(scenario_id: str) -> str:
+    """The analysis dashboard of one scenario: every metric as tables and small charts.
+
+    Unknown scenario ids get 404.
+    """
+    return render_template(
+        "analysis.html",
+        scenario=find_summary(scenario_id),
+        scenario_id=scenario_id,
+        json_url=url_for_api(f"/api/scenarios/{scenario_id}/analysis", request.args),
+    )
+
+
+@bp.get("/compare")
+def compare() -> str:
+    """Two scenarios side by side with their differences and metric deltas."""
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    json_url = url_for_api("/api/compare", request.args) if a and b else None
+    return render_template("compare.html", a=a, b=b, json_url=json_url)
+
+
+@bp.get("/console")
+def console() -> str:
+    """The read-only Cypher console."""
+    return render_template("console.html", json_url=url_for_api("/openapi.json"))
+
+
+@bp.get("/upload")
+def upload() -> str:
+    """The upload form; its script posts the file to the API and shows located errors."""
+    return render_template("upload.html", json_url=url_for_api("/api/scenarios"))
+
+
+@bp.get("/-/versions")
+def versions() -> str:
+    """Versions of govgraph, its stores' libraries, pyvis and vis-network, Flask and Python."""
+    return render_template(
+        "versions.html", versions=collect_versions(), json_url=url_for("pages.versions_json")
+    )
+
+
+@bp.get("/-/versions.json")
+def versions_json() -> Any:
+    """The JSON twin of ``/-/versions``."""
+    return jsonify(collect_versions())
+
+
+def collect_versions() -> dict[str, str | None]:
+    """Return ``{name: version}`` for the installed distributions, vis-network and Python."""
+    found: dict[str, str | None] = {}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = None
+    found["vis-network"] = VIS_VERSION
+    found["python"] = platform.python_version()
+    return found
+
+
+#: Query parameters the graph and analysis endpoints understand (the view filters).
+API_PARAMS = (
+    "as_of", "confirmed_only", "kinds", "types", "levels", "modes", "confidence", "sector",
+    "layer_min", "layer_max", "q", "focus", "depth", "aggregate", "a", "b",
+)  # fmt: skip
+
+
+def url_for_api(path: str, args: Any = None) -> str:
+    """Return an API path with the page's view filters carried over from its query string."""
+    kept = {k: v for k, v in (args or {}).items() if k in API_PARAMS and v != ""}
+    return f"{path}?{urlencode(kept)}" if kept else path

@@ -1,0 +1,123 @@
+/* Small helpers every page uses. Data is only ever put into the page as text
+   (text nodes, textContent, attribute values), never parsed as HTML. */
+(function () {
+  "use strict";
+
+  /* Create an element; string children become text nodes, null/false children are skipped. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /* Return the URL when it is http(s), else null: sources never get javascript: or data: links. */
+  function safeHref(url) {
+    if (typeof url !== "string") return null;
+    try {
+      const parsed = new URL(url, window.location.href);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* An external link that opens in a new tab without giving it our window. */
+  function externalLink(url, text) {
+    const href = safeHref(url);
+    if (!href) return el("span", { class: "unlinked" }, text || url || "");
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", class: "external" }, text || href);
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      const error = (body && body.error) || {};
+      super(error.message || "HTTP " + status);
+      this.status = status;
+      this.code = error.code || "http-" + status;
+      this.hint = error.hint || "";
+      this.problems = (body && body.errors) || [];
+    }
+  }
+
+  async function parseResponse(response) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!response.ok) throw new ApiError(response.status, body);
+    return body;
+  }
+
+  async function getJSON(url) {
+    return parseResponse(await fetch(url, { headers: { Accept: "application/json" } }));
+  }
+
+  async function postJSON(url, data) {
+    return parseResponse(await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(data),
+    }));
+  }
+
+  /* A located problem (validation) as one line of text. */
+  function problemText(p) {
+    if (typeof p === "string") return p;
+    const where = p.where || [p.file, p.line || p.row].filter(Boolean).join(":");
+    const parts = [where, p.code ? "[" + p.code + "]" : "", p.message || ""];
+    if (p.value !== undefined && p.value !== null) parts.push("(value: " + JSON.stringify(p.value) + ")");
+    if (p.hint) parts.push("Hint: " + p.hint);
+    return parts.filter(Boolean).join(" ");
+  }
+
+  /* An error box for an ApiError or any Error; all text. */
+  function errorBox(err) {
+    const box = el("div", { class: "error-box", role: "alert", dataset: { code: err.code || "error" } },
+      el("strong", {}, err.code ? err.code + ": " : "Error: "),
+      el("span", { class: "error-message" }, err.message || String(err)));
+    if (err.hint) box.appendChild(el("div", { class: "hint" }, err.hint));
+    if (err.problems && err.problems.length) {
+      box.appendChild(el("ul", { class: "problems" }, err.problems.map((p) => el("li", {}, problemText(p)))));
+    }
+    return box;
+  }
+
+  function download(blob, filename) {
+    const a = el("a", { href: URL.createObjectURL(blob), download: filename });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function explorerUrl(scenario, params) {
+    const query = new URLSearchParams(params || {}).toString();
+    return "/scenarios/" + encodeURIComponent(scenario) + (query ? "?" + query : "");
+  }
+
+  function actorLink(scenario, actorId, text) {
+    return el("a", { href: explorerUrl(scenario, { select: actorId }), class: "actor-link" }, text || actorId);
+  }
+
+  function fmt(value, digits) {
+    if (value === null || value === undefined) return "—";
+    if (typeof value === "number") {
+      return Number.isInteger(value) ? String(value) : value.toFixed(digits === undefined ? 3 : digits);
+    }
+    return String(value);
+  }
+
+  window.GG = { el, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt };
+})();

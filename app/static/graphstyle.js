@@ -1,0 +1,188 @@
+/* Visual vocabulary shared by the explorer, compare and console networks:
+   colour and shape by actor kind, line style by relation mode, fading by confidence.
+   Everything here returns plain vis-network option objects; nothing touches the DOM
+   except the legend builder, which only creates elements and text nodes. */
+(function () {
+  "use strict";
+
+  const FAMILY_SHAPES = {
+    government: "square", programme: "star", body: "hexagon", area: "triangleDown",
+    people: "dot", partner: "diamond", instrument: "triangle", other: "dot",
+  };
+
+  // kind -> [family, colour]
+  const KINDS = {
+    cabinet: ["government", "#0b3954"],
+    ministry: ["government", "#1d4e89"],
+    parliament: ["government", "#4059ad"],
+    interdepartmental_group: ["government", "#6b8fd4"],
+    municipality: ["government", "#c0392b"],
+    mayor: ["government", "#e07a5f"],
+    programme: ["programme", "#6a2c91"],
+    programme_office: ["programme", "#9d4edd"],
+    consultation_body: ["body", "#0f8b8d"],
+    advisory_body: ["body", "#3fb6a8"],
+    knowledge_institution: ["body", "#5c7aa6"],
+    civil_society_platform: ["body", "#8ab17d"],
+    focus_area: ["area", "#f4a261"],
+    neighbourhood: ["area", "#e9c46a"],
+    resident_group: ["people", "#2e8b57"],
+    professional_group: ["people", "#72b01d"],
+    person: ["people", "#8d6e63"],
+    housing_corporation: ["partner", "#795548"],
+    police: ["partner", "#37474f"],
+    school: ["partner", "#ff8f00"],
+    care_provider: ["partner", "#d81b60"],
+    welfare_organisation: ["partner", "#ab47bc"],
+    private_partner: ["partner", "#607d8b"],
+    instrument: ["instrument", "#b5838d"],
+    monitoring_system: ["instrument", "#6d597a"],
+    document: ["other", "#9e9e9e"],
+    other: ["other", "#bdbdbd"],
+  };
+
+  // mode -> [colour, dashes, width, arrows]
+  const MODES = {
+    control: ["#1d3557", false, 2.2, "to"],
+    resource: ["#2a9d8f", false, 2, "to"],
+    accountability: ["#e76f51", [8, 5], 2, "to"],
+    coordination: ["#457b9d", [4, 4], 1.6, "to"],
+    membership: ["#8d99ae", [2, 4], 1.4, "to"],
+    voice: ["#c2185b", false, 1.8, "to"],
+    collaboration: ["#6a994e", [10, 4, 2, 4], 1.6, ""],
+    intervention: ["#7b2cbf", false, 1.6, "to"],
+    structure: ["#9aa3b0", [1, 3], 1, "to"],
+    discourse: ["#9c6644", [6, 3, 1, 3], 1.2, "to"],
+  };
+
+  const CONFIDENCE_OPACITY = { confirmed: 1, inferred: 0.55, uncertain: 0.35 };
+
+  function hashColour(text) {
+    let h = 0;
+    for (const ch of String(text)) h = (h * 31 + ch.charCodeAt(0)) % 360;
+    return "hsl(" + h + ",45%,55%)";
+  }
+
+  function kindStyle(kind) {
+    const entry = KINDS[kind];
+    if (!entry) return { shape: "dot", colour: hashColour(kind), family: "other" };
+    return { shape: FAMILY_SHAPES[entry[0]], colour: entry[1], family: entry[0] };
+  }
+
+  function modeStyle(mode) {
+    const entry = MODES[mode] || ["#8a8f98", false, 1.2, "to"];
+    return { colour: entry[0], dashes: entry[1], width: entry[2], arrows: entry[3] };
+  }
+
+  function isTentative(confidence) {
+    return confidence === "inferred" || confidence === "uncertain";
+  }
+
+  /* A vis node for an actor (or a group in the aggregated view); label is plain text. */
+  function visNode(n) {
+    const k = kindStyle(n.kind);
+    const tentative = isTentative(n.confidence);
+    const node = {
+      id: n.id,
+      label: n.count ? String(n.label || n.kind) + " ×" + n.count : String(n.label || n.name || n.id),
+      shape: k.shape,
+      color: { background: k.colour, border: tentative ? "#555" : shade(k.colour), highlight: { background: k.colour, border: "#111" } },
+      size: n.count ? Math.min(60, 10 + 4 * Math.sqrt(n.count)) : 13 + Math.min(10, 2 * (n.accountability_load || 0)),
+      opacity: CONFIDENCE_OPACITY[n.confidence] || 1,
+      borderWidth: tentative ? 2 : 1.5,
+      shapeProperties: { borderDashes: tentative ? [4, 3] : false },
+    };
+    if (n.x !== undefined && n.x !== null) { node.x = n.x; node.y = n.y; }
+    return node;
+  }
+
+  /* A vis edge for a relation; inferred/uncertain ones faded, formal ones heavier. */
+  function visEdge(e) {
+    const m = modeStyle(e.mode);
+    const opacity = CONFIDENCE_OPACITY[e.confidence] || 1;
+    const width = m.width * (e.formal ? 1.5 : 1) * (e.count ? Math.min(4, 1 + Math.log10(e.count)) : 1);
+    return {
+      id: e.id, from: e.from, to: e.to,
+      color: { color: m.colour, highlight: "#111", hover: m.colour, opacity: opacity },
+      dashes: isTentative(e.confidence) && !m.dashes ? [3, 3] : m.dashes,
+      width: width,
+      arrows: m.arrows ? { to: { enabled: true, scaleFactor: 0.6 } } : { to: { enabled: false } },
+      label: e.count && e.count > 1 ? String(e.count) : undefined,
+    };
+  }
+
+  function shade(hex) {
+    if (!/^#[0-9a-f]{6}$/i.test(hex)) return "#444";
+    const v = parseInt(hex.slice(1), 16);
+    const f = (c) => Math.max(0, Math.round(c * 0.7));
+    return "#" + ((f(v >> 16) << 16) | (f((v >> 8) & 255) << 8) | f(v & 255)).toString(16).padStart(6, "0");
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function svgEl(name, attrs) {
+    const el = document.createElementNS(SVG, name);
+    for (const key in attrs) el.setAttribute(key, String(attrs[key]));
+    return el;
+  }
+
+  function shapeIcon(kind) {
+    const k = kindStyle(kind);
+    const svg = svgEl("svg", { width: 16, height: 16, viewBox: "0 0 16 16", "aria-hidden": "true" });
+    const paint = { fill: k.colour, stroke: shade(k.colour), "stroke-width": 1 };
+    const shapes = {
+      square: () => svgEl("rect", Object.assign({ x: 2.5, y: 2.5, width: 11, height: 11 }, paint)),
+      dot: () => svgEl("circle", Object.assign({ cx: 8, cy: 8, r: 6 }, paint)),
+      diamond: () => svgEl("polygon", Object.assign({ points: "8,1 15,8 8,15 1,8" }, paint)),
+      triangle: () => svgEl("polygon", Object.assign({ points: "8,1.5 15,14 1,14" }, paint)),
+      triangleDown: () => svgEl("polygon", Object.assign({ points: "1,2 15,2 8,14.5" }, paint)),
+      hexagon: () => svgEl("polygon", Object.assign({ points: "4.5,2 11.5,2 15,8 11.5,14 4.5,14 1,8" }, paint)),
+      star: () => svgEl("polygon", Object.assign({ points: "8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" }, paint)),
+    };
+    svg.appendChild((shapes[k.shape] || shapes.dot)());
+    return svg;
+  }
+
+  function lineIcon(mode, opacity) {
+    const m = modeStyle(mode);
+    const svg = svgEl("svg", { width: 34, height: 12, viewBox: "0 0 34 12", "aria-hidden": "true" });
+    const attrs = { x1: 1, y1: 6, x2: 27, y2: 6, stroke: m.colour, "stroke-width": m.width, "stroke-opacity": opacity || 1 };
+    if (m.dashes) attrs["stroke-dasharray"] = m.dashes.join(",");
+    svg.appendChild(svgEl("line", attrs));
+    if (m.arrows) svg.appendChild(svgEl("polygon", { points: "26,2 33,6 26,10", fill: m.colour, "fill-opacity": opacity || 1 }));
+    return svg;
+  }
+
+  function legendRow(icon, text) {
+    const row = document.createElement("li");
+    row.appendChild(icon);
+    const span = document.createElement("span");
+    span.textContent = text;
+    row.appendChild(span);
+    return row;
+  }
+
+  /* Fill a legend container with the kinds and modes present, plus the confidence key. */
+  function buildLegend(container, kinds, modes) {
+    container.replaceChildren();
+    const sections = [
+      ["Actors", (kinds || []).map((k) => legendRow(shapeIcon(k), k.replace(/_/g, " ")))],
+      ["Relations", (modes || []).map((m) => legendRow(lineIcon(m), m))],
+      ["Confidence", [
+        legendRow(lineIcon("control", 1), "confirmed"),
+        legendRow(lineIcon("control", 0.55), "inferred (faded, dashed border)"),
+        legendRow(lineIcon("control", 0.35), "uncertain"),
+      ]],
+    ];
+    for (const [title, rows] of sections) {
+      if (!rows.length) continue;
+      const h = document.createElement("h4");
+      h.textContent = title;
+      const ul = document.createElement("ul");
+      rows.forEach((r) => ul.appendChild(r));
+      container.append(h, ul);
+    }
+  }
+
+  window.GraphStyle = { kindStyle, modeStyle, visNode, visEdge, buildLegend, shapeIcon, lineIcon, isTentative, KINDS, MODES };
+})();

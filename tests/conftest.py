@@ -65,3 +65,26 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
         if request.param == "neo4j":
             _clear(s)
         s.close()
+
+
+WEB_SCENARIO = os.path.join(os.path.dirname(__file__), "data", "web-tiny.yaml")
+
+
+@pytest.fixture
+def app():
+    """The web app on an embedded store holding the small ``web-tiny`` scenario."""
+    from app import create_app
+
+    return create_app({"TESTING": True, "DATA": [WEB_SCENARIO]})
+
+
+@pytest.fixture
+def client(app):
+    """A test client of :func:`app` (it counts as a loopback client)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A click runner for the app's CLI commands."""
+    return app.test_cli_runner()

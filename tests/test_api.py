@@ -1,0 +1,446 @@
+"""The JSON API: every endpoint by keys and types, uploads, writes and their guards."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app import create_app
+from app.layout import ROW
+from graph.formats import read_bytes, read_path, write_scenario
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "web-tiny.yaml"
+ALL_IDS = {"min", "office", "city", "area", "youth", "res", "doc", "prof"}
+READ_URLS = (
+    "/api/scenarios",
+    "/api/scenarios/web-tiny/graph?aggregate=1",
+    "/healthz",
+    "/api/scenarios/web-tiny/analysis",
+    "/api/compare?a=web-tiny&b=web-tiny",
+)
+HOSTILE_NAME = "Residents <script>alert('x')</script> \u202e & \"quotes\" {{ 7*7 }}"
+
+
+@pytest.fixture(scope="module")
+def ro_client():
+    """A client for read-only tests, shared by the module (reads never change the store)."""
+    return create_app({"TESTING": True, "DATA": [str(TINY)]}).test_client()
+
+
+def _json(response, status=200):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def _doc(**changes):
+    doc = yaml.safe_load(TINY.read_text())
+    doc["scenario"].update(changes)
+    return doc
+
+
+def _yaml_file(doc, name="upload.yaml"):
+    return {"file": (io.BytesIO(yaml.safe_dump(doc).encode()), name)}
+
+
+# Reading.
+
+
+def test_healthz(ro_client):
+    body = _json(ro_client.get("/healthz"))
+    assert body == {"ok": True, "store": "embedded", "scenarios": 1}
+
+
+def test_scenario_list(ro_client):
+    (item,) = _json(ro_client.get("/api/scenarios"))["scenarios"]
+    assert item["id"] == "web-tiny" and item["actors"] == 8 and item["relations"] == 8
+    assert item["links"]["explorer"] == "/scenarios/web-tiny"
+    assert item["links"]["graph"] == "/api/scenarios/web-tiny/graph"
+    assert isinstance(item["date"], str)
+
+
+def test_scenario_detail(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny"))
+    assert body["scenario"]["id"] == "web-tiny"
+    assert body["sources"][0]["id"] == "src-1"
+    assert body["counts"]["actors"] == 8 and body["counts"]["types"]["STEERS"] == 2
+    assert isinstance(body["vocabulary"], dict)
+
+
+def test_graph_nodes_edges_and_layers(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/graph"))
+    nodes = {n["id"]: n for n in body["nodes"]}
+    assert set(nodes) == ALL_IDS
+    chain = ("min", "office", "city", "area", "youth")
+    assert [nodes[n]["layer"] for n in chain] == [0, 1, 2, 3, 4]
+    assert {n for n, d in nodes.items() if d["isolated"]} == {"res", "doc", "prof"}
+    for node in nodes.values():
+        assert isinstance(node["x"], float) and isinstance(node["y"], float)
+        assert isinstance(node["sector"], list) and isinstance(node["accountability_load"], int)
+        assert node["label"] == node["name"]
+        if not node["isolated"]:
+            assert node["y"] == node["layer"] * ROW
+        else:
+            assert node["y"] > 4 * ROW
+    # The city reports to the office and is funded by it: one actor it accounts to.
+    assert nodes["city"]["accountability_load"] == 1 and nodes["office"]["accountability_load"] == 0
+    edges = {e["id"]: e for e in body["edges"]}
+    funds = edges["office:FUNDS:city"]
+    assert (funds["from"], funds["to"], funds["mode"], funds["control"]) == (
+        "office", "city", "resource", "forward")  # fmt: skip
+    assert funds["accountability"] is True and funds["amount_eur"] == 1_000_000
+    assert edges["city:REPORTS_TO:office"]["control"] == "reverse"
+    assert body["layers"] == {"depth": 4, "sizes": {str(i): 1 for i in range(5)}, "isolated": 3}
+    assert body["total"] == {"nodes": 8, "edges": 8}
+    assert "control" in body["legend"]["modes"] and "ministry" in body["legend"]["kinds"]
+    assert body["scenario"]["id"] == "web-tiny"
+
+
+def test_view_filters_keep_layers_and_positions(ro_client):
+    full = _json(ro_client.get("/api/scenarios/web-tiny/graph"))
+    cut = _json(ro_client.get("/api/scenarios/web-tiny/graph?kinds=municipality,focus_area"))
+    assert {n["id"] for n in cut["nodes"]} == {"city", "area"}
+    placed = {n["id"]: (n["layer"], n["x"], n["y"]) for n in full["nodes"]}
+    assert all(placed[n["id"]] == (n["layer"], n["x"], n["y"]) for n in cut["nodes"])
+    assert [e["id"] for e in cut["edges"]] == ["city:STEERS:area"]
+    assert cut["filters"]["kinds"] == ["focus_area", "municipality"]
+    assert cut["total"] == full["total"] and cut["layers"] == full["layers"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("layer_min=2&layer_max=3", {"city", "area"}),
+        ("q=focus", {"area"}),
+        ("focus=city&depth=1", {"city", "office", "area", "res"}),
+        ("confidence=inferred", {"area"}),
+        ("sector=HOUSING", {"city"}),
+        ("levels=national", {"min", "office"}),
+        ("as_of=2022-08", {"min", "office", "city", "area", "res", "doc", "prof"}),
+    ],
+)
+def test_node_filters(ro_client, query, expected):
+    body = _json(ro_client.get(f"/api/scenarios/web-tiny/graph?{query}"))
+    assert {n["id"] for n in body["nodes"]} == expected
+
+
+def test_edge_filters(ro_client):
+    modes = _json(ro_client.get("/api/scenarios/web-tiny/graph?modes=control,accountability"))
+    assert {e["type"] for e in modes["edges"]} == {"STEERS", "REPORTS_TO"}
+    types = _json(ro_client.get("/api/scenarios/web-tiny/graph?types=FUNDS"))
+    assert [e["id"] for e in types["edges"]] == ["office:FUNDS:city"]
+    assert len(types["nodes"]) == 8  # relation filters keep every actor
+
+
+def test_confirmed_only_recomputes_layers(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/graph?confirmed_only=1"))
+    nodes = {n["id"]: n for n in body["nodes"]}
+    assert "area" not in nodes and "youth" in nodes
+    assert nodes["youth"]["isolated"] is True and body["layers"]["depth"] == 2
+
+
+def test_aggregated_view(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/graph?aggregate=1"))
+    groups = {n["id"]: n for n in body["nodes"]}
+    assert sum(g["count"] for g in groups.values()) == 8
+    assert groups["layer-2:municipality"]["members"] == ["city"]
+    assert groups["isolated:resident_group"]["isolated"] is True
+    steer = [e for e in body["edges"] if e["from"] == "layer-2:municipality"]
+    assert steer and all(isinstance(e["count"], int) for e in steer)
+
+
+def test_actor_detail(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/actors/city"))
+    actor = body["actor"]
+    assert actor["id"] == "city" and actor["layer"] == 2 and actor["accountability_load"] == 1
+    assert isinstance(actor["betweenness"], float)
+    assert {r["id"] for r in body["out"]} == {"city:STEERS:area", "city:REPORTS_TO:office"}
+    assert {r["from"] for r in body["in"]} == {"office", "res"}
+    assert body["chains"] == [["min", "office", "city"]]
+    cited = _json(ro_client.get("/api/scenarios/web-tiny/actors/min"))["sources"]
+    assert [s["id"] for s in cited] == ["src-1"]
+
+
+def test_chain(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/chain/youth"))
+    assert body == {"actor": "youth", "chains": [["min", "office", "city", "area", "youth"]],
+                    "length": 4}  # fmt: skip
+
+
+def test_voice_paths(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/voice-paths?kind=resident_group"))
+    assert body["kind"] == "resident_group" and body["paths"] == {"city": ["res", "city"]}
+    assert body["reached"] == {"city": 1} and body["deciders"] == 4
+    assert body["share"] == pytest.approx(0.25)
+    formal = _json(ro_client.get("/api/scenarios/web-tiny/voice-paths?formal_only=1"))
+    assert formal["reached"] == {"city": 1} and formal["formal_only"] is True
+
+
+def test_path(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/path?from=res&to=area"))
+    assert body["path"] == ["res", "city", "area"]
+    assert body["edges"] == ["res:PARTICIPATES_IN:city", "city:STEERS:area"]
+    directed = _json(ro_client.get("/api/scenarios/web-tiny/path?from=area&to=min&directed=1"))
+    assert directed["path"] is None and directed["edges"] == []
+
+
+def test_analysis(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/analysis"))
+    assert body["steering_depth"] == 4 and body["layers"]["youth"] == 4
+    assert sorted(body["isolated"]) == ["doc", "prof", "res"]
+    assert body["voice_reach"]["resident_group"]["reached"] == {"city": 1}
+    for key in ("accountability_load", "fragmentation", "hierarchy", "centrality"):
+        assert isinstance(body[key], dict)
+
+
+def test_compare_same_scenario_has_no_differences(ro_client):
+    body = _json(ro_client.get("/api/compare?a=web-tiny&b=web-tiny"))
+    assert body["a"] == body["b"] == "web-tiny"
+    assert body["actors"]["added"] == body["relations"]["removed"] == []
+    assert body["metrics"]["steering_depth"] == {"a": 4, "b": 4, "delta": 0}
+    assert set(body["positions"]) == ALL_IDS
+    assert body["positions"]["city"]["y"] == 2 * ROW
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "xlsx", "csv", "graphml", "gexf"])
+def test_export_round_trips(ro_client, fmt):
+    response = ro_client.get(f"/api/scenarios/web-tiny/export?format={fmt}")
+    assert response.status_code == 200
+    suffix = {"csv": ".zip", "yaml": ".yaml"}.get(fmt, f".{fmt}")
+    assert f"filename=web-tiny{suffix}" in response.headers["Content-Disposition"]
+    (scenario,) = read_bytes(response.get_data(), f"web-tiny{suffix}")
+    assert scenario == read_path(TINY)[0]
+
+
+def test_export_cypher_and_filtered_export(ro_client):
+    cypher = ro_client.get("/api/scenarios/web-tiny/export?format=cypher")
+    assert cypher.status_code == 200 and b"MERGE" in cypher.get_data().upper()
+    kinds = "ministry,programme_office"
+    cut = ro_client.get(f"/api/scenarios/web-tiny/export?format=json&kinds={kinds}")
+    (scenario,) = read_bytes(cut.get_data(), "cut.json")
+    assert {a.id for a in scenario.actors} == {"min", "office"}
+    assert [r.id for r in scenario.relations] == ["min:STEERS:office"]
+
+
+def test_hostile_strings_come_back_intact_as_json_text(ro_client):
+    body = _json(ro_client.get("/api/scenarios/web-tiny/graph"))
+    res = next(n for n in body["nodes"] if n["id"] == "res")
+    assert res["name"] == HOSTILE_NAME
+    assert res["description"] == "<img src=x onerror=alert(1)> ' OR 1=1 --"
+    assert body["scenario"]["title"] == 'Tiny <b>programme</b> & "friends"'
+    note = next(e for e in body["edges"] if e["type"] == "SUPPORTS")["note"]
+    assert note == "<b>bold</b> claim"
+    detail = _json(ro_client.get("/api/scenarios/web-tiny"))
+    assert detail["sources"][0]["url"] == "https://example.org/op-ed?a=1&b=<2>"
+
+
+def test_gets_change_nothing(ro_client):
+    before = ro_client.get("/api/scenarios/web-tiny/export?format=json").get_data()
+    for url in READ_URLS:
+        assert ro_client.get(url).status_code == 200
+    assert ro_client.get("/api/scenarios/web-tiny/export?format=json").get_data() == before
+
+
+# The Cypher console.
+
+
+def test_query_returns_the_query_json_shape(ro_client):
+    body = _json(ro_client.post("/api/query", json={
+        "cypher": "MATCH (a:Actor) WHERE a.id = $id RETURN a.id AS id, a.kind AS kind",
+        "params": {"id": "city"}}))  # fmt: skip
+    assert body["columns"] == ["id", "kind"] and body["rows"] == [["city", "municipality"]]
+    assert body["truncated"] is False and body["store"] == "embedded"
+    assert isinstance(body["elapsed_ms"], float)
+
+
+def test_query_row_limit_comes_from_the_settings():
+    app = create_app({"TESTING": True, "DATA": [str(TINY)], "QUERY_ROW_LIMIT": 3})
+    query = {"cypher": "MATCH (a:Actor) RETURN a.id"}
+    body = _json(app.test_client().post("/api/query", json=query))
+    assert len(body["rows"]) == 3 and body["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"cypher": "MATCH (a) DETACH DELETE a"}, "query-rejected"),
+        ({"cypher": "CREATE (:Actor {id: 'x'})"}, "query-rejected"),
+        ({"cypher": "MATCH (a:Actor) RETURN a", "params": [1]}, "bad-request"),
+        ({"query": "MATCH (a) RETURN a"}, "bad-request"),
+    ],
+)
+def test_query_refusals(ro_client, payload, code):
+    body = _json(ro_client.post("/api/query", json=payload), 400)
+    assert body["error"]["code"] == code and body["ok"] is False
+
+
+def test_query_refusal_leaves_data_alone(ro_client):
+    ro_client.post("/api/query", json={"cypher": "MATCH (a) DETACH DELETE a"})
+    assert _json(ro_client.get("/api/scenarios"))["scenarios"][0]["actors"] == 8
+
+
+# Uploads, replacement and deletion.
+
+
+def test_upload_yaml_then_read_it(client):
+    response = client.post("/api/scenarios", data=_yaml_file(_doc(id="second")))
+    body = _json(response, 201)
+    assert body == {"ok": True, "scenarios": ["second"], "links": body["links"]}
+    assert body["links"]["explorer"] == "/scenarios/second"
+    assert response.headers["Location"] == "/api/scenarios/second"
+    ids = [s["id"] for s in _json(client.get("/api/scenarios"))["scenarios"]]
+    assert ids == ["second", "web-tiny"]
+    assert _json(client.get("/healthz"))["scenarios"] == 2
+
+
+def test_upload_raw_json_body(client):
+    data = json.dumps(_doc(id="raw")).encode()
+    body = _json(client.post("/api/scenarios?filename=raw.json", data=data,
+                             content_type="application/octet-stream"), 201)  # fmt: skip
+    assert body["scenarios"] == ["raw"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_upload_spreadsheets(client, tmp_path, fmt):
+    (scenario,) = read_path(TINY)
+    scenario = type(scenario)(**{**vars(scenario), "info": type(scenario.info)("sheet", "Sheet")})
+    target = tmp_path / ("sheet.xlsx" if fmt == "xlsx" else "sheet")
+    write_scenario(scenario, fmt, target)
+    if fmt == "csv":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for member in target.iterdir():
+                archive.write(member, f"sheet/{member.name}")
+        payload, name = buffer.getvalue(), "sheet.zip"
+    else:
+        payload, name = target.read_bytes(), "sheet.xlsx"
+    body = _json(client.post("/api/scenarios", data={"file": (io.BytesIO(payload), name)}), 201)
+    assert body["scenarios"] == ["sheet"]
+    graph = _json(client.get("/api/scenarios/sheet/graph"))
+    assert graph["total"] == {"nodes": 8, "edges": 8}
+
+
+def test_bad_upload_lists_every_located_problem_and_loads_nothing(client):
+    doc = _doc(id="broken")
+    doc["actors"][0]["kind"] = "ministryy"
+    doc["relations"].append({"from": "min", "to": "nobody", "type": "STEERS"})
+    body = _json(client.post("/api/scenarios", data=_yaml_file(doc, "broken.yaml")), 400)
+    assert body["error"]["code"] == "validation-failed" and len(body["errors"]) >= 2
+    for problem in body["errors"]:
+        assert problem["file"] == "broken.yaml" and isinstance(problem["line"], int)
+        assert problem["code"] and problem["message"] and problem["where"]
+    assert [s["id"] for s in _json(client.get("/api/scenarios"))["scenarios"]] == ["web-tiny"]
+
+
+def test_unknown_file_type_is_a_located_problem(client):
+    data = {"file": (io.BytesIO(b"hello"), "notes.txt")}
+    body = _json(client.post("/api/scenarios", data=data), 400)
+    assert body["errors"][0]["code"] == "unsupported-format"
+
+
+def test_upload_without_a_file_is_a_bad_request(client):
+    form = client.post("/api/scenarios", data={"x": "1"})
+    assert _json(form, 400)["error"]["code"] == "bad-request"
+    raw = client.post("/api/scenarios", data=b"x", content_type="application/octet-stream")
+    assert _json(raw, 400)["error"]["code"] == "bad-request"
+
+
+def test_existing_id_conflicts_unless_replace(client):
+    doc = _doc(title="Replaced title")
+    body = _json(client.post("/api/scenarios", data=_yaml_file(doc)), 409)
+    assert body["error"]["code"] == "scenario-exists"
+    assert _json(client.get("/api/scenarios/web-tiny"))["scenario"]["title"] != "Replaced title"
+    client.get("/api/scenarios/web-tiny/graph")  # cache the old view
+    doc["actors"] = doc["actors"][:2]
+    doc["relations"] = doc["relations"][:1]
+    _json(client.post("/api/scenarios", data={**_yaml_file(doc), "replace": "1"}), 201)
+    assert _json(client.get("/api/scenarios/web-tiny"))["scenario"]["title"] == "Replaced title"
+    assert _json(client.get("/api/scenarios/web-tiny/graph"))["total"] == {"nodes": 2, "edges": 1}
+
+
+def test_failed_replacement_keeps_the_old_scenario(client):
+    doc = _doc(title="Never loaded")
+    doc["relations"].append({"from": "min", "to": "ghost", "type": "STEERS"})
+    response = client.post("/api/scenarios", data={**_yaml_file(doc), "replace": "1"})
+    assert _json(response, 400)["errors"]
+    detail = _json(client.get("/api/scenarios/web-tiny"))
+    assert detail["scenario"]["title"] != "Never loaded" and detail["counts"]["relations"] == 8
+
+
+def test_delete(client):
+    assert _json(client.delete("/api/scenarios/web-tiny")) == {"ok": True, "deleted": "web-tiny"}
+    assert _json(client.get("/api/scenarios")) == {"scenarios": []}
+    assert _json(client.get("/api/scenarios/web-tiny/graph"), 404)["error"]["code"] == "not-found"
+    assert _json(client.delete("/api/scenarios/web-tiny"), 404)["ok"] is False
+
+
+# Who may write.
+
+
+@pytest.fixture
+def public_app():
+    """An app as if bound to a public interface, with an admin token."""
+    config = {"TESTING": True, "DATA": [str(TINY)], "LOOPBACK_ONLY": False, "ADMIN_TOKEN": "s3cret"}
+    return create_app(config)
+
+
+def test_public_server_needs_the_token(public_app):
+    client = public_app.test_client()
+    body = _json(client.delete("/api/scenarios/web-tiny"), 401)
+    assert body["error"]["code"] == "unauthorized"
+    wrong = client.delete("/api/scenarios/web-tiny", headers={"Authorization": "Bearer nope"})
+    assert _json(wrong, 401)["ok"] is False
+    upload = client.post("/api/scenarios", data=_yaml_file(_doc(id="x")))
+    assert upload.status_code == 401
+    assert [s["id"] for s in _json(client.get("/api/scenarios"))["scenarios"]] == ["web-tiny"]
+
+
+def test_public_server_accepts_bearer_header_and_form_token(public_app):
+    client = public_app.test_client()
+    form = {**_yaml_file(_doc(id="by-form")), "token": "s3cret"}
+    assert _json(client.post("/api/scenarios", data=form), 201)["scenarios"] == ["by-form"]
+    header = {"Authorization": "Bearer s3cret"}
+    assert _json(client.delete("/api/scenarios/by-form", headers=header))["ok"] is True
+
+
+def test_public_server_without_token_refuses_writes():
+    app = create_app({"TESTING": True, "DATA": [str(TINY)], "LOOPBACK_ONLY": False})
+    body = _json(app.test_client().delete("/api/scenarios/web-tiny"), 403)
+    assert "GOVGRAPH_ADMIN_TOKEN" in body["error"]["hint"]
+
+
+def test_public_server_still_serves_reads(public_app):
+    assert _json(public_app.test_client().get("/api/scenarios"))["scenarios"]
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"environ_base": {"REMOTE_ADDR": "192.0.2.10"}},  # a remote client
+        {"headers": {"Host": "evil.example"}},  # DNS rebinding onto loopback
+    ],
+)
+def test_loopback_server_needs_a_loopback_client(client, request_kwargs):
+    assert client.delete("/api/scenarios/web-tiny", **request_kwargs).status_code == 403
+    assert _json(client.get("/healthz"))["scenarios"] == 1
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
+)
+def test_cross_site_writes_are_refused_even_with_the_token(public_app, headers):
+    client = public_app.test_client()
+    headers = {**headers, "Authorization": "Bearer s3cret"}
+    body = _json(client.delete("/api/scenarios/web-tiny", headers=headers), 403)
+    assert body["error"]["code"] == "forbidden"
+
+
+def test_same_origin_write_is_allowed(client):
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    assert client.delete("/api/scenarios/web-tiny", headers=headers).status_code == 200

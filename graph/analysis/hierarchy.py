@@ -57,7 +57,8 @@ BETWEENNESS_SEED = 0
 Measures = dict[str, float | None]
 
 
-def _weak_sizes(n: int, arcs: list[tuple[int, int]]) -> list[int]:
+def _weak_labels(n: int, arcs: list[tuple[int, int]]) -> list[int]:
+    """Return each vertex's weak component as the vertex that represents it (union-find)."""
     parent = list(range(n))
 
     def root(v: int) -> int:
@@ -68,10 +69,14 @@ def _weak_sizes(n: int, arcs: list[tuple[int, int]]) -> list[int]:
 
     for u, v in arcs:
         parent[root(u)] = root(v)
+    return [root(v) for v in range(n)]
+
+
+def _sizes(labels: list[int]) -> dict[int, int]:
     sizes: dict[int, int] = {}
-    for v in range(n):
-        sizes[root(v)] = sizes.get(root(v), 0) + 1
-    return list(sizes.values())
+    for label in labels:
+        sizes[label] = sizes.get(label, 0) + 1
+    return sizes
 
 
 def _connectedness(n: int, sizes: list[int]) -> float:
@@ -149,28 +154,20 @@ def _pairs_with_one_common(weights: dict[int, int]) -> int:
     return round(total) // 2
 
 
-def _lub(reach: _Reach, n: int, arcs: list[tuple[int, int]]) -> float | None:
-    big = {v for v, size in _weak_labels(n, arcs).items() if size > 2}
-    sizes = [s for s in _weak_sizes(n, arcs) if s > 2]
-    most = sum((c - 1) * (c - 2) // 2 for c in sizes)
+def _lub(reach: _Reach, labels: list[int]) -> float | None:
+    size = _sizes(labels)
+    big = [c for c in size.values() if c > 2]
+    most = sum((c - 1) * (c - 2) // 2 for c in big)
     if not most:
         return None
     sets = reach.source_sets()
     weights: dict[int, int] = {}
     for c, group in enumerate(reach.members):
-        count = sum(1 for v in group if v in big)
+        count = sum(1 for v in group if size[labels[v]] > 2)
         if count:
             weights[sets[c]] = weights.get(sets[c], 0) + count
-    violations = sum(c * (c - 1) // 2 for c in sizes) - _pairs_with_one_common(weights)
+    violations = sum(c * (c - 1) // 2 for c in big) - _pairs_with_one_common(weights)
     return 1 - violations / most
-
-
-def _weak_labels(n: int, arcs: list[tuple[int, int]]) -> dict[int, int]:
-    """Return vertex -> the size of its weak component."""
-    D = nx.Graph()
-    D.add_nodes_from(range(n))
-    D.add_edges_from(arcs)
-    return {v: len(part) for part in nx.connected_components(D) for v in part}
 
 
 def krackhardt_measures(
@@ -201,7 +198,8 @@ def krackhardt_measures(
     0.0
     """
     unique = sorted({(u, v) for u, v in arcs if u != v})
-    sizes = _weak_sizes(n, unique)
+    labels = _weak_labels(n, unique)
+    sizes = list(_sizes(labels).values())
     result: Measures = {
         "connectedness": _connectedness(n, sizes),
         "hierarchy": None,
@@ -211,7 +209,7 @@ def krackhardt_measures(
     if max_actors is None or n <= max_actors:
         reach = _Reach(n, unique)
         result["hierarchy"] = reach.hierarchy()
-        result["lub"] = _lub(reach, n, unique)
+        result["lub"] = _lub(reach, labels)
     return result
 
 

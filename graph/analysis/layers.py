@@ -143,11 +143,11 @@ class Condensation:
 
     def deepest(self) -> list[int]:
         """Return the components at the steering depth, isolated actors left out."""
-        alone = set(self.isolated)
+        alone, depth = set(self.isolated), self.depth
         return [
             c
             for c, members in enumerate(self.members)
-            if self.layer[c] == self.depth and not (len(members) == 1 and members[0] in alone)
+            if self.layer[c] == depth and not (len(members) == 1 and members[0] in alone)
         ]
 
     def _is_tight(self, p: int, c: int) -> bool:

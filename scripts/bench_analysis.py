@@ -1,0 +1,154 @@
+"""Time every steering analysis on seeded synthetic scenarios of growing size.
+
+Usage::
+
+    python scripts/bench_analysis.py                      # 1k, 10k, 100k, 1M relations
+    python scripts/bench_analysis.py --sizes 1000 10000   # a subset
+
+Each synthetic scenario has about one actor per three relations, in tiers from the cabinet
+down to residents: control relations (STEERS, FUNDS, MONITORS, TARGETS, COORDINATES, CHAIRS,
+REPORTS_TO, IMPLEMENTS) mostly run one or two tiers down, 2% of them anywhere (so there are
+cycles), voice relations (PARTICIPATES_IN, ADVISES, MEMBER_OF, REPRESENTS) run upwards, and
+the rest are collaboration, structure and discourse. The graph has the attributes the
+analyses read (kind, sector, type, formal), as :func:`graph.network.to_networkx` gives them.
+Prints seconds per analysis and the growth ratio against the previous size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis.accountability import accountability_load
+from graph.analysis.flows import flows
+from graph.analysis.fragmentation import fragmentation
+from graph.analysis.hierarchy import (
+    BETWEENNESS_EXACT_LIMIT,
+    betweenness,
+    flow_hierarchy,
+    krackhardt_measures,
+)
+from graph.analysis.layers import condense
+from graph.analysis.report import analyze
+from graph.analysis.voice import voice_reach_by_kind
+
+TIERS: list[list[str]] = [
+    ["cabinet", "ministry", "parliament"],
+    ["programme", "interdepartmental_group", "programme_office", "advisory_body"],
+    ["municipality", "mayor", "instrument", "monitoring_system", "consultation_body"],
+    ["focus_area", "housing_corporation", "police", "school", "welfare_organisation"],
+    ["professional_group", "neighbourhood", "care_provider"],
+    ["resident_group"],
+]
+TIER_SHARE = [0.01, 0.04, 0.15, 0.25, 0.25, 0.30]
+SECTORS = ["governance", "safety", "housing", "care", "education", "work", "finance"]
+DOWN = ["STEERS", "FUNDS", "MONITORS", "TARGETS", "COORDINATES", "CHAIRS"]
+UP = ["REPORTS_TO", "IMPLEMENTS"]
+VOICE = ["PARTICIPATES_IN", "ADVISES", "MEMBER_OF"]
+OTHER = ["COLLABORATES_WITH", "LOCATED_IN", "SUPPORTS", "CRITICISES"]
+
+
+def synthetic(relations: int, seed: int = 7) -> nx.MultiDiGraph:
+    """Return a seeded synthetic scenario graph with about ``relations`` relations."""
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph(scenario={"id": f"synthetic-{relations}"})
+    tiers: list[list[str]] = [[] for _ in TIERS]
+    for i in range(max(relations // 3, 12)):
+        t = rng.choices(range(len(TIERS)), TIER_SHARE)[0]
+        actor = f"a{i}"
+        tiers[t].append(actor)
+        sectors = rng.sample(SECTORS, rng.choice([0, 1, 1, 2]))
+        G.add_node(actor, kind=rng.choice(TIERS[t]), sector=sectors)
+    tiers = [tier or [f"a{t}"] for t, tier in enumerate(tiers)]
+    for r in range(relations):
+        u, v, kind = _relation(rng, tiers)
+        G.add_edge(u, v, key=f"r{r}", type=kind, formal=rng.random() < 0.3)
+    return G
+
+
+def _relation(rng: random.Random, tiers: list[list[str]]) -> tuple[str, str, str]:
+    roll = rng.random()
+    t = rng.randrange(len(tiers) - 1)
+    high, low = rng.choice(tiers[t]), rng.choice(tiers[min(t + rng.choice([1, 1, 2]), 5)])
+    if roll < 0.02:
+        everyone = rng.choice(tiers), rng.choice(tiers)
+        return rng.choice(everyone[0]), rng.choice(everyone[1]), rng.choice(DOWN)
+    if roll < 0.45:
+        return high, low, rng.choice(DOWN)
+    if roll < 0.55:
+        return low, high, rng.choice(UP)
+    if roll < 0.80:
+        return low, high, rng.choice(VOICE)
+    if roll < 0.85:
+        return high, low, "REPRESENTS"
+    return high, low, rng.choice(OTHER)
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench(relations: int, krackhardt_limit: int, exact_limit: int) -> dict[str, float | None]:
+    G = synthetic(relations)
+    f = flows(G)
+    n = G.number_of_nodes()
+    index = {a: i for i, a in enumerate(f.actors)}
+    arcs = [(index[u], index[v]) for u, v in f.control_arcs()]
+    cond = condense(G, flow=f)
+    steps: dict[str, Callable[[], Any]] = {
+        "flows": lambda: flows(G),
+        "layers": lambda: condense(G, flow=f).layers(),
+        "chains": lambda: (cond.chains(cond.deepest(), 100), cond.chain_count(cond.deepest())),
+        "voice reach": lambda: voice_reach_by_kind(G, flow=f),
+        "decisive voice": lambda: voice_reach_by_kind(G, formal_only=True, flow=f),
+        "accountability": lambda: accountability_load(G, flow=f),
+        "fragmentation": lambda: fragmentation(G, flow=f),
+        "conn+efficiency": lambda: krackhardt_measures(n, arcs, max_actors=0),
+        "flow hierarchy": lambda: flow_hierarchy(G, flow=f),
+    }
+    result: dict[str, float | None] = {name: timed(step) for name, step in steps.items()}
+    result["hierarchy+lub"] = (
+        timed(lambda: krackhardt_measures(n, arcs, max_actors=None))
+        if n <= krackhardt_limit
+        else None
+    )
+    result["betweenness exact"] = (
+        timed(lambda: betweenness(G, exact_limit=n, flow=f)) if n <= exact_limit else None
+    )
+    result["betweenness k=256"] = (
+        timed(lambda: betweenness(G, exact_limit=0, flow=f))
+        if n > 256 and relations <= 100_000
+        else None
+    )
+    result["analyze (all)"] = timed(lambda: analyze(G)) if relations <= 100_000 else None
+    return {"actors": n, **result}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
+    parser.add_argument("--krackhardt-limit", type=int, default=40_000, help="most actors timed")
+    parser.add_argument("--exact-limit", type=int, default=4_000, help="most actors for exact")
+    args = parser.parse_args()
+    print(f"betweenness is exact up to {BETWEENNESS_EXACT_LIMIT} actors in analyze")
+    previous: dict[str, float | None] = {}
+    for size in args.sizes:
+        row = bench(size, args.krackhardt_limit, args.exact_limit)
+        print(f"\n{size:>9,} relations, {row.pop('actors'):,} actors")
+        for name, seconds in row.items():
+            before = previous.get(name)
+            ratio = f"x{seconds / before:5.1f}" if seconds and before else ""
+            shown = f"{seconds:9.3f} s" if seconds is not None else "  skipped"
+            print(f"  {name:<18} {shown}  {ratio}")
+        previous = row
+
+
+if __name__ == "__main__":
+    main()

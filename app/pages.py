@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 from pathlib import Path
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, render_template, request, send_from_directory, url_for
 
@@ -34,7 +34,10 @@ def vis_folder() -> Path:
     import pyvis
 
     base = Path(pyvis.__file__).resolve().parent
-    for candidate in (base / "lib" / f"vis-{VIS_VERSION}", base / "templates" / "lib" / f"vis-{VIS_VERSION}"):
+    for candidate in (
+        base / "lib" / f"vis-{VIS_VERSION}",
+        base / "templates" / "lib" / f"vis-{VIS_VERSION}",
+    ):
         if (candidate / "vis-network.min.js").is_file():
             return candidate
     raise FileNotFoundError(f"vis-network {VIS_VERSION} not found in the pyvis package at {base}")

@@ -101,6 +101,8 @@ def compare(
     Ga: nx.MultiDiGraph,
     Gb: nx.MultiDiGraph,
     *,
+    a_id: str | None = None,
+    b_id: str | None = None,
     analysis_a: Mapping[str, Any] | None = None,
     analysis_b: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -110,6 +112,8 @@ def compare(
     ----------
     Ga, Gb : MultiDiGraph
         The two scenario graphs (filtered alike).
+    a_id, b_id : str, optional
+        The scenario ids reported as ``a`` and ``b``; by default the graphs' own ids.
     analysis_a, analysis_b : dict, optional
         Their :func:`~graph.analysis.report.analyze` results, when already computed.
 
@@ -133,15 +137,17 @@ def compare(
     >>> result["metrics"]["steering_depth"]
     {'a': 1, 'b': 2, 'delta': 1}
     """
-    ma = scalar_metrics(analysis_a if analysis_a is not None else analyze(Ga))
-    mb = scalar_metrics(analysis_b if analysis_b is not None else analyze(Gb))
+    a_id = a_id if a_id is not None else scenario_id_of(Ga)
+    b_id = b_id if b_id is not None else scenario_id_of(Gb)
+    ma = scalar_metrics(analysis_a if analysis_a is not None else analyze(Ga, scenario_id=a_id))
+    mb = scalar_metrics(analysis_b if analysis_b is not None else analyze(Gb, scenario_id=b_id))
     metrics = {
         name: {"a": ma.get(name), "b": mb.get(name), "delta": _delta(ma.get(name), mb.get(name))}
         for name in sorted(set(ma) | set(mb))
     }
     return {
-        "a": scenario_id_of(Ga),
-        "b": scenario_id_of(Gb),
+        "a": a_id,
+        "b": b_id,
         "actors": diff_items(dict(Ga.nodes(data=True)), dict(Gb.nodes(data=True))),
         "relations": diff_items(_relations(Ga), _relations(Gb)),
         "metrics": metrics,

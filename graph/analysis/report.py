@@ -18,7 +18,7 @@ from graph.analysis.hierarchy import betweenness, hierarchy
 from graph.analysis.layers import MAX_CHAINS, condense
 from graph.analysis.voice import voice_reach_by_kind
 
-__all__ = ["analyze", "scenario_id_of"]
+__all__ = ["analyze", "compare", "scenario_id_of"]
 
 
 def scenario_id_of(G: nx.MultiDiGraph) -> str | None:
@@ -125,3 +125,29 @@ def analyze(
         "fragmentation": fragmentation(G, flow=f),
         **_hierarchy(G, f),
     }
+
+
+def compare(
+    Ga: nx.MultiDiGraph,
+    Gb: nx.MultiDiGraph,
+    *,
+    a_id: str | None = None,
+    b_id: str | None = None,
+    analysis_a: dict[str, Any] | None = None,
+    analysis_b: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the comparison of two scenario graphs (``govgraph compare --json``).
+
+    The same as :func:`graph.analysis.compare.compare`, offered here beside :func:`analyze`.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(scenario={"id": "x"})
+    >>> compare(G, G, b_id="y")["b"]
+    'y'
+    """
+    from graph.analysis.compare import compare as compare_graphs  # compare imports analyze
+
+    return compare_graphs(
+        Ga, Gb, a_id=a_id, b_id=b_id, analysis_a=analysis_a, analysis_b=analysis_b
+    )

@@ -128,20 +128,27 @@ def _signal(pid: int, sig: int) -> None:
 
 
 def _alive(pid: int) -> bool:
-    """Return True while ``pid`` runs; reaps it first if it is our own exited child."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    except ChildProcessError:
-        pass  # not our child: started by another process
+    """Return True while ``pid`` runs; reaps it if it is our own exited child."""
+    if _reaped(pid):
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return not _is_zombie(pid)
+    if _is_zombie(pid):
+        _reaped(pid)
+        return False
+    return True
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False  # not our child: started by another process
+    return done == pid
 
 
 def _is_zombie(pid: int) -> bool:
@@ -277,8 +284,9 @@ def _compiled(java: str, home: Path) -> Path | None:
     built = classes / f"{MAIN_CLASS}.class"
     if built.is_file() and built.stat().st_mtime >= source.stat().st_mtime:
         return classes
+    jars = os.pathsep.join(str(jar) for jar in sorted((home / "lib").glob("*.jar")))
     command = [java, "-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-d", str(classes),
-               "-cp", str(home / "lib" / "*"), str(source)]  # fmt: skip
+               "-cp", jars, str(source)]  # fmt: skip
     try:
         classes.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(command, capture_output=True, timeout=120, check=False)
@@ -338,7 +346,7 @@ def _ready_port(folder: Path) -> int | None:
 
 def _bolt_handshake(port: int) -> bool:
     """Return True if a Bolt server answers the version handshake on 127.0.0.1:port."""
-    proposal = BOLT_MAGIC + bytes.fromhex("00000505" "00000404" "00000004" "00000003")
+    proposal = BOLT_MAGIC + bytes.fromhex("00000505000004040000000400000003")
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
             sock.sendall(proposal)

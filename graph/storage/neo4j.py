@@ -1,0 +1,639 @@
+"""The Neo4j store: scenarios in a Neo4j server, cluster or Aura through the official driver.
+
+Mapping (DESIGN section 4, the same property names as the embedded store):
+
+- ``(:Actor:<KindPascal> {uid, scenario, id, name, kind, level, sector, ..., ord})``
+- relationships of their ``type`` with the relation's properties plus ``scenario`` and ``ord``
+- ``(:Source {uid, scenario, id, title, url, published, publisher, note, ord})``
+- ``(:Scenario {id, title, description, date, vocabulary})``, the declared vocabulary as JSON
+
+``ord`` keeps each item's position so :meth:`Neo4jStore.scenario` returns the scenario as it
+was loaded; ``uid`` is the embedded store's key, kept so a query naming it runs on both. Null
+properties are not stored; list fields are stored as lists, empty ones included.
+
+Each scenario is written in one transaction that first deletes the old one, so a replace is
+atomic and a failure leaves the database as it was. Actors and relations are written in
+batches with ``UNWIND``; labels and relationship types are checked against a strict pattern
+before they are put into a statement, and every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, fields
+from typing import Any, LiteralString, cast
+
+from graph.errors import (
+    GraphError,
+    NotFound,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+)
+from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
+from graph.storage.base import (
+    DEFAULT_ROW_LIMIT,
+    DEFAULT_TIMEOUT_S,
+    GraphStore,
+    Progress,
+    QueryResult,
+    ScenarioSummary,
+)
+from graph.storage.cypher_guard import guard
+from graph.storage.values import node_value, relationship_value, scalar_value
+from graph.vocabulary import RelationType, Vocabulary, kind_label
+
+__all__ = ["Neo4jStore", "SCHEMA_STATEMENTS", "DEFAULT_BATCH_SIZE"]
+
+DEFAULT_BATCH_SIZE = 10_000
+
+_TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_LABEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_UID_SEP = "\x1f"
+_LIST_FIELDS = frozenset({"sector", "sources", "tags"})
+_FLOAT_FIELDS = frozenset({"weight", "amount_eur"})
+
+#: Constraints and indexes the store creates (idempotently) before its first write.
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT govgraph_actor_key IF NOT EXISTS "
+    "FOR (a:Actor) REQUIRE (a.scenario, a.id) IS UNIQUE",
+    "CREATE CONSTRAINT govgraph_source_key IF NOT EXISTS "
+    "FOR (s:Source) REQUIRE (s.scenario, s.id) IS UNIQUE",
+    "CREATE CONSTRAINT govgraph_scenario_id IF NOT EXISTS FOR (s:Scenario) REQUIRE s.id IS UNIQUE",
+    "CREATE INDEX govgraph_actor_scenario IF NOT EXISTS FOR (a:Actor) ON (a.scenario)",
+    "CREATE INDEX govgraph_source_scenario IF NOT EXISTS FOR (s:Source) ON (s.scenario)",
+)
+
+_DELETE = (
+    "MATCH (a:Actor {scenario: $s}) DETACH DELETE a",
+    "MATCH (n:Source {scenario: $s}) DELETE n",
+    "MATCH (n:Scenario {id: $s}) DELETE n",
+)
+
+
+class Neo4jStore(GraphStore):
+    """Scenarios in Neo4j, reached through the ``neo4j`` driver.
+
+    Parameters
+    ----------
+    uri : str
+        ``bolt://``, ``neo4j://`` (cluster routing) or their ``+s``/``+ssc`` variants.
+    user, password : str or None
+        Credentials; none for a server with authentication off.
+    database : str or None
+        The database to use; None for the server's default.
+    batch_size : int
+        Rows per ``UNWIND`` batch when loading.
+
+    Nothing connects until the first call; :meth:`ping` checks the connection.
+    """
+
+    kind = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        import neo4j
+
+        self.uri, self.database, self.batch_size = uri, database or None, batch_size
+        auth = (user, password or "") if user else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, notifications_min_severity="OFF"
+            )
+        except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+            raise StoreUnavailable(f"cannot use Neo4j URI '{uri}': {exc}") from exc
+        self._schema_ready = False
+
+    def _session(self, *, read: bool = False) -> Any:
+        import neo4j
+
+        mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def close(self) -> None:
+        """Close the driver and its connections."""
+        self._driver.close()
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when Neo4j cannot be reached or refuses the credentials."""
+        with _translated():
+            self._driver.verify_connectivity()
+
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraints and indexes if they do not exist yet."""
+        if self._schema_ready:
+            return
+        with _translated(), self._session() as session:
+            for statement in SCHEMA_STATEMENTS:
+                session.run(cast(LiteralString, statement)).consume()
+        self._schema_ready = True
+
+    # Reading
+
+    def list_scenarios(self) -> list[ScenarioSummary]:
+        """Return every loaded scenario, ordered by id."""
+        cypher = (
+            "MATCH (s:Scenario) RETURN s.id, s.title, s.description, s.date, "
+            "COUNT { MATCH (a:Actor {scenario: s.id}) }, "
+            "COUNT { MATCH (:Actor {scenario: s.id})-[r]->() WHERE r.scenario = s.id } "
+            "ORDER BY s.id"
+        )
+        return [ScenarioSummary(*row) for row in self._read(cypher, {})]
+
+    def has_scenario(self, scenario_id: str) -> bool:
+        """Return True if a scenario with this id is loaded."""
+        rows = self._read("MATCH (s:Scenario {id: $s}) RETURN count(s)", {"s": scenario_id})
+        return bool(rows[0][0])
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """Return a loaded scenario exactly as it was loaded; raise NotFound if absent."""
+        with _translated(), self._session(read=True) as session:
+            parts = session.execute_read(_read_scenario, scenario_id)
+        if parts is None:
+            raise _missing(scenario_id)
+        return parts
+
+    def _read(self, cypher: str, params: Mapping[str, Any]) -> list[list[Any]]:
+        with _translated(), self._session(read=True) as session:
+            return session.execute_read(_rows, cypher, dict(params))
+
+    # Writing
+
+    def load(self, scenarios: Sequence[Scenario], *, progress: Progress | None = None) -> None:
+        """Load each scenario in one transaction, replacing one with the same id.
+
+        Every scenario is checked before anything is written; loading stops at the first
+        failure, which leaves that scenario (and those after it) as they were.
+
+        Raises
+        ------
+        GraphError
+            If a scenario repeats an id, names an unknown actor, has a kind or relation type
+            that cannot be a label, or Neo4j refuses the data.
+        StoreUnavailable
+            If Neo4j cannot be reached.
+        """
+        check_scenarios(scenarios)
+        self.ensure_schema()
+        for scenario in scenarios:
+            self._load_one(scenario, progress)
+
+    def _load_one(self, scenario: Scenario, progress: Progress | None) -> None:
+        with _translated(), self._session() as session:
+            tx = session.begin_transaction()
+            try:
+                self._write(tx, scenario, progress)
+                tx.commit()
+            except Exception as exc:
+                _close_quietly(tx)  # rolls back: the old scenario stays as it was
+                raise _write_failed(scenario.id, exc) from exc
+
+    def _write(self, tx: Any, scenario: Scenario, progress: Progress | None) -> None:
+        sid = scenario.id
+        for statement in _DELETE:
+            tx.run(cast(LiteralString, statement), s=sid).consume()
+        tx.run("CREATE (n:Scenario) SET n = $props", props=_scenario_props(scenario)).consume()
+        for batch in _batches(_item_rows(sid, scenario.sources), self.batch_size):
+            tx.run("UNWIND $rows AS row CREATE (n:Source) SET n = row", rows=batch).consume()
+        for label, rows in _actor_rows(scenario).items():
+            for batch in _batches(rows, self.batch_size):
+                tx.run(_actor_statement(label), rows=batch).consume()
+        for rel_type, rows in _relation_rows(scenario).items():
+            for batch in _batches(rows, self.batch_size):
+                tx.run(_relation_statement(rel_type), s=sid, rows=batch).consume()
+                if progress is not None:
+                    progress(len(batch))
+
+    def delete(self, scenario_id: str) -> None:
+        """Remove a scenario with its actors, relations and sources; raise NotFound if absent."""
+        if not self.has_scenario(scenario_id):
+            raise _missing(scenario_id)
+        with _translated(), self._session() as session:
+            session.execute_write(_delete_scenario, scenario_id)
+
+    # Queries
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        row_limit: int = DEFAULT_ROW_LIMIT,
+    ) -> QueryResult:
+        """Run one guarded read-only statement in a read transaction.
+
+        The shared guard refuses writes, procedures and several statements; then ``EXPLAIN``
+        must report a read query, and the statement runs in a read transaction with a
+        server-side timeout, returning at most ``row_limit`` rows.
+
+        Raises
+        ------
+        QueryRejected
+            For writes, procedures, several statements or a syntax error.
+        QueryTimeout
+            When the statement runs past ``timeout`` seconds.
+        """
+        statement = guard(cypher)
+        args = dict(params or {})
+        with _translated(timeout), self._session(read=True) as session:
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                _check_explain(tx, statement, args)
+                return _fetch(tx, statement, args, row_limit)
+            finally:
+                tx.close()
+
+
+# Transaction functions (run inside execute_read / execute_write)
+
+
+def _rows(tx: Any, cypher: str, params: dict[str, Any]) -> list[list[Any]]:
+    return [list(record.values()) for record in tx.run(cypher, params)]
+
+
+def _delete_scenario(tx: Any, scenario_id: str) -> None:
+    for statement in _DELETE:
+        tx.run(statement, s=scenario_id).consume()
+
+
+def _read_scenario(tx: Any, scenario_id: str) -> Scenario | None:
+    head = tx.run("MATCH (n:Scenario {id: $s}) RETURN properties(n) AS p", s=scenario_id).single()
+    if head is None:
+        return None
+    props = head["p"]
+    return Scenario(
+        ScenarioInfo(props["id"], props["title"], props.get("description"), props.get("date")),
+        sources=tuple(Source(**_fields(Source, p)) for p in _items(tx, "Source", scenario_id)),
+        vocabulary=vocabulary_from_json(props.get("vocabulary")),
+        actors=tuple(Actor(**_fields(Actor, p)) for p in _items(tx, "Actor", scenario_id)),
+        relations=_read_relations(tx, scenario_id),
+    )
+
+
+def _items(tx: Any, label: str, scenario_id: str) -> list[dict[str, Any]]:
+    cypher = f"MATCH (n:{label} {{scenario: $s}}) RETURN properties(n) AS p ORDER BY n.ord"
+    return [record["p"] for record in tx.run(cypher, s=scenario_id)]
+
+
+def _read_relations(tx: Any, scenario_id: str) -> tuple[Relation, ...]:
+    result = tx.run(
+        "MATCH (a:Actor {scenario: $s})-[r]->(b:Actor) WHERE r.scenario = $s "
+        "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p "
+        "ORDER BY r.ord",
+        s=scenario_id,
+    )
+    return tuple(
+        Relation(source=rec["source"], target=rec["target"], type=rec["type"], **_fields(
+            Relation, rec["p"], skip=("source", "target", "type")))
+        for rec in result
+    )  # fmt: skip
+
+
+def _fields(cls: type, props: Mapping[str, Any], skip: Sequence[str] = ()) -> dict[str, Any]:
+    """Return the stored properties that are fields of ``cls``, lists as tuples."""
+    names = [f.name for f in fields(cls) if f.name not in skip]
+    return {n: tuple(props[n]) if n in _LIST_FIELDS else props[n] for n in names if n in props}
+
+
+# Rows to write
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), max(1, size)):
+        yield rows[start : start + size]
+
+
+def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return properties as Neo4j stores them: no nulls, lists as lists, amounts as floats."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key in _LIST_FIELDS:
+            value = [str(v) for v in value]
+        elif key in _FLOAT_FIELDS:
+            value = float(value)
+        out[key] = value
+    return out
+
+
+def _item_rows(scenario_id: str, items: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        _clean({**asdict(item), "uid": f"{scenario_id}{_UID_SEP}{item.id}",
+                "scenario": scenario_id, "ord": i})
+        for i, item in enumerate(items)
+    ]  # fmt: skip
+
+
+def _actor_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
+    """Return actor rows grouped by their kind label."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for row in _item_rows(scenario.id, scenario.actors):
+        by_label.setdefault(_label(row["kind"]), []).append(row)
+    return by_label
+
+
+def _relation_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
+    """Return relation rows grouped by type: endpoints plus the properties to set."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for i, rel in enumerate(scenario.relations):
+        props = {k: v for k, v in asdict(rel).items() if k not in ("source", "target", "type")}
+        props = _clean({**props, "scenario": scenario.id, "ord": i})
+        by_type.setdefault(rel.type, []).append(
+            {"from": rel.source, "to": rel.target, "id": rel.id, "props": props}
+        )
+    return by_type
+
+
+def _label(kind: str) -> str:
+    label = kind_label(kind)
+    if not _LABEL_NAME.match(label):
+        raise GraphError(f"kind '{kind}' cannot be a Neo4j label", code="bad-kind",
+                         hint="Write kinds in snake_case, e.g. 'district_council'.")  # fmt: skip
+    return label
+
+
+def _actor_statement(label: str) -> LiteralString:
+    """Return the batched actor MERGE for one kind label (checked, then backquoted)."""
+    _label_checked(label)
+    return cast(
+        LiteralString,
+        "UNWIND $rows AS row "
+        f"MERGE (a:Actor {{scenario: row.scenario, id: row.id}}) SET a = row, a:`{label}`",
+    )
+
+
+def _relation_statement(rel_type: str) -> LiteralString:
+    """Return the batched relationship MERGE for one relation type (checked, backquoted).
+
+    Both ends are found through the ``(scenario, id)`` uniqueness constraint's index.
+    """
+    if not _TYPE_NAME.match(rel_type):
+        raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
+    return cast(
+        LiteralString,
+        "UNWIND $rows AS row "
+        "MATCH (a:Actor {scenario: $s, id: row.from}) "
+        "MATCH (b:Actor {scenario: $s, id: row.to}) "
+        f"MERGE (a)-[r:`{rel_type}` {{scenario: $s, id: row.id}}]->(b) SET r = row.props",
+    )
+
+
+def _label_checked(label: str) -> None:
+    if not _LABEL_NAME.match(label):
+        raise GraphError(f"'{label}' is not a valid label", code="bad-kind")
+
+
+def _scenario_props(scenario: Scenario) -> dict[str, Any]:
+    return _clean({**asdict(scenario.info), "vocabulary": vocabulary_json(scenario.vocabulary)})
+
+
+def vocabulary_json(vocabulary: Vocabulary) -> str:
+    """Return the declared vocabulary as the JSON text both stores keep on the Scenario node.
+
+    Examples
+    --------
+    >>> vocabulary_json(Vocabulary.with_declared(kinds=["x"]))
+    '{"kinds": ["x"]}'
+    """
+    return json.dumps(vocabulary.to_dict(), sort_keys=True)
+
+
+def vocabulary_from_json(text: str | None) -> Vocabulary:
+    """Rebuild a declared vocabulary from its JSON text.
+
+    Examples
+    --------
+    >>> v = Vocabulary.with_declared(kinds=["x"])
+    >>> vocabulary_from_json(vocabulary_json(v)) == v
+    True
+    """
+    data = json.loads(text or "{}")
+    types = [
+        RelationType(
+            t["type"], t["mode"], t["control"], t["voice"], bool(t["accountability"]), core=False
+        )
+        for t in data.get("relation_types", [])
+    ]
+    return Vocabulary.with_declared(kinds=data.get("kinds", []), relation_types=types)
+
+
+# Checks before any write
+
+
+def check_scenarios(scenarios: Sequence[Scenario]) -> None:
+    """Raise GraphError for anything that would fail halfway through a write.
+
+    Examples
+    --------
+    >>> s = Scenario(ScenarioInfo("s", "S"), actors=(Actor("a", "A", "ministry"),),
+    ...              relations=(Relation("r", "a", "b", "STEERS"),))
+    >>> check_scenarios([s])
+    Traceback (most recent call last):
+    ...
+    graph.errors.GraphError: relation 'r' in scenario 's' names unknown actor 'b'
+    """
+    ids = [s.id for s in scenarios]
+    _check_distinct("all", "scenario", ids)
+    for scenario in scenarios:
+        _check_scenario(scenario)
+
+
+def _check_scenario(scenario: Scenario) -> None:
+    for label, items in (("source", scenario.sources), ("actor", scenario.actors)):
+        _check_distinct(scenario.id, label, [item.id for item in items])
+    _check_distinct(scenario.id, "relation", [r.id for r in scenario.relations])
+    for actor in scenario.actors:
+        _label(actor.kind)
+    actor_ids = {a.id for a in scenario.actors}
+    for rel in scenario.relations:
+        missing = sorted({rel.source, rel.target} - actor_ids)
+        if missing:
+            raise GraphError(
+                f"relation '{rel.id}' in scenario '{scenario.id}' names unknown actor "
+                f"'{missing[0]}'",
+                code="unknown-actor",
+            )
+        if not _TYPE_NAME.match(rel.type):
+            raise GraphError(f"relation type '{rel.type}' is not UPPER_SNAKE", code="bad-type")
+
+
+def _check_distinct(scenario_id: str, label: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            where = "" if scenario_id == "all" else f" in scenario '{scenario_id}'"
+            raise GraphError(f"{label} id '{item_id}' is used twice{where}", code="duplicate-id")
+        seen.add(item_id)
+
+
+# Guarded queries
+
+
+def _check_explain(tx: Any, statement: str, params: dict[str, Any]) -> None:
+    """Refuse the statement unless Neo4j's own plan says it only reads."""
+    summary = tx.run(cast(LiteralString, "EXPLAIN " + statement), params).consume()
+    if summary.query_type != "r":
+        raise QueryRejected(
+            f"the statement is not read-only (Neo4j plans it as query type '{summary.query_type}')"
+        )
+
+
+def _fetch(tx: Any, statement: str, params: dict[str, Any], row_limit: int) -> QueryResult:
+    result = tx.run(cast(LiteralString, statement), params)
+    records: list[list[Any]] = []
+    for record in result:
+        if len(records) > row_limit:
+            break
+        records.append(record.values())
+    columns = list(result.keys())
+    rows = records[:row_limit]
+    ends = _end_ids(tx, rows)
+    return QueryResult(columns, [[_value(v, ends) for v in row] for row in rows],
+                       len(records) > row_limit)  # fmt: skip
+
+
+def _end_ids(tx: Any, rows: list[list[Any]]) -> dict[str, Any]:
+    """Return the ``id`` of every relationship end, looking up ends the rows lack."""
+    from neo4j.graph import Node, Relationship
+
+    known: dict[str, Any] = {}
+    wanted: set[str] = set()
+    for value in _walk(rows):
+        if isinstance(value, Node) and "id" in value:
+            known[value.element_id] = value["id"]
+        elif isinstance(value, Relationship):
+            wanted.update(n.element_id for n in value.nodes if n is not None)
+    missing = sorted(wanted - known.keys())
+    if missing:
+        found = tx.run(
+            "MATCH (n) WHERE elementId(n) IN $ids RETURN elementId(n), n.id", ids=missing
+        )
+        known.update({e: i for e, i in found})
+    return known
+
+
+def _walk(value: Any) -> Iterator[Any]:
+    """Yield every value inside rows, nodes and relationships of paths included."""
+    from neo4j.graph import Path
+
+    if isinstance(value, Path):
+        yield from value.nodes
+        yield from value.relationships
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _walk(item)
+    else:
+        yield value
+
+
+def _value(value: Any, ends: Mapping[str, Any]) -> Any:
+    """Return one query value in the shared ``query --json`` shape."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return node_value(dict(value), value.labels)
+    if isinstance(value, Relationship):
+        start, end = value.nodes
+        return relationship_value(dict(value), value.type, _end(start, ends), _end(end, ends))
+    if isinstance(value, Path):
+        return _path_value(value, ends)
+    if isinstance(value, (list, tuple)):
+        return [_value(v, ends) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _value(v, ends) for k, v in value.items()}
+    return scalar_value(value)
+
+
+def _end(node: Any, ends: Mapping[str, Any]) -> Any:
+    return None if node is None else ends.get(node.element_id)
+
+
+def _path_value(path: Any, ends: Mapping[str, Any]) -> list[Any]:
+    """A path alternates node, relationship, node, ... as the embedded store prints it."""
+    out: list[Any] = [_value(path.start_node, ends)]
+    for rel, node in zip(path.relationships, path.nodes[1:], strict=True):
+        out += [_value(rel, ends), _value(node, ends)]
+    return out
+
+
+# Errors
+
+
+class _translated:
+    """Context manager turning driver errors into govgraph errors."""
+
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = timeout
+
+    def __enter__(self) -> _translated:
+        return self
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None and not isinstance(exc, GraphError):
+            error = translate(exc, self.timeout)
+            if error is not None:
+                raise error from exc
+
+
+def translate(exc: BaseException, timeout: float | None = None) -> GraphError | None:
+    """Return the govgraph error for a driver error, or None to let it pass unchanged."""
+    from neo4j import exceptions as ne
+
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, (ne.ServiceUnavailable, ne.SessionExpired, ne.AuthError)):
+        return StoreUnavailable(f"Neo4j is not available: {_message(exc)}")
+    if "TransactionTimedOut" in code:
+        shown = f"{timeout:g} s" if timeout is not None else "its timeout"
+        return QueryTimeout(f"the query ran longer than {shown} and was stopped")
+    if code.startswith("Neo.ClientError.Security."):
+        return StoreUnavailable(f"Neo4j refused access: {_message(exc)}")
+    if isinstance(exc, ne.ClientError) or isinstance(exc, ne.CypherSyntaxError):
+        return QueryRejected(_message(exc), hint="Check the statement's syntax and names.")
+    if isinstance(exc, (ne.DriverError, ne.Neo4jError, OSError)):
+        return StoreUnavailable(f"Neo4j failed: {_message(exc)}")
+    return None
+
+
+def _message(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc).strip()
+
+
+def _close_quietly(tx: Any) -> None:
+    """Roll back; a broken connection has already rolled the transaction back."""
+    try:
+        tx.close()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        pass
+
+
+def _write_failed(scenario_id: str, exc: Exception) -> GraphError:
+    translated = exc if isinstance(exc, GraphError) else translate(exc)
+    if isinstance(translated, StoreUnavailable):
+        return translated
+    reason = translated.message if translated is not None else str(exc)
+    return GraphError(
+        f"writing scenario '{scenario_id}' failed; it is unchanged: {reason}",
+        code="store-write-failed",
+        hint="Validate the scenario (govgraph validate) and try again.",
+    )
+
+
+def _missing(scenario_id: str) -> NotFound:
+    return NotFound(
+        f"scenario '{scenario_id}' is not loaded",
+        hint="GET /api/scenarios (or govgraph import) lists and loads scenarios.",
+    )

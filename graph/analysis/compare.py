@@ -8,7 +8,8 @@ scalar metric of :func:`graph.analysis.report.analyze` is set side by side with 
 A metric is named by its path in the ``analyze`` object, e.g. ``steering_depth``,
 ``hierarchy.lub`` or ``voice_reach.resident_group.share``. Lists and per-actor maps are
 reported by their size (``isolated``, ``voice_reach.resident_group.reached``) or left out
-when the size says nothing new (``layers``, ``accountability_load``, betweenness, chains).
+when the size says nothing new (``layers``, ``accountability_load``, betweenness, chains,
+the per-kind load summaries).
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ _SKIPPED = frozenset(
     {
         "layers",
         "accountability_load",
+        "accountability_by_kind",
         "steering_chains",
         "centrality.betweenness",
+        "centrality.k",
+        "hierarchy_note",
         "fragmentation.focus_area",
         "fragmentation.professional_group",
     }

@@ -1,0 +1,203 @@
+"""The command line contract of DESIGN section 6: data selection, outputs, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from app.cli import cli
+from app.commands import parse_params
+from graph.datasets import bundled_paths
+
+TINY = {
+    "govgraph": 1,
+    "scenario": {"id": "tiny", "title": "Tiny"},
+    "sources": [{"id": "s1", "title": "S", "url": "https://example.org/s"}],
+    "actors": [
+        {"id": "min", "name": "Ministry", "kind": "ministry", "sources": ["s1"]},
+        {"id": "office", "name": "Office", "kind": "programme_office", "sources": ["s1"]},
+        {"id": "res", "name": "Residents", "kind": "resident_group", "sources": ["s1"]},
+        {"id": "lonely", "name": "Lonely", "kind": "other"},
+    ],
+    "relations": [
+        {"from": "min", "to": "office", "type": "STEERS", "sources": ["s1"]},
+        {"from": "office", "to": "res", "type": "TARGETS", "sources": ["s1"]},
+        {"from": "res", "to": "office", "type": "PARTICIPATES_IN", "confidence": "inferred"},
+    ],
+}
+
+
+def write(tmp_path: Path, doc: dict, name: str = "tiny.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_validate_accepts_the_bundled_scenarios(runner):
+    result = run(runner, "validate", *map(str, bundled_paths()))
+    assert result.exit_code == 0, result.output
+    assert "nplv-2022" in result.output
+
+
+def test_validate_reports_every_problem_with_place_and_exits_2(runner, tmp_path):
+    doc = json.loads(json.dumps(TINY))
+    doc["actors"][1]["kind"] = "ministery"
+    doc["relations"][0]["to"] = "nowhere"
+    result = run(runner, "validate", str(write(tmp_path, doc)))
+    assert result.exit_code == 2
+    assert "ministery" in result.output and "nowhere" in result.output
+    assert "tiny.yaml:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_json_lists_located_errors(runner, tmp_path):
+    doc = json.loads(json.dumps(TINY))
+    doc["actors"].append(dict(doc["actors"][0]))
+    result = run(runner, "validate", "--json", str(write(tmp_path, doc)))
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False
+    assert any(e["code"] == "duplicate-id" and e.get("line") for e in payload["errors"])
+
+
+def test_two_files_with_one_scenario_id_exit_2(runner, tmp_path):
+    a, b = write(tmp_path, TINY, "a.yaml"), write(tmp_path, TINY, "b.yaml")
+    result = run(runner, "analyze", "--data", str(a), "--data", str(b), "--json")
+    assert result.exit_code == 2
+    assert "a.yaml" in result.output and "b.yaml" in result.output
+
+
+def test_analyze_json_has_the_contract_keys(runner, tmp_path):
+    result = run(runner, "analyze", "--data", str(write(tmp_path, TINY)), "--scenario", "tiny", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["scenario"] == "tiny"
+    assert data["layers"] == {"min": 0, "office": 1, "res": 2, "lonely": 0}
+    assert data["isolated"] == ["lonely"]
+    assert data["steering_depth"] == 2
+    assert ["min", "office", "res"] in data["steering_chains"]
+    assert data["voice_reach"]["resident_group"]["reached"] == {"office": 1}
+
+
+def test_analyze_confirmed_only_drops_inferred_voice(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "analyze", "--data", path, "--confirmed-only", "--json")
+    data = json.loads(result.stdout)
+    assert data["voice_reach"]["resident_group"]["reached"] == {}
+
+
+def test_analyze_without_scenario_among_several_exits_2(runner):
+    result = run(runner, "analyze", "--json")
+    assert result.exit_code == 2
+    assert "--scenario" in result.output
+
+
+def test_unknown_scenario_exits_2_naming_the_loaded_ones(runner):
+    result = run(runner, "analyze", "--scenario", "nope")
+    assert result.exit_code == 2
+    assert "nplv-2022" in result.output
+
+
+def test_bad_as_of_is_a_usage_error(runner):
+    result = run(runner, "analyze", "--scenario", "nprz", "--as-of", "July")
+    assert result.exit_code == 2
+
+
+def test_compare_json_shape(runner):
+    result = run(runner, "compare", "nplv-2022", "wijkaanpak-manifest", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["a"], data["b"]) == ("nplv-2022", "wijkaanpak-manifest")
+    for part in ("actors", "relations"):
+        assert set(data[part]) >= {"added", "removed", "changed"}
+    depth = data["metrics"]["steering_depth"]
+    assert depth["delta"] == depth["b"] - depth["a"]
+
+
+def test_query_json_shape_and_params(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    cypher = "MATCH (a:Actor {kind: $kind}) RETURN a.id AS id ORDER BY id"
+    result = run(runner, "query", "--data", path, cypher, "--param", "kind=ministry", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"columns": ["id"], "rows": [["min"]], "truncated": False}
+
+
+def test_query_refuses_writes_with_exit_2(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "query", "--data", path, "MATCH (a:Actor) DETACH DELETE a")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_param_values_are_json_when_they_parse():
+    assert parse_params(("n=3", "b=true", 'l=["a"]', "t=hello")) == {
+        "n": 3, "b": True, "l": ["a"], "t": "hello"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "xlsx", "graphml", "gexf"])
+def test_export_reads_back_the_same_scenario(runner, tmp_path, fmt):
+    from graph.formats import read_path
+
+    src = write(tmp_path, TINY)
+    out = tmp_path / f"out.{fmt}"
+    result = run(runner, "export", "--data", str(src), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    (back,) = read_path(out)
+    (orig,) = read_path(src)
+    assert back == orig
+
+
+def test_export_cypher_writes_statements(runner, tmp_path):
+    out = tmp_path / "nprz.cypher"
+    result = run(runner, "export", "--scenario", "nprz", "--format", "cypher", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert ":Actor" in text and "nprz" in text
+
+
+def test_import_into_a_db_folder_persists_and_replaces(runner, tmp_path):
+    db = str(tmp_path / "db")
+    path = write(tmp_path, TINY)
+    assert run(runner, "import", "--db", db, str(path)).exit_code == 0
+    changed = json.loads(json.dumps(TINY))
+    changed["actors"][0]["name"] = "Renamed ministry"
+    assert run(runner, "import", "--db", db, str(write(tmp_path, changed, "v2.yaml"))).exit_code == 0
+    result = run(runner, "query", "--db", db, "MATCH (a:Actor) RETURN a.name ORDER BY a.name", "--json")
+    names = [row[0] for row in json.loads(result.stdout)["rows"]]
+    assert "Renamed ministry" in names and "Ministry" not in names
+
+
+def test_import_needs_a_lasting_store(runner, tmp_path):
+    result = run(runner, "import", str(write(tmp_path, TINY)))
+    assert result.exit_code == 2
+
+
+def test_failed_import_leaves_the_db_unchanged(runner, tmp_path):
+    db = str(tmp_path / "db")
+    assert run(runner, "import", "--db", db, str(write(tmp_path, TINY))).exit_code == 0
+    bad = json.loads(json.dumps(TINY))
+    bad["actors"][0]["name"] = "Changed"
+    bad["relations"].append({"from": "min", "to": "ghost", "type": "STEERS"})
+    assert run(runner, "import", "--db", db, str(write(tmp_path, bad, "bad.yaml"))).exit_code == 2
+    result = run(runner, "query", "--db", db, "MATCH (a:Actor {id: 'min'}) RETURN a.name", "--json")
+    assert json.loads(result.stdout)["rows"] == [["Ministry"]]
+
+
+def test_help_lists_every_command(runner):
+    result = run(runner, "--help")
+    for command in ("serve", "validate", "import", "analyze", "compare", "query", "export", "neo4j"):
+        assert command in result.output

@@ -1,0 +1,371 @@
+"""The pages in real headless Chromium against a real server (waitress on a free port).
+
+The scenario here is hostile on purpose: names, descriptions, notes and source titles carry
+``<script>`` and ``<img onerror>`` payloads that would set ``window.__pwned`` or open a dialog
+if any page put data into the DOM as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from graph.model import Scenario
+from graph.storage import open_store
+from tests.conftest import missing_part
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2;alert('x')\">"
+
+
+def hostile_scenario(scenario_id: str = "hostile", drop: str | None = None) -> Scenario:
+    """A small governance structure whose texts are HTML and script payloads."""
+    actors = [
+        ("cab", "Cabinet", "cabinet", "national"),
+        ("min", "Ministry " + PAYLOAD, "ministry", "national"),
+        ("office", "Programme office", "programme_office", "national"),
+        ("city", "City", "municipality", "municipal"),
+        ("area", "Focus area North", "focus_area", "district"),
+        ("res", "Residents " + PAYLOAD, "resident_group", "neighbourhood"),
+        ("youth", "Youth workers", "professional_group", "district"),
+        ("lone", "Advisory council", "advisory_body", "national"),
+    ]
+    relations = [
+        ("cab", "min", "STEERS"),
+        ("min", "office", "STEERS"),
+        ("office", "city", "FUNDS"),
+        ("city", "office", "REPORTS_TO"),
+        ("city", "area", "TARGETS"),
+        ("area", "youth", "STEERS"),
+        ("res", "city", "PARTICIPATES_IN"),
+        ("youth", "res", "COLLABORATES_WITH"),
+    ]
+    doc = {
+        "govgraph": 1,
+        "scenario": {"id": scenario_id, "title": "Hostile " + PAYLOAD, "description": PAYLOAD},
+        "sources": [
+            {"id": "good", "title": "Programme letter", "url": "https://example.org/letter"},
+            {"id": "bad", "title": "Trap " + PAYLOAD, "url": "javascript:window.__pwned=3"},
+        ],
+        "actors": [
+            {
+                "id": i,
+                "name": n,
+                "kind": k,
+                "level": lv,
+                "description": PAYLOAD,
+                "sources": ["good", "bad"],
+            }
+            for i, n, k, lv in actors
+            if i != drop
+        ],
+        "relations": [
+            {"from": a, "to": b, "type": t, "note": PAYLOAD, "sources": ["good"]}
+            for a, b, t in relations
+            if drop not in (a, b)
+        ],
+    }
+    doc["actors"][2]["confidence"] = "inferred"
+    return Scenario.from_dict(doc)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app on waitress in a thread: the hostile scenario and a variant without 'lone'."""
+    import waitress
+
+    from app import create_app
+
+    store = open_store(None)
+    store.load([hostile_scenario(), hostile_scenario("hostile-b", drop="lone")])
+    app = create_app({"STORE": store})
+    port = free_port()
+    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        missing_part(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
+            missing_part(f"Chromium did not start: {exc}")
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records dialogs and script errors; it must end without any."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    pg.dialogs, pg.errors = [], []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    assert pg.dialogs == [], "a payload opened a dialog"
+    assert pg.errors == []
+    assert pg.evaluate("window.__pwned") is None
+    context.close()
+
+
+def api(server: str, path: str) -> dict:
+    with urllib.request.urlopen(server + path) as response:
+        return json.load(response)
+
+
+def open_explorer(page, server: str, query: str = "") -> None:
+    page.goto(f"{server}/scenarios/hostile{query}")
+    page.wait_for_selector('#network[data-ready="1"]', timeout=15000)
+
+
+def node_count(page) -> int:
+    return page.evaluate("window.govgraph.view.nodes.length")
+
+
+def click_node(page, node_id: str) -> None:
+    """Click the node where vis-network drew it."""
+    x, y = page.evaluate(
+        """(id) => {
+          const net = window.govgraph.network;
+          const p = net.canvasToDOM(net.getPositions([id])[id]);
+          const box = document.getElementById('network').getBoundingClientRect();
+          return [box.left + p.x, box.top + p.y];
+        }""",
+        node_id,
+    )
+    page.mouse.click(x, y)
+
+
+def test_explorer_draws_every_node_of_the_api(page, server):
+    open_explorer(page, server)
+    graph = api(server, "/api/scenarios/hostile/graph")
+    assert node_count(page) == len(graph["nodes"]) == 8
+    assert page.get_attribute("#network", "data-node-count") == "8"
+    assert page.evaluate("window.govgraph.view.edges.length") == len(graph["edges"])
+    assert page.evaluate("typeof window.govgraphReady") == "number"
+    legend = page.inner_text("#legend")
+    assert "ministry" in legend and "control" in legend
+
+
+def test_a_kind_filter_reduces_the_nodes_and_lands_in_the_url(page, server):
+    open_explorer(page, server)
+    page.check('input[data-key="kinds"][value="ministry"]')
+    page.wait_for_function("() => window.govgraph.view.nodes.length < 8")
+    page.wait_for_selector('#network[data-ready="1"]')
+    expected = api(server, "/api/scenarios/hostile/graph?kinds=ministry")
+    assert node_count(page) == len(expected["nodes"]) == 1
+    assert "kinds=ministry" in page.url
+
+
+def test_clicking_a_node_shows_sources_with_safe_links(page, server):
+    open_explorer(page, server)
+    click_node(page, "min")
+    page.wait_for_selector('.panel-body[data-actor="min"]')
+    assert page.inner_text(".actor-name") == "Ministry " + PAYLOAD
+    assert PAYLOAD in page.inner_text(".panel-body .description")
+    links = page.query_selector_all("ul.sources a")
+    assert [a.get_attribute("href") for a in links] == ["https://example.org/letter"]
+    assert links[0].get_attribute("rel") == "noopener noreferrer"
+    assert "Trap " + PAYLOAD in page.inner_text("ul.sources")
+    assert "select=min" in page.url
+
+
+def test_clicking_a_relation_shows_it(page, server):
+    open_explorer(page, server, "?edge=cab:STEERS:min")
+    page.wait_for_selector('.panel-body[data-edge="cab:STEERS:min"]')
+    assert "STEERS" in page.inner_text("#panel")
+    assert PAYLOAD in page.inner_text("#panel")
+
+
+def test_url_state_round_trips_through_a_reload(page, server):
+    query = "?confidence=confirmed&layout=force&select=city&hl=chain:youth"
+    open_explorer(page, server, query)
+    page.wait_for_selector('.panel-body[data-actor="city"]')
+    before = node_count(page)
+    page.reload()
+    page.wait_for_selector('#network[data-ready="1"]')
+    page.wait_for_selector('.panel-body[data-actor="city"]')
+    assert (
+        node_count(page)
+        == before
+        == len(api(server, "/api/scenarios/hostile/graph?confidence=confirmed")["nodes"])
+    )
+    assert page.is_checked('input[data-key="confidence"][value="confirmed"]')
+    assert "active" in page.get_attribute("#layout-force", "class")
+    assert "steering chain" in page.inner_text("#path-result")
+    for part in ("confidence=confirmed", "layout=force", "select=city"):
+        assert part in page.url
+
+
+def test_voice_paths_and_path_finder_highlight(page, server):
+    open_explorer(page, server)
+    page.click("#voice-button")
+    page.wait_for_function("() => document.getElementById('path-result').textContent.length > 0")
+    voice = api(server, "/api/scenarios/hostile/voice-paths?kind=resident_group")
+    assert f"reaches {len(voice['paths'])} of {voice['deciders']}" in page.inner_text(
+        "#path-result"
+    )
+    page.fill("#path-from", "res")
+    page.fill("#path-to", "cab")
+    page.click("#path-button")
+    page.wait_for_function(
+        "() => document.getElementById('path-result').textContent.startsWith('Path')"
+    )
+    assert "hl=path" in page.url
+
+
+def test_expand_and_collapse_a_focused_view(page, server):
+    open_explorer(page, server, "?focus=cab&depth=1")
+    first = node_count(page)
+    assert first == len(api(server, "/api/scenarios/hostile/graph?focus=cab&depth=1")["nodes"])
+    click_node(page, "min")
+    page.click("#expand-button")
+    page.wait_for_function(f"() => window.govgraph.view.nodes.length > {first}")
+    assert "expand=min" in page.url
+    page.click("#expand-button")
+    page.wait_for_function(f"() => window.govgraph.view.nodes.length === {first}")
+
+
+def test_aggregated_view_and_drill_down(page, server):
+    open_explorer(page, server, "?aggregate=1")
+    groups = api(server, "/api/scenarios/hostile/graph?aggregate=1")["nodes"]
+    assert node_count(page) == len(groups)
+    group = next(g for g in groups if g["kind"] == "ministry")
+    click_node(page, group["id"])
+    page.click("#drill-down")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('aggregate') === '0'")
+    page.wait_for_selector('#network[data-ready="1"]')
+    assert node_count(page) == 1
+
+
+def test_exports_png_and_a_safe_offline_html(page, server, browser):
+    open_explorer(page, server)
+    assert page.evaluate("window.govgraph.view.pngDataUrl()").startswith("data:image/png;base64,")
+    html = page.evaluate(
+        "window.OfflineExport.build(window.govgraph.view.snapshot(), {title: 'x</script>'})"
+    )
+    assert "<script>window.__pwned" not in html
+    assert "x&lt;/script&gt;" in html
+    offline = browser.new_page()
+    offline.set_content(html)
+    offline.wait_for_function("() => document.querySelector('#net canvas') !== null")
+    assert offline.evaluate("window.__pwned") is None
+    assert (
+        offline.evaluate(
+            "JSON.parse(document.getElementById('govgraph-data').textContent).nodes.length"
+        )
+        == 8
+    )
+    offline.close()
+    href = page.get_attribute('a[data-export-format="graphml"]', "href")
+    assert href.startswith("/api/scenarios/hostile/export?") and "format=graphml" in href
+
+
+def test_dashboard_shows_metrics_linking_into_the_explorer(page, server):
+    page.goto(f"{server}/scenarios/hostile/analysis")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    analysis = api(server, "/api/scenarios/hostile/analysis")
+    depth = page.inner_text('.stat[data-metric="steering_depth"] .value')
+    assert depth == str(analysis["steering_depth"])
+    for section in ("#layer-sizes svg", "#hierarchy svg", "#voice-reach svg", "#centrality svg"):
+        assert page.query_selector(section)
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all("#chains a.actor-link")]
+    assert hrefs and all("select=" in h for h in hrefs)
+    assert PAYLOAD in page.inner_text("#dashboard")
+
+
+def test_console_returns_rows_as_a_table_and_a_network(page, server):
+    page.goto(f"{server}/console")
+    page.fill("#params", '{"scenario": "hostile"}')
+    page.click("#run")
+    page.wait_for_selector("#results")
+    rows = page.query_selector_all("#results tbody tr")
+    assert len(rows) == 8
+    assert PAYLOAD in page.inner_text("#results")
+    page.click("#tab-graph")
+    ends = {
+        end
+        for a, r, b in page.evaluate("window.govgraph.result.rows")
+        for end in (a["id"], b["id"])
+    }
+    assert len(ends) == 7  # every actor but the one without relations
+    page.wait_for_function(
+        "() => document.getElementById('result-network').dataset.nodeCount === '7'"
+    )
+    page.fill("#cypher", "MATCH (a:Actor) DETACH DELETE a")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector('.error-box[data-code="query-rejected"]')
+
+
+def test_compare_shows_the_differences(page, server):
+    page.goto(f"{server}/compare?a=hostile&b=hostile-b")
+    page.wait_for_selector('#compare[data-ready="1"]')
+    removed = [li.get_attribute("data-id") for li in page.query_selector_all("ul.diff li.removed")]
+    assert "lone" in removed
+    assert page.query_selector('#metric-deltas tr[data-metric="counts.actors"]')
+    assert page.get_attribute("#network-a", "data-node-count") == "8"
+    assert page.get_attribute("#network-b", "data-node-count") == "7"
+    page.mouse.move(300, 400)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(300)
+    scales = page.evaluate(
+        "[window.govgraph.networks.a.getScale(), window.govgraph.networks.b.getScale()]"
+    )
+    assert scales[0] == pytest.approx(scales[1])
+
+
+def test_upload_lists_located_errors_then_opens_a_good_file(page, server, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("govgraph: 1\nscenario: {id: Bad Id}\nactors:\n  - {id: a, kind: nope}\n")
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file", str(bad))
+    page.click("#upload-button")
+    page.wait_for_selector("#upload-errors ul.problems li")
+    assert "bad.yaml" in page.inner_text("#upload-errors")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(hostile_scenario("uploaded").to_dict()))
+    page.set_input_files("#file", str(good))
+    page.click("#upload-button")
+    page.wait_for_url("**/scenarios/uploaded")
+    page.wait_for_selector('#network[data-ready="1"]')
+    assert node_count(page) == 8
+
+
+def test_index_lists_scenarios_as_text(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector(".scenario-card")
+    assert "Hostile " + PAYLOAD in page.inner_text("#scenario-list")

@@ -17,10 +17,11 @@ import click
 
 from app import output
 from app.datasource import DataSource, open_data
-from graph.errors import GraphError, NotFound, ValidationFailed
+from graph.errors import GraphError, NotFound, QueryRejected, ValidationFailed
 
 EXIT_RUNTIME, EXIT_INPUT = 1, 2
-INPUT_ERRORS = ("validation-failed", "not-found", "query-rejected", "unsupported-construct")
+#: Errors caused by what the user gave (exit 2); every other GraphError is a runtime failure.
+INPUT_ERRORS = (ValidationFailed, NotFound, QueryRejected)
 
 
 class GovgraphError(click.ClickException):
@@ -29,7 +30,7 @@ class GovgraphError(click.ClickException):
     def __init__(self, error: GraphError) -> None:
         super().__init__(error.message)
         self.error = error
-        self.exit_code = EXIT_INPUT if error.code in INPUT_ERRORS else EXIT_RUNTIME
+        self.exit_code = EXIT_INPUT if isinstance(error, INPUT_ERRORS) else EXIT_RUNTIME
 
     def show(self, file: Any = None) -> None:
         for problem in getattr(self.error, "problems", []):

@@ -54,7 +54,7 @@ def parse_csv(text: str, name: str, file: str) -> Table:
     ValidationFailed
         With a ``syntax-error`` problem when the CSV cannot be parsed.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:

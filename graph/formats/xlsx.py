@@ -37,6 +37,8 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
 
 
 def _write_cell(cell: Any, value: Any) -> None:
+    if isinstance(value, float) and float(f"{value:.15g}") != value:
+        value = repr(value)  # Excel keeps 15 digits; text keeps the exact number
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text starting with '=' stays text, not a formula

@@ -154,7 +154,8 @@ def check_single_statement(text: str) -> str:
 
 
 def _split_statements(text: str) -> list[str]:
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for lx in _lex(text):
         if lx.kind == "other" and lx.text == ";":
             parts.append("".join(current))

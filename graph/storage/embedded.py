@@ -6,8 +6,11 @@ relations carry the model's field names plus ``scenario``; ``uid`` (scenario and
 primary key and ``ord`` the position in the scenario, both hidden from query output.
 
 Loading uses ``COPY ... FROM`` a DataFrame inside one transaction per scenario. LadybugDB 0.22
-ends the open transaction when a ``COPY`` fails, after which statements would auto-commit, so
-every key is checked in Python first and loading stops at the first error.
+ends the open transaction when a ``COPY`` fails, after which statements would auto-commit, and
+does not undo a ``COPY`` cleanly (rolled-back rows resurface in later writes). So every key,
+end and type is checked in Python before anything is written, the data frames are built
+before the transaction starts, loading stops at the first error, and a failure after a
+``COPY`` has run makes the store refuse further writes until it is reopened.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import re
 import threading
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
@@ -53,6 +57,7 @@ _UID_SEP = "\x1f"
 _TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 _SCENARIO_COLUMNS = (
+    ("uid", "STRING"),
     ("id", "STRING"),
     ("title", "STRING"),
     ("description", "STRING"),
@@ -96,15 +101,20 @@ def _columns_ddl(columns: Sequence[tuple[str, str]]) -> str:
     return ", ".join(f"{name} {kind}" for name, kind in columns)
 
 
-def uid(scenario_id: str, item_id: str) -> str:
-    """Return the primary key of an actor or source: scenario and id joined by U+001F.
+def uid(scenario_id: str, load: str, item_id: str = "") -> str:
+    """Return a primary key: scenario, load token and id joined by U+001F.
+
+    Every load writes new keys: LadybugDB 0.22 corrupts its key index when a transaction
+    that deleted a key and wrote it again is rolled back.
 
     Examples
     --------
-    >>> uid("s", "a").split("\\x1f")
-    ['s', 'a']
+    >>> uid("s", "1f", "a").split("\\x1f")
+    ['s', '1f', 'a']
     """
-    return f"{scenario_id}{_UID_SEP}{item_id}"
+    return (
+        _UID_SEP.join((scenario_id, load, item_id)) if item_id else f"{scenario_id}{_UID_SEP}{load}"
+    )
 
 
 class EmbeddedStore(GraphStore):
@@ -132,6 +142,8 @@ class EmbeddedStore(GraphStore):
         self.path = path
         self._lock = threading.RLock()
         self._busy: set[threading.Thread] = set()
+        self._broken: str | None = None
+        self._copied = False
         self._db = ladybug.Database(self._file(path)) if path else ladybug.Database()
         self._conn = ladybug.Connection(self._db)
         self._create_schema()
@@ -151,11 +163,11 @@ class EmbeddedStore(GraphStore):
 
     def _create_schema(self) -> None:
         with self._lock:
-            self._execute(
-                "CREATE NODE TABLE IF NOT EXISTS Scenario("
-                f"{_columns_ddl(_SCENARIO_COLUMNS)}, PRIMARY KEY (id))"
-            )
-            for table, columns in (("Source", _SOURCE_COLUMNS), ("Actor", _ACTOR_COLUMNS)):
+            for table, columns in (
+                ("Scenario", _SCENARIO_COLUMNS),
+                ("Source", _SOURCE_COLUMNS),
+                ("Actor", _ACTOR_COLUMNS),
+            ):
                 ddl = _columns_ddl(columns)
                 self._execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({ddl}, PRIMARY KEY (uid))")
             for rel_type in CORE_RELATION_TYPES:
@@ -266,20 +278,32 @@ class EmbeddedStore(GraphStore):
                 progress(len(scenario.relations))
 
     def _load_one(self, scenario: Scenario) -> None:
-        frames = _frames(scenario)
+        frames = _frames(scenario, uuid.uuid4().hex[:12])
         with self._lock:
+            self._check_writable()
             for rel_type in frames["relations"]:
                 self._create_rel_table(rel_type)
             self._in_transaction(lambda: self._replace(scenario.id, frames), scenario.id)
 
+    def _check_writable(self) -> None:
+        if self._broken:
+            raise StoreUnavailable(
+                f"the embedded database refuses writes after a failed COPY: {self._broken}",
+                hint="Restart govgraph: LadybugDB 0.22 cannot write safely after a failed COPY.",
+            )
+
     def _in_transaction(self, work: Any, scenario_id: str) -> None:
         """Run ``work`` inside BEGIN ... COMMIT; roll back and raise GraphError on failure."""
         self._execute("BEGIN TRANSACTION")
+        self._copied = False
         try:
             work()
             self._execute("COMMIT")
         except Exception as exc:
             self._rollback()
+            if self._copied:
+                # LadybugDB 0.22 does not undo a COPY cleanly: rolled-back rows resurface.
+                self._broken = self._broken or f"writing '{scenario_id}' failed after a COPY"
             raise GraphError(
                 f"writing scenario '{scenario_id}' failed; it is unchanged: {exc}",
                 code="store-write-failed",
@@ -301,8 +325,10 @@ class EmbeddedStore(GraphStore):
             self._copy(rel_type, frame)
 
     def _copy(self, table: str, frame: pd.DataFrame) -> None:
-        if len(frame):
-            self._conn.execute(f"COPY {table} FROM frame", {"frame": frame})
+        if not len(frame):
+            return
+        self._copied = True
+        self._conn.execute(f"COPY {table} FROM frame", {"frame": frame})
 
     def _delete_rows(self, scenario_id: str) -> None:
         params = {"id": scenario_id}
@@ -315,6 +341,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             if not self.has_scenario(scenario_id):
                 raise _missing(scenario_id)
+            self._check_writable()
             self._in_transaction(lambda: self._delete_rows(scenario_id), scenario_id)
 
     # Queries
@@ -340,8 +367,6 @@ class EmbeddedStore(GraphStore):
         """
         statement = check_subset(cypher)
         conn = ladybug.Connection(self._db)
-        # Neo4j never repeats a relationship within one match; LadybugDB must be told.
-        conn.execute("CALL recursive_pattern_semantic='TRAIL'")
         conn.set_query_timeout(max(1, int(timeout * 1000)))
         columns, rows, truncated = self._run_watched(conn, statement, params, timeout, row_limit)
         return QueryResult(columns, convert_rows(conn, rows), truncated)
@@ -501,29 +526,35 @@ def _cell(value: Any, kind: str) -> Any:
     return str(value)
 
 
-def _frames(scenario: Scenario) -> dict[str, Any]:
+def _frames(scenario: Scenario, load: str) -> dict[str, Any]:
     """Return one DataFrame per table (relations: one per type, endpoints first)."""
     sid = scenario.id
-    head = {**asdict(scenario.info), "vocabulary": _vocabulary_json(scenario.vocabulary)}
-    sources = [_row(sid, i, s) for i, s in enumerate(scenario.sources)]
-    actors = [_row(sid, i, a) for i, a in enumerate(scenario.actors)]
+    head = {
+        **asdict(scenario.info),
+        "uid": uid(sid, load),
+        "vocabulary": _vocabulary_json(scenario.vocabulary),
+    }
+    sources = [_row(sid, load, i, s) for i, s in enumerate(scenario.sources)]
+    actors = [_row(sid, load, i, a) for i, a in enumerate(scenario.actors)]
     return {
         "Scenario": _frame(_SCENARIO_COLUMNS, [head]),
         "Source": _frame(_SOURCE_COLUMNS, sources),
         "Actor": _frame(_ACTOR_COLUMNS, actors),
-        "relations": _relation_frames(scenario),
+        "relations": _relation_frames(scenario, load),
     }
 
 
-def _row(scenario_id: str, ord_: int, item: Any) -> dict[str, Any]:
-    return {**asdict(item), "uid": uid(scenario_id, item.id), "scenario": scenario_id, "ord": ord_}
+def _row(scenario_id: str, load: str, ord_: int, item: Any) -> dict[str, Any]:
+    key = uid(scenario_id, load, item.id)
+    return {**asdict(item), "uid": key, "scenario": scenario_id, "ord": ord_}
 
 
-def _relation_frames(scenario: Scenario) -> dict[str, pd.DataFrame]:
+def _relation_frames(scenario: Scenario, load: str) -> dict[str, pd.DataFrame]:
     by_type: dict[str, list[dict[str, Any]]] = {}
+    sid = scenario.id
     for i, rel in enumerate(scenario.relations):
-        row = _row(scenario.id, i, rel)
-        row["from"], row["to"] = uid(scenario.id, rel.source), uid(scenario.id, rel.target)
+        row = _row(sid, load, i, rel)
+        row["from"], row["to"] = uid(sid, load, rel.source), uid(sid, load, rel.target)
         by_type.setdefault(rel.type, []).append(row)
     columns = [("from", "STRING"), ("to", "STRING"), *_RELATION_COLUMNS]
     return {t: _frame(columns, rows) for t, rows in by_type.items()}

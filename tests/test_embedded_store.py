@@ -1,0 +1,293 @@
+"""What only the embedded store does: folders, LadybugDB's sharp edges, the subset refusals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import ladybug
+import pandas as pd
+import pytest
+
+from graph.errors import (
+    GraphError,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+    UnsupportedQuery,
+)
+from graph.model import Relation, Scenario
+from graph.storage import open_store
+from graph.storage.embedded import DB_FILE, EmbeddedStore, check_subset
+from tests.test_store_conformance import random_scenario, small_scenario
+
+
+@pytest.fixture
+def embedded() -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore()
+    yield store
+    store.close()
+
+
+def test_open_store_without_url_is_embedded_in_memory() -> None:
+    store = open_store(None)
+    try:
+        assert isinstance(store, EmbeddedStore) and store.kind == "embedded"
+        assert store.path is None
+    finally:
+        store.close()
+
+
+def test_folder_keeps_scenarios_between_openings(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    first = EmbeddedStore(str(folder))
+    s = small_scenario()
+    first.load([s, random_scenario(9, 8, 12)])
+    first.close()
+    assert (folder / DB_FILE).exists()
+    second = open_store(str(folder))
+    try:
+        assert second.scenario_ids() == ["demo", "random-9"]
+        assert second.scenario("demo") == s
+    finally:
+        second.close()
+
+
+def test_declared_types_get_their_own_table(embedded: EmbeddedStore) -> None:
+    assert "ALLOCATES" not in embedded.rel_tables()
+    embedded.load([small_scenario()])
+    assert "ALLOCATES" in embedded.rel_tables()
+    assert "STEERS" in embedded.rel_tables()
+
+
+def test_bad_relation_type_is_refused_before_writing(embedded: EmbeddedStore) -> None:
+    s = small_scenario()
+    bad = replace(s, relations=(Relation("x", "min", "city", "DROP TABLE Actor"),))
+    with pytest.raises(GraphError, match="UPPER_SNAKE"):
+        embedded.load([bad])
+    assert embedded.list_scenarios() == []
+
+
+def _new_version(old: Scenario) -> Scenario:
+    new = replace(old, info=replace(old.info, title="New"), actors=old.actors[:3])
+    return replace(new, relations=new.relations[:3])
+
+
+def test_failure_before_any_copy_rolls_back_the_delete(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = small_scenario()
+    embedded.load([old])
+    real_copy = EmbeddedStore._copy
+
+    def failing_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+        if table == "Scenario":  # the old rows are deleted by now
+            raise ValueError("forced failure after the delete")
+        real_copy(self, table, frame)
+
+    monkeypatch.setattr(EmbeddedStore, "_copy", failing_copy)
+    with pytest.raises(GraphError, match="unchanged"):
+        embedded.load([_new_version(old)])
+    monkeypatch.undo()
+    assert embedded.scenario("demo") == old
+    embedded.load([_new_version(old)])  # the store still writes correctly afterwards
+    assert embedded.scenario("demo") == _new_version(old)
+
+
+def test_failure_after_a_copy_stops_writes(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded.load([small_scenario()])
+    real_copy = EmbeddedStore._copy
+
+    def failing_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+        if table == "FUNDS":  # actors and STEERS relations are copied by now
+            raise ValueError("forced failure in the relations step")
+        real_copy(self, table, frame)
+
+    monkeypatch.setattr(EmbeddedStore, "_copy", failing_copy)
+    with pytest.raises(GraphError, match="forced failure"):
+        embedded.load([_new_version(small_scenario())])
+    monkeypatch.undo()
+    with pytest.raises(StoreUnavailable, match="after a COPY"):
+        embedded.load([small_scenario("other")])
+
+
+def test_failed_copy_keeps_the_old_scenario_and_stops_writes(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = small_scenario()
+    embedded.load([old])
+    real_copy = EmbeddedStore._copy
+
+    def bad_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+        if table == "FUNDS":  # an end no actor has: LadybugDB's COPY itself fails
+            frame = frame.assign(to="demo\x1fnobody")
+        real_copy(self, table, frame)
+
+    monkeypatch.setattr(EmbeddedStore, "_copy", bad_copy)
+    with pytest.raises(GraphError, match="unchanged"):
+        embedded.load([_new_version(old)])
+    monkeypatch.undo()
+    assert embedded.scenario("demo") == old
+    with pytest.raises(StoreUnavailable, match="failed COPY"):
+        embedded.load([_new_version(old)])
+    with pytest.raises(StoreUnavailable):
+        embedded.delete("demo")
+    assert embedded.query("MATCH (a:Actor) RETURN count(*) AS n").rows == [[4]]
+
+
+def test_loading_stops_at_the_first_failing_scenario(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail_on_second(self: EmbeddedStore, scenario_id: str, frames: dict) -> None:
+        raise RuntimeError(f"disk full while writing {scenario_id}")
+
+    first, second = small_scenario("first"), small_scenario("second")
+    embedded.load([first])
+    monkeypatch.setattr(EmbeddedStore, "_replace", fail_on_second)
+    with pytest.raises(GraphError, match="disk full"):
+        embedded.load([second, small_scenario("third")])
+    monkeypatch.undo()
+    assert embedded.scenario_ids() == ["first"]
+
+
+def test_ladybug_duplicate_key_copy_ends_the_transaction() -> None:
+    """Regression guard for the sharp edge the store works around: keep it while pinned."""
+    conn = ladybug.Connection(ladybug.Database())
+    conn.execute("CREATE NODE TABLE T(id STRING, PRIMARY KEY (id))")
+    conn.execute("CREATE (:T {id: 'kept'})")
+    conn.execute("BEGIN TRANSACTION")
+    conn.execute("MATCH (t:T) DELETE t")
+    frame = pd.DataFrame({"id": ["x", "x"]})
+    with pytest.raises(RuntimeError, match="duplicated primary key"):
+        conn.execute("COPY T FROM frame", {"frame": frame})
+    with pytest.raises(RuntimeError, match="No active transaction"):
+        conn.execute("ROLLBACK")
+    assert conn.execute("MATCH (t:T) RETURN t.id").get_all() == [["kept"]]
+
+
+def test_ladybug_rolled_back_copy_resurfaces_in_later_writes() -> None:
+    """Regression guard: why the store refuses writes after a failed COPY (ladybug 0.22)."""
+    conn = ladybug.Connection(ladybug.Database())
+    conn.execute("CREATE NODE TABLE T(id STRING, name STRING, PRIMARY KEY (id))")
+    conn.execute("CREATE REL TABLE E(FROM T TO T)")
+
+    def copy(table: str, frame: pd.DataFrame) -> None:
+        conn.execute(f"COPY {table} FROM frame", {"frame": frame})
+
+    copy("T", pd.DataFrame({"id": ["first"], "name": ["committed"]}))
+    conn.execute("BEGIN TRANSACTION")
+    conn.execute("MATCH (t:T) DELETE t")
+    copy("T", pd.DataFrame({"id": ["second"], "name": ["rolled back"]}))
+    with pytest.raises(RuntimeError, match="Unable to find primary key"):
+        copy("E", pd.DataFrame({"from": ["second"], "to": ["none"]}))
+    assert conn.execute("MATCH (t:T) RETURN t.name").get_all() == [["committed"]]
+    conn.execute("MATCH (t:T) DELETE t")
+    copy("T", pd.DataFrame({"id": ["third"], "name": ["written"]}))
+    assert conn.execute("MATCH (t:T) RETURN t.name").get_all() == [["rolled back"]]
+
+
+def test_in_memory_database_cannot_be_read_only() -> None:
+    with pytest.raises(RuntimeError):
+        ladybug.Database(":memory:", read_only=True)
+
+
+# The common subset
+
+
+@pytest.mark.parametrize(
+    ("cypher", "construct"),
+    [
+        ("MATCH (a:Actor) RETURN labels(a)", "labels()"),
+        ("MATCH (a:Actor) RETURN id(a)", "id()"),
+        ("MATCH (a:Actor) RETURN elementId(a)", "elementId()"),
+        ("MATCH (a:Actor) RETURN keys(a)", "keys()"),
+        ("MATCH (a:Actor) RETURN properties(a)", "properties()"),
+        ("MATCH ()-[r]->() RETURN label(r)", "label()"),
+        ("MATCH p = shortestPath((a:Actor)-[*]-(b:Actor)) RETURN p", "shortestPath()"),
+        ("MATCH p = allShortestPaths((a:Actor)-[*]-(b:Actor)) RETURN p", "allShortestPaths()"),
+        ("MATCH p = (a:Actor)-[* SHORTEST 1..3]->(b:Actor) RETURN p", "SHORTEST"),
+        ("MATCH (a:Actor:Ministry) RETURN a", ":Ministry"),
+        ("MATCH (a:Ministry) RETURN a", ":Ministry"),
+        ("MATCH (a:Actor)-->(b:`ProgrammeOffice`) RETURN b", ":ProgrammeOffice"),
+        ("MATCH (a:Actor) WHERE exists { MATCH (a)-->() } RETURN a", "EXISTS {...}"),
+        ("MATCH (a:Actor) RETURN COUNT { MATCH (a)-->() }", "COUNT {...}"),
+        ("CALL db.labels()", "CALL"),
+        ("CALL { MATCH (a:Actor) RETURN a } RETURN a", "CALL"),
+    ],
+)
+def test_constructs_outside_the_subset_are_named(cypher: str, construct: str) -> None:
+    with pytest.raises(UnsupportedQuery) as info:
+        check_subset(cypher)
+    assert construct in info.value.message
+
+
+def test_kind_label_refusal_hints_at_the_kind_property() -> None:
+    with pytest.raises(UnsupportedQuery) as info:
+        check_subset("MATCH (a:Actor:ProgrammeOffice) RETURN a")
+    assert "{kind: 'programme_office'}" in info.value.hint
+
+
+def test_type_becomes_label_only_where_it_is_the_function() -> None:
+    assert check_subset("MATCH (a:Actor)-[r]->() WHERE r.type = 'type(' RETURN type (r) AS t") == (
+        "MATCH (a:Actor)-[r]->() WHERE r.type = 'type(' RETURN label (r) AS t"
+    )
+
+
+def test_subset_allows_maps_rel_types_and_schema_labels() -> None:
+    text = "MATCH (a:Actor {kind: 'ministry'})-[r:STEERS|FUNDS]->(b:Actor) RETURN {k: a.kind} AS m"
+    assert check_subset(text) == text
+    assert check_subset("MATCH (s:Source), (c:Scenario) RETURN s.id AS s, c.id AS c")
+
+
+def test_variable_length_relationship_is_a_list(embedded: EmbeddedStore) -> None:
+    embedded.load([small_scenario()])
+    rows = embedded.query(
+        "MATCH (a:Actor {id: 'res'})-[r*2..2]->(b:Actor) RETURN b.id AS target, r ORDER BY target"
+    ).rows
+    assert [row[0] for row in rows] == ["min"]
+    assert [rel["id"] for rel in rows[0][1]] == ["res:ADVISES:city", "city:REPORTS_TO:min"]
+    assert rows[0][1][1]["_from"] == "city"
+
+
+def test_variable_length_paths_may_repeat_a_relationship(embedded: EmbeddedStore) -> None:
+    """A documented difference (docs/cypher.md): LadybugDB 0.22 walks, Neo4j never repeats a
+    relationship in one match; if this starts failing, update the documentation."""
+    embedded.load([small_scenario()])
+    rows = embedded.query(
+        "MATCH p = (a:Actor {id: 'min'})-[:FUNDS|REPORTS_TO*1..4]->(b:Actor) RETURN length(p) AS n"
+    ).rows
+    assert sorted(row[0] for row in rows) == [1, 2, 3, 4]  # Neo4j: [1, 2]
+
+
+def test_internal_ids_are_not_shown(embedded: EmbeddedStore) -> None:
+    embedded.load([small_scenario()])
+    row = embedded.query("MATCH (a:Actor {id: 'min'})-[r:STEERS]->(b) RETURN a, r, b").rows[0]
+    for value in row:
+        assert not {"uid", "ord", "_ID", "_LABEL", "_SRC", "_DST"} & set(value)
+
+
+def test_syntax_errors_carry_ladybugs_message(embedded: EmbeddedStore) -> None:
+    with pytest.raises(QueryRejected, match="Parser exception"):
+        embedded.query("MATCH (a:Actor RETURN a")
+    with pytest.raises(QueryRejected, match="Binder exception"):
+        embedded.query("MATCH (a:Actor) RETURN a.nope")
+
+
+def test_unbounded_unwind_is_stopped(embedded: EmbeddedStore) -> None:
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        embedded.query("UNWIND range(1, 100000000) AS x RETURN count(*)", timeout=1.0)
+    assert time.monotonic() - started < 1.0 + 1.5
+    assert embedded.query("RETURN 1 AS one").rows == [[1]]
+
+
+def test_loads_with_copy_fast_enough(embedded: EmbeddedStore) -> None:
+    s = random_scenario(11, actors=2000, relations=20000)
+    started = time.monotonic()
+    embedded.load([s])
+    assert time.monotonic() - started < 15  # UNWIND ... CREATE would take minutes here
+    assert embedded.list_scenarios()[0].relations == 20000

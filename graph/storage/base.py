@@ -140,7 +140,12 @@ class GraphStore(ABC):
         for rel in out_rels + in_rels:
             cited.update(rel["sources"])
         sources = [G.graph["sources"][s] for s in sorted(cited) if s in G.graph["sources"]]
-        return {"actor": dict(G.nodes[actor_id]), "out": out_rels, "in": in_rels, "sources": sources}
+        return {
+            "actor": dict(G.nodes[actor_id]),
+            "out": out_rels,
+            "in": in_rels,
+            "sources": sources,
+        }
 
     def neighbourhood(self, scenario_id: str, actor_id: str, depth: int = 1) -> nx.MultiDiGraph:
         """Return the subgraph within ``depth`` hops of an actor, ignoring direction."""

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any, LiteralString, cast
+from urllib.parse import urlsplit
 
 from graph.errors import (
     GraphError,
@@ -106,11 +107,20 @@ class Neo4jStore(GraphStore):
         self.uri, self.database, self.batch_size = uri, database or None, batch_size
         auth = (user, password or "") if user else None
         try:
+            _check_uri(uri)
+            # Short retries: an unreachable server should fail a command in seconds.
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=auth, notifications_min_severity="OFF"
+                uri,
+                auth=auth,
+                notifications_min_severity="OFF",
+                connection_timeout=10.0,
+                max_transaction_retry_time=3.0,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
-            raise StoreUnavailable(f"cannot use Neo4j URI '{uri}': {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot use Neo4j URI '{uri}': {exc}",
+                hint="Write it as bolt://host:7687 or neo4j+s://host (NEO4J_URI).",
+            ) from exc
         self._schema_ready = False
 
     def _session(self, *, read: bool = False) -> Any:
@@ -252,6 +262,14 @@ class Neo4jStore(GraphStore):
                 return _fetch(tx, statement, args, row_limit)
             finally:
                 tx.close()
+
+
+def _check_uri(uri: str) -> None:
+    """Raise ValueError for a URI without a host or with a port that is not a number."""
+    parsed = urlsplit(uri)
+    if not parsed.hostname:
+        raise ValueError("no host")
+    parsed.port  # noqa: B018 - raises ValueError for a port that is not a number
 
 
 # Transaction functions (run inside execute_read / execute_write)
@@ -551,6 +569,8 @@ def _value(value: Any, ends: Mapping[str, Any]) -> Any:
         return relationship_value(dict(value), value.type, _end(start, ends), _end(end, ends))
     if isinstance(value, Path):
         return _path_value(value, ends)
+    if hasattr(value, "iso_format"):  # neo4j.time types; Duration is also a tuple
+        return value.iso_format()
     if isinstance(value, (list, tuple)):
         return [_value(v, ends) for v in value]
     if isinstance(value, dict):

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from app import output
-from app.datasource import DataSource, open_data
+from app.datasource import DataSource
 from graph.errors import GraphError, NotFound, QueryRejected, ValidationFailed
 
 EXIT_RUNTIME, EXIT_INPUT = 1, 2
@@ -56,26 +56,48 @@ def translate_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--data``, ``--neo4j`` and ``--db`` and pass one ``source`` argument instead."""
 
-    @click.option("--data", "data", multiple=True, type=click.Path(exists=True),
-                  help="Scenario file or folder to load instead of the bundled ones (repeatable).")
-    @click.option("--neo4j", "neo4j", envvar="NEO4J_URI", metavar="URI",
-                  help="Use the Neo4j store at URI (bolt:// or neo4j://). Env: NEO4J_URI.")
-    @click.option("--db", "db", envvar="GOVGRAPH_DB", metavar="PATH", type=click.Path(),
-                  help="Keep the embedded store in this folder instead of memory. Env: GOVGRAPH_DB.")
+    @click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(exists=True),
+        help="Scenario file or folder to load instead of the bundled ones (repeatable).",
+    )
+    @click.option(
+        "--neo4j",
+        "neo4j",
+        envvar="NEO4J_URI",
+        metavar="URI",
+        help="Use the Neo4j store at URI (bolt:// or neo4j://). Env: NEO4J_URI.",
+    )
+    @click.option(
+        "--db",
+        "db",
+        envvar="GOVGRAPH_DB",
+        metavar="PATH",
+        type=click.Path(),
+        help="Keep the embedded store in this folder instead of memory. Env: GOVGRAPH_DB.",
+    )
     @functools.wraps(func)
     def wrapper(data: tuple[str, ...], neo4j: str | None, db: str | None, **kwargs: Any) -> Any:
         return func(source=DataSource(tuple(data), neo4j, db), **kwargs)
 
-    return wrapper  # fmt: skip
+    return wrapper
 
 
 def scenario_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--scenario``; it may be left out when exactly one scenario is loaded."""
-    return click.option("--scenario", "scenario_id", metavar="ID",
-                        help="Scenario id; optional when exactly one is loaded.")(func)  # fmt: skip
+    return click.option(
+        "--scenario",
+        "scenario_id",
+        metavar="ID",
+        help="Scenario id; optional when exactly one is loaded.",
+    )(func)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable output on stdout."
+)
 
 
 def pick_scenario(store: Any, scenario_id: str | None) -> str:
@@ -83,13 +105,18 @@ def pick_scenario(store: Any, scenario_id: str | None) -> str:
     ids = store.scenario_ids()
     if scenario_id:
         if scenario_id not in ids:
-            raise NotFound(f"scenario '{scenario_id}' is not loaded",
-                           hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.")  # fmt: skip
+            raise NotFound(
+                f"scenario '{scenario_id}' is not loaded",
+                hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.",
+            )
         return scenario_id
     if len(ids) == 1:
         return ids[0]
-    raise NotFound("several scenarios are loaded; choose one with --scenario ID",
-                   hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.", code="scenario-required")  # fmt: skip
+    raise NotFound(
+        "several scenarios are loaded; choose one with --scenario ID",
+        hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.",
+        code="scenario-required",
+    )
 
 
 def emit_json(data: Any) -> None:

@@ -51,8 +51,13 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--neo4j", envvar="NEO4J_URI", metavar="URI", help="Neo4j URI. Env: NEO4J_URI.")
-@click.option("--db", envvar="GOVGRAPH_DB", metavar="PATH", type=click.Path(),
-              help="Embedded store folder. Env: GOVGRAPH_DB.")  # fmt: skip
+@click.option(
+    "--db",
+    envvar="GOVGRAPH_DB",
+    metavar="PATH",
+    type=click.Path(),
+    help="Embedded store folder. Env: GOVGRAPH_DB.",
+)
 @json_option
 @translate_errors
 def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: bool) -> None:
@@ -67,7 +72,9 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
     try:
         store.ping()
         total = sum(len(s.actors) + len(s.relations) for s in scenarios)
-        with click.progressbar(length=total, label="Importing", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(
+            length=total, label="Importing", file=click.get_text_stream("stderr")
+        ) as bar:
             store.load(scenarios, progress=bar.update)
     finally:
         store.close()
@@ -85,8 +92,13 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @json_option
 @translate_errors
-def analyze(source: DataSource, scenario_id: str | None, as_of: str | None,
-            confirmed_only: bool, as_json: bool) -> None:  # fmt: skip
+def analyze(
+    source: DataSource,
+    scenario_id: str | None,
+    as_of: str | None,
+    confirmed_only: bool,
+    as_json: bool,
+) -> None:
     """Every steering metric of one scenario: layers, chains, voice reach, accountability
     load, fragmentation, hierarchy, centrality."""
     from graph.analysis.report import analyze as run_analysis
@@ -106,15 +118,18 @@ def analyze(source: DataSource, scenario_id: str | None, as_of: str | None,
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @json_option
 @translate_errors
-def compare(source: DataSource, a: str, b: str, as_of: str | None, confirmed_only: bool,
-            as_json: bool) -> None:  # fmt: skip
+def compare(
+    source: DataSource, a: str, b: str, as_of: str | None, confirmed_only: bool, as_json: bool
+) -> None:
     """Compare two loaded scenarios: actors and relations added, removed and changed, and
     every metric side by side with its delta."""
     from graph.analysis.report import compare as run_compare
 
     with _store(source) as store:
-        graphs = [store.graph(pick_scenario(store, s), as_of=_date(as_of),
-                              confirmed_only=confirmed_only) for s in (a, b)]  # fmt: skip
+        graphs = [
+            store.graph(pick_scenario(store, s), as_of=_date(as_of), confirmed_only=confirmed_only)
+            for s in (a, b)
+        ]
         result = run_compare(graphs[0], graphs[1], a_id=a, b_id=b)
     emit_json(result) if as_json else output.print_comparison(result)
 
@@ -122,17 +137,30 @@ def compare(source: DataSource, a: str, b: str, as_of: str | None, confirmed_onl
 @cli.command()
 @data_options
 @click.argument("cypher")
-@click.option("--param", "params", multiple=True, metavar="K=V",
-              help="Query parameter; V is read as JSON when it parses, else as text.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="K=V",
+    help="Query parameter; V is read as JSON when it parses, else as text.",
+)
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
 @click.option("--limit", "row_limit", type=int, default=None, help="Row cap (default 1000).")
 @json_option
 @translate_errors
-def query(source: DataSource, cypher: str, params: tuple[str, ...], timeout: float | None,
-          row_limit: int | None, as_json: bool) -> None:  # fmt: skip
+def query(
+    source: DataSource,
+    cypher: str,
+    params: tuple[str, ...],
+    timeout: float | None,
+    row_limit: int | None,
+    as_json: bool,
+) -> None:
     """Run one read-only Cypher statement on the chosen store."""
-    limits = {"timeout": timeout or float(os.environ.get("GOVGRAPH_QUERY_TIMEOUT", 5)),
-              "row_limit": row_limit or int(os.environ.get("GOVGRAPH_QUERY_ROW_LIMIT", 1000))}  # fmt: skip
+    limits = {
+        "timeout": timeout or float(os.environ.get("GOVGRAPH_QUERY_TIMEOUT", 5)),
+        "row_limit": row_limit or int(os.environ.get("GOVGRAPH_QUERY_ROW_LIMIT", 1000)),
+    }
     with _store(source) as store:
         result = store.query(cypher, parse_params(params), **limits)
     emit_json(result.to_dict()) if as_json else output.print_rows(result)

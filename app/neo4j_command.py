@@ -12,8 +12,13 @@ def neo4j() -> None:
     """Run a local Neo4j Community (from Maven Central jars) on 127.0.0.1, auth off."""
 
 
-dir_option = click.option("--dir", "directory", type=click.Path(), metavar="D",
-                          help="Data folder (default: a per-user data folder).")  # fmt: skip
+dir_option = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(),
+    metavar="D",
+    help="Data folder (default: a per-user data folder).",
+)
 
 
 @neo4j.command()

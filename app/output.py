@@ -29,8 +29,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = [headers, ["-" * w for w in widths], *cells]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                     for row in lines)  # fmt: skip
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in lines
+    )
 
 
 def _cell(value: Any) -> str:
@@ -79,9 +80,19 @@ def _print_voice(result: dict[str, Any]) -> None:
     for kind in ("resident_group", "professional_group"):
         any_voice = result["voice_reach"][kind]
         formal = result["decisive_voice_reach"][kind]
-        rows.append([kind, any_voice["deciders"], len(any_voice["reached"]), any_voice["share"],
-                     len(formal["reached"]), formal["share"]])  # fmt: skip
-    click.echo(table(["kind", "deciders", "reached", "share", "formal reached", "formal share"], rows))
+        rows.append(
+            [
+                kind,
+                any_voice["deciders"],
+                len(any_voice["reached"]),
+                any_voice["share"],
+                len(formal["reached"]),
+                formal["share"],
+            ]
+        )
+    click.echo(
+        table(["kind", "deciders", "reached", "share", "formal reached", "formal share"], rows)
+    )
 
 
 def _print_fragmentation(frag: dict[str, Any]) -> None:
@@ -100,8 +111,10 @@ def print_comparison(result: dict[str, Any]) -> None:
         section(part.capitalize())
         for change in ("added", "removed", "changed"):
             ids = result[part][change]
-            click.echo(f"{change} ({len(ids)}): {', '.join(map(str, ids[:20]))}"
-                       + (" ..." if len(ids) > 20 else ""))  # fmt: skip
+            click.echo(
+                f"{change} ({len(ids)}): {', '.join(map(str, ids[:20]))}"
+                + (" ..." if len(ids) > 20 else "")
+            )
     section("Metrics")
     rows = [[name, m["a"], m["b"], m["delta"]] for name, m in result["metrics"].items()]
     click.echo(table(["metric", "a", "b", "delta"], rows))

@@ -15,8 +15,12 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-@click.option("--get", "get_path", metavar="PATH",
-              help="Print the response to one GET request (e.g. /api/scenarios) and exit.")  # fmt: skip
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Print the response to one GET request (e.g. /api/scenarios) and exit.",
+)
 @translate_errors
 def serve(source: DataSource, host: str, port: int, threads: int, get_path: str | None) -> None:
     """Serve the explorer and JSON API on a production WSGI server (waitress).

@@ -42,7 +42,7 @@ class Problem:
 
     Examples
     --------
-    >>> p = Problem("duplicate-id", "actor id 'a' is used twice", "rename one", file="x.yaml", line=7)
+    >>> p = Problem("duplicate-id", "actor id a is used twice", file="x.yaml", line=7)
     >>> p.where()
     'x.yaml:7'
     """
@@ -103,7 +103,9 @@ class ValidationFailed(GraphError):
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        super().__init__(message or f"{count} problem{'s' if count != 1 else ''} found in the input")
+        super().__init__(
+            message or f"{count} problem{'s' if count != 1 else ''} found in the input"
+        )
 
 
 class NotFound(GraphError):

@@ -20,22 +20,51 @@ __all__ = [
 Flow = Literal["forward", "reverse", "none"]
 
 CORE_KINDS: tuple[str, ...] = (
-    "cabinet", "programme", "ministry", "parliament", "interdepartmental_group",
-    "programme_office", "consultation_body", "advisory_body", "municipality", "mayor",
-    "focus_area", "neighbourhood", "resident_group", "professional_group",
-    "housing_corporation", "police", "school", "care_provider", "welfare_organisation",
-    "private_partner", "knowledge_institution", "civil_society_platform", "instrument",
-    "monitoring_system", "document", "person", "other",
-)  # fmt: skip
+    "cabinet",
+    "programme",
+    "ministry",
+    "parliament",
+    "interdepartmental_group",
+    "programme_office",
+    "consultation_body",
+    "advisory_body",
+    "municipality",
+    "mayor",
+    "focus_area",
+    "neighbourhood",
+    "resident_group",
+    "professional_group",
+    "housing_corporation",
+    "police",
+    "school",
+    "care_provider",
+    "welfare_organisation",
+    "private_partner",
+    "knowledge_institution",
+    "civil_society_platform",
+    "instrument",
+    "monitoring_system",
+    "document",
+    "person",
+    "other",
+)
 
 #: Levels, ordered from the top of government to the street.
 LEVELS: tuple[str, ...] = ("national", "regional", "municipal", "district", "neighbourhood")
 
 #: Relation modes; the explorer draws each in its own line style.
 MODES: tuple[str, ...] = (
-    "control", "resource", "accountability", "coordination", "membership", "voice",
-    "collaboration", "intervention", "structure", "discourse",
-)  # fmt: skip
+    "control",
+    "resource",
+    "accountability",
+    "coordination",
+    "membership",
+    "voice",
+    "collaboration",
+    "intervention",
+    "structure",
+    "discourse",
+)
 
 CONFIDENCES: tuple[str, ...] = ("confirmed", "inferred", "uncertain")
 

@@ -81,7 +81,9 @@ def test_two_files_with_one_scenario_id_exit_2(runner, tmp_path):
 
 
 def test_analyze_json_has_the_contract_keys(runner, tmp_path):
-    result = run(runner, "analyze", "--data", str(write(tmp_path, TINY)), "--scenario", "tiny", "--json")
+    result = run(
+        runner, "analyze", "--data", str(write(tmp_path, TINY)), "--scenario", "tiny", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["scenario"] == "tiny"
@@ -144,8 +146,11 @@ def test_query_refuses_writes_with_exit_2(runner, tmp_path):
 
 def test_param_values_are_json_when_they_parse():
     assert parse_params(("n=3", "b=true", 'l=["a"]', "t=hello")) == {
-        "n": 3, "b": True, "l": ["a"], "t": "hello"
-    }  # fmt: skip
+        "n": 3,
+        "b": True,
+        "l": ["a"],
+        "t": "hello",
+    }
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "xlsx", "graphml", "gexf"])
@@ -175,8 +180,12 @@ def test_import_into_a_db_folder_persists_and_replaces(runner, tmp_path):
     assert run(runner, "import", "--db", db, str(path)).exit_code == 0
     changed = json.loads(json.dumps(TINY))
     changed["actors"][0]["name"] = "Renamed ministry"
-    assert run(runner, "import", "--db", db, str(write(tmp_path, changed, "v2.yaml"))).exit_code == 0
-    result = run(runner, "query", "--db", db, "MATCH (a:Actor) RETURN a.name ORDER BY a.name", "--json")
+    assert (
+        run(runner, "import", "--db", db, str(write(tmp_path, changed, "v2.yaml"))).exit_code == 0
+    )
+    result = run(
+        runner, "query", "--db", db, "MATCH (a:Actor) RETURN a.name ORDER BY a.name", "--json"
+    )
     names = [row[0] for row in json.loads(result.stdout)["rows"]]
     assert "Renamed ministry" in names and "Ministry" not in names
 
@@ -199,5 +208,14 @@ def test_failed_import_leaves_the_db_unchanged(runner, tmp_path):
 
 def test_help_lists_every_command(runner):
     result = run(runner, "--help")
-    for command in ("serve", "validate", "import", "analyze", "compare", "query", "export", "neo4j"):
+    for command in (
+        "serve",
+        "validate",
+        "import",
+        "analyze",
+        "compare",
+        "query",
+        "export",
+        "neo4j",
+    ):
         assert command in result.output

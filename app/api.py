@@ -13,11 +13,12 @@ import ipaddress
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from app import graphview as views
@@ -52,10 +53,20 @@ def health() -> Any:
     return {"ok": True, "store": store.kind, "scenarios": len(store.list_scenarios())}
 
 
+def cached_json(key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+    """Answer with JSON encoded once and kept in the store's cache until the next write."""
+
+    def encode() -> bytes:
+        return (current_app.json.dumps(compute()) + "\n").encode()
+
+    body = get_store().cached(("json", *key), encode)
+    return current_app.response_class(body, mimetype="application/json")
+
+
 @bp.get("/api/scenarios")
 def list_scenarios() -> Any:
     """List every loaded scenario with its size and links."""
-    return views.scenario_list_json(get_store())
+    return cached_json(("scenarios",), lambda: views.scenario_list_json(get_store()))
 
 
 @bp.get("/api/scenarios/<scenario_id>")
@@ -69,7 +80,10 @@ def show_graph(scenario_id: str) -> Any:
     """The scenario as nodes (with layer and position) and edges, after the view filters."""
     filters = views.Filters.from_args(request.args)
     aggregate = views.parse_flag(request.args, "aggregate")
-    return views.graph_json(get_store(), scenario_id, filters, aggregate=aggregate)
+    return cached_json(
+        ("graph", scenario_id, filters, aggregate),
+        lambda: views.graph_json(get_store(), scenario_id, filters, aggregate=aggregate),
+    )
 
 
 @bp.get("/api/scenarios/<scenario_id>/actors/<actor_id>")
@@ -107,8 +121,11 @@ def show_path(scenario_id: str) -> Any:
 @bp.get("/api/scenarios/<scenario_id>/analysis")
 def show_analysis(scenario_id: str) -> Any:
     """Every metric of DESIGN section 5 (the ``analyze --json`` object)."""
-    filters = views.Filters.from_args(request.args)
-    return views.analysis_json(get_store(), scenario_id, filters)
+    filters = views.Filters.from_args(request.args).base()
+    return cached_json(
+        ("analysis", scenario_id, filters),
+        lambda: views.analysis_json(get_store(), scenario_id, filters),
+    )
 
 
 @bp.get("/api/compare")

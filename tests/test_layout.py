@@ -106,8 +106,9 @@ def test_twenty_thousand_actors_lay_out_well_under_a_second():
         if layer
         for _ in range(2)
     ]
-    started = time.perf_counter()
+    # CPU time, so a busy machine running other tests does not make this fail.
+    started = time.process_time()
     positions = layered_layout(layer_of, set(), edges)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(positions) == 20_000
     assert elapsed < 1.0, f"layout took {elapsed:.2f} s"

@@ -13,6 +13,7 @@ import yaml
 from app import create_app
 from app.layout import ROW
 from graph.formats import read_bytes, read_path, write_scenario
+from graph.storage import open_store
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "web-tiny.yaml"
@@ -444,3 +445,25 @@ def test_cross_site_writes_are_refused_even_with_the_token(public_app, headers):
 def test_same_origin_write_is_allowed(client):
     headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     assert client.delete("/api/scenarios/web-tiny", headers=headers).status_code == 200
+
+
+@pytest.mark.neo4j
+def test_neo4j_store_serves_the_same_answers(ro_client, neo4j_uri):
+    store = open_store(neo4j_uri)
+    for scenario_id in store.scenario_ids():
+        store.delete(scenario_id)
+    store.load(read_path(TINY))
+    try:
+        client = create_app({"TESTING": True, "STORE": store}).test_client()
+        assert _json(client.get("/healthz"))["store"] == "neo4j"
+        for url in (*READ_URLS[:2], "/api/scenarios/web-tiny/actors/city"):
+            assert _json(client.get(url)) == _json(ro_client.get(url)), url
+        query = {
+            "cypher": "MATCH (a:Actor {id: $id}) RETURN a.name AS name",
+            "params": {"id": "res"},
+        }
+        body = _json(client.post("/api/query", json=query))
+        assert body["rows"] == [[HOSTILE_NAME]] and body["store"] == "neo4j"
+    finally:
+        store.delete("web-tiny")
+        store.close()

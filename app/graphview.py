@@ -22,6 +22,7 @@ from app.layout import COL, Positions, layered_layout
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
 from graph.analysis.flows import flows
+from graph.analysis.hierarchy import betweenness
 from graph.analysis.layers import chain_to, condense
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
@@ -45,6 +46,8 @@ __all__ = [
     "filtered_scenario",
 ]
 
+#: Above this many actors, an actor's betweenness comes only from a computed analysis.
+BETWEENNESS_ON_DEMAND = 2000
 #: How many member ids an aggregated group lists.
 GROUP_MEMBERS = 20
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
@@ -391,9 +394,15 @@ def _group_edges(edges: list[dict[str, Any]], group_of: Mapping[str, str]) -> li
 
 
 def actor_json(store: CachedStore, scenario_id: str, actor_id: str, filters: Filters):
-    """Return one actor with its relations, cited sources, betweenness and chains (cached)."""
+    """Return one actor with its relations, cited sources, betweenness and chains.
+
+    Everything but betweenness is cached per actor; betweenness is looked up on each call,
+    as it may become known later (see :func:`_betweenness`).
+    """
     key = ("actor", scenario_id, actor_id, filters.base())
-    return store.cached(key, lambda: _actor_json(store, scenario_id, actor_id, filters))
+    cached = store.cached(key, lambda: _actor_json(store, scenario_id, actor_id, filters))
+    betweenness = _betweenness(store, scenario_id, filters).get(actor_id)
+    return {**cached, "actor": {**cached["actor"], "betweenness": betweenness}}
 
 
 def _actor_json(store, scenario_id, actor_id, filters) -> dict[str, Any]:
@@ -402,14 +411,30 @@ def _actor_json(store, scenario_id, actor_id, filters) -> dict[str, Any]:
     G = base.G
     out_rels = [edge_json(G, d) for _, _, d in G.out_edges(actor_id, data=True)]
     in_rels = [edge_json(G, d) for _, _, d in G.in_edges(actor_id, data=True)]
-    betweenness = analysis_json(store, scenario_id, filters)["centrality"]["betweenness"]
     return {
-        "actor": {**node_json(base, actor_id), "betweenness": betweenness.get(actor_id)},
+        "actor": node_json(base, actor_id),
         "out": out_rels,
         "in": in_rels,
         "sources": _cited_sources(G, actor_id, out_rels + in_rels),
         "chains": chain_to(G, actor_id),
     }
+
+
+def _betweenness(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, float]:
+    """Return betweenness when it is cheap or already known; empty otherwise.
+
+    Sampled betweenness of a very large scenario takes many seconds, too long for a click on
+    an actor, so above :data:`BETWEENNESS_ON_DEMAND` actors it comes only from an analysis
+    already computed (``GET .../analysis``).
+    """
+    known = store.peek(("analysis", scenario_id, filters.base()))
+    if known is not None:
+        return dict(known["centrality"]["betweenness"])
+    G = base_view(store, scenario_id, filters).G
+    if G.number_of_nodes() > BETWEENNESS_ON_DEMAND:
+        return {}
+    key = ("betweenness", scenario_id, filters.base())
+    return store.cached(key, lambda: betweenness(G)["betweenness"])
 
 
 def _require_actor(base: Base, actor_id: str, scenario_id: str) -> None:

@@ -88,7 +88,9 @@ SCHEMAS: dict[str, Any] = {
                       total=_obj(["nodes", "edges"], nodes=INT, edges=INT)),
     "ActorDetail": _obj(["actor", "out", "in", "sources", "chains"],
                         actor={"allOf": [ref("Node"), _obj(["betweenness"],
-                                                           betweenness=_nullable("number"))]},
+                                                           betweenness={
+                            **_nullable("number"), "description": "null for a scenario of more "
+                            "than 2,000 actors until its analysis has been computed"})]},
                         out={"type": "array", "items": ref("Edge")},
                         sources={"type": "array", "items": {"type": "object"}},
                         chains={"type": "array", "items": STRS},

@@ -65,6 +65,12 @@ class CachedStore(GraphStore):
                     self._cache.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """Return the value cached under ``key`` if there is a fresh one, else None."""
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl else None
+
     def invalidate(self) -> None:
         """Forget every cached value (after any write: lists, comparisons and views change)."""
         with self._lock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 import networkx as nx
@@ -84,8 +84,18 @@ def _keep(item: Actor | Relation, as_of: dt.date | None, confirmed_only: bool) -
     return is_current(item, as_of)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Actor, Relation)
+}
+
+
 def _attrs(item: Actor | Relation) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(item).items()}
+    # Not dataclasses.asdict: its deep copy made this the slowest step for large scenarios.
+    values = (getattr(item, name) for name in _FIELD_NAMES[type(item)])
+    return {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in zip(_FIELD_NAMES[type(item)], values, strict=True)
+    }
 
 
 def to_networkx(

@@ -467,3 +467,11 @@ def test_neo4j_store_serves_the_same_answers(ro_client, neo4j_uri):
     finally:
         store.delete("web-tiny")
         store.close()
+
+
+def test_betweenness_of_a_large_scenario_waits_for_its_analysis(client, monkeypatch):
+    monkeypatch.setattr("app.graphview.BETWEENNESS_ON_DEMAND", 3)
+    assert _json(client.get("/api/scenarios/web-tiny/actors/city"))["actor"]["betweenness"] is None
+    analysis = _json(client.get("/api/scenarios/web-tiny/analysis"))
+    actor = _json(client.get("/api/scenarios/web-tiny/actors/city"))["actor"]
+    assert actor["betweenness"] == analysis["centrality"]["betweenness"]["city"]

@@ -208,8 +208,9 @@ def upload() -> Any:
     scenarios = read_bytes(data, filename)
     replace = views.parse_flag(request.values, "replace")
     store = get_store()
-    _refuse_existing(store, scenarios, replace)
-    _load_atomically(store, scenarios)
+    with store.write_lock:
+        _refuse_existing(store, scenarios, replace)
+        _load_atomically(store, scenarios)
     ids = [s.id for s in scenarios]
     links = views.scenario_links(ids[0]) if ids else {}
     response = jsonify({"ok": True, "scenarios": ids, "links": links})
@@ -267,7 +268,9 @@ def _restore(store: Any, scenarios: list[Scenario], before: list[Scenario]) -> N
 def delete(scenario_id: str) -> Any:
     """Remove a loaded scenario; 404 if it is not loaded."""
     require_write()
-    get_store().delete(scenario_id)
+    store = get_store()
+    with store.write_lock:
+        store.delete(scenario_id)
     return {"ok": True, "deleted": scenario_id}
 
 

@@ -45,6 +45,8 @@ class CachedStore(GraphStore):
         self._generation = 0
         self._lock = threading.Lock()
         self._pinged = 0.0
+        #: Held by a write from its checks to its end, so two uploads of one id cannot race.
+        self.write_lock = threading.Lock()
 
     # The cache.
 

@@ -475,3 +475,32 @@ def test_betweenness_of_a_large_scenario_waits_for_its_analysis(client, monkeypa
     analysis = _json(client.get("/api/scenarios/web-tiny/analysis"))
     actor = _json(client.get("/api/scenarios/web-tiny/actors/city"))["actor"]
     assert actor["betweenness"] == analysis["centrality"]["betweenness"]["city"]
+
+
+def test_a_load_failing_halfway_puts_back_what_was_there():
+    import dataclasses
+
+    from app.api import _load_atomically
+    from graph.errors import StoreUnavailable
+
+    store = open_store(None)
+    (original,) = read_path(TINY)
+    store.load([original])
+    inner_load = store.load
+    failures = []
+
+    def load_first_then_fail(scenarios, **kwargs):
+        if not failures:
+            failures.append(True)
+            inner_load(scenarios[:1], **kwargs)
+            raise StoreUnavailable("connection lost after the first scenario")
+        inner_load(scenarios, **kwargs)
+
+    store.load = load_first_then_fail  # type: ignore[method-assign]
+    changed = dataclasses.replace(original, info=dataclasses.replace(original.info, title="New"))
+    extra = dataclasses.replace(original, info=dataclasses.replace(original.info, id="extra"))
+    with pytest.raises(StoreUnavailable):
+        _load_atomically(store, [changed, extra])
+    assert store.scenario_ids() == ["web-tiny"]
+    assert store.scenario("web-tiny") == original
+    store.close()

@@ -22,6 +22,7 @@ import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
+from decimal import Decimal
 from typing import Any
 
 import ladybug
@@ -45,6 +46,12 @@ from graph.storage.base import (
     ScenarioSummary,
 )
 from graph.storage.cypher_guard import Lexeme, guard, lexemes
+from graph.storage.embedded_dialect import (
+    refuse_long_pattern_predicates,
+    refuse_shadowing_order,
+    refuse_unsupported_syntax,
+    to_ladybug,
+)
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
@@ -434,10 +441,22 @@ def _outcome(outcome: dict[str, Any], timeout: float) -> tuple[list[str], list[l
     error = outcome.get("error")
     if error is None:
         return outcome["columns"], outcome["rows"], outcome["truncated"]
-    message = str(error)
+    message = str(error).strip()
     if "interrupted" in message.lower() or "timeout" in message.lower():
         raise _timeout(timeout) from error
-    raise QueryRejected(message.strip(), hint="Check the statement against docs/cypher.md.")
+    missing = _MISSING_FUNCTION.match(message)
+    if missing:
+        raise UnsupportedQuery(
+            f"{missing.group(1).lower()}() is not supported by the embedded store ({message})",
+            hint="LadybugDB lacks this function; see docs/cypher.md for the common subset.",
+        ) from error
+    if message.startswith("Binder exception"):
+        # Neo4j binds more (missing properties are null, strings add to numbers).
+        raise UnsupportedQuery(message, hint="See docs/cypher.md for the common subset.") from error
+    raise QueryRejected(message, hint="Check the statement against docs/cypher.md.")
+
+
+_MISSING_FUNCTION = re.compile(r"^Catalog exception: function (\w+) does not exist")
 
 
 def _timeout(timeout: float) -> QueryTimeout:
@@ -623,7 +642,11 @@ def check_subset(cypher: str) -> str:
     code = lexemes(statement)
     for i in range(len(code)):
         _check_lexeme(code, i)
-    return _with_aliases(_words_marked(lexemes(statement, spaces=True)))
+    refuse_unsupported_syntax(statement)
+    refuse_shadowing_order(statement)
+    refuse_long_pattern_predicates(statement)
+    # Columns are named from the statement as written, before it is rewritten for LadybugDB.
+    return to_ladybug(_with_aliases(_words_marked(lexemes(statement, spaces=True))))
 
 
 def _check_lexeme(code: list[Lexeme], i: int) -> None:
@@ -796,6 +819,9 @@ def _collect_ends(rows: list[list[Any]]) -> set[int]:
 
 
 def _value(value: Any, ends: dict[int, Any]) -> Any:
+    if isinstance(value, Decimal):
+        # sum() of integers is INT128, which the driver gives as a Decimal; Neo4j gives an int.
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return _dict_value(value, ends)
     if isinstance(value, list):

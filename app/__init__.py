@@ -3,7 +3,9 @@
 ``create_app()`` takes the defaults of :mod:`app.settings`, then the ``GOVGRAPH_*`` (and
 ``NEO4J_*``) environment variables, then ``test_config``, which wins; then it attaches the
 store, the blueprints, the error handlers and the security headers. Nothing connects at
-import time.
+import time. Besides the settings of :mod:`app.settings`, ``test_config`` may carry
+``STORE`` (an open :class:`graph.storage.GraphStore` to serve) or ``DATA_SOURCE`` (an
+:class:`app.datasource.DataSource`, as ``govgraph serve`` passes).
 """
 
 from __future__ import annotations

@@ -138,12 +138,27 @@ def bench(relations: int, krackhardt_limit: int, exact_limit: int) -> dict[str, 
     return {"actors": n, **result}
 
 
+def bench_bundled() -> None:
+    """Print the time of the whole ``analyze`` on each bundled scenario (target: < 0.2 s)."""
+    from graph.datasets import bundled_paths
+    from graph.formats import load_paths
+    from graph.network import to_networkx
+
+    print("whole analyze on the bundled scenarios (best of three)")
+    for scenario in load_paths(bundled_paths()):
+        G = to_networkx(scenario)
+        seconds = timed(lambda G=G: analyze(G))
+        print(f"  {scenario.id:<22} {len(G):>5} actors  {seconds:7.3f} s")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--krackhardt-limit", type=int, default=40_000, help="most actors timed")
     parser.add_argument("--exact-limit", type=int, default=4_000, help="most actors for exact")
     args = parser.parse_args()
+    bench_bundled()
     print(f"betweenness is exact up to {BETWEENNESS_EXACT_LIMIT} actors in analyze")
     previous: dict[str, float | None] = {}
     for size in args.sizes:

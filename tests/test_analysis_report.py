@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import networkx as nx
 import pytest
@@ -170,12 +169,11 @@ def test_compare_uses_given_ids_and_analyses():
 
 
 @pytest.mark.parametrize("path", bundled_paths(), ids=lambda p: p.stem)
-def test_bundled_scenarios_analyse_in_under_a_fifth_of_a_second(path):
+def test_bundled_scenarios_analyse_to_strict_json(path):
+    # Their speed (< 0.2 s each) is shown by scripts/bench_analysis.py, not asserted here.
     for loaded in load_paths([path]):
         G = to_networkx(loaded)
-        start = time.perf_counter()
         result = analyze(G)
-        assert time.perf_counter() - start < 0.2
         assert set(result["layers"]) == set(G)
         json.dumps(result, allow_nan=False)
 

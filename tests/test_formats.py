@@ -243,3 +243,20 @@ def test_unknown_format_and_suffix(sample: Scenario, tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as info:
         read_bytes(b"x", "x.txt")
     assert info.value.problems[0].code == "unsupported-format"
+
+
+def test_archives_that_unpack_too_large_are_refused_before_unpacking(monkeypatch, tmp_path):
+    from graph.formats import archive
+
+    (scenario,) = read_path(DATA / "sample.yaml")
+    folder = tmp_path / "csv"
+    write_scenario(scenario, "csv", folder)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for member in folder.iterdir():
+            z.write(member, member.name)
+    assert read_bytes(buffer.getvalue(), "ok.zip")[0] == scenario
+    monkeypatch.setattr(archive, "MAX_UNZIPPED_BYTES", 100)
+    with pytest.raises(ValidationFailed) as caught:
+        read_bytes(buffer.getvalue(), "bomb.zip")
+    assert [p.code for p in caught.value.problems] == ["archive-too-large"]

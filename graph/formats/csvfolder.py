@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from graph.errors import Problem, ValidationFailed
+from graph.formats.archive import check_unzipped_size
 from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scenario
 from graph.formats.yamljson import decode
 from graph.model import Scenario
@@ -133,6 +134,7 @@ def read_zip_bytes(data: bytes, file: str) -> list[Scenario]:
         With every problem (files named ``archive.zip/actors.csv``), or ``unreadable-file``
         when the bytes are not a zip archive.
     """
+    check_unzipped_size(data, file)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             files = {t: (archive.read(m), f"{file}/{m}") for t, m in _zip_members(archive).items()}

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from graph.errors import Problem, ValidationFailed
+from graph.formats.archive import check_unzipped_size
 from graph.formats.csvfolder import REQUIRED_FILES, folder_id
 from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scenario
 from graph.model import Scenario
@@ -45,6 +46,7 @@ def _write_cell(cell: Any, value: Any) -> None:
 
 
 def _open(data: bytes, file: str) -> Any:
+    check_unzipped_size(data, file)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

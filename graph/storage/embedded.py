@@ -47,6 +47,7 @@ from graph.storage.base import (
 )
 from graph.storage.cypher_guard import Lexeme, guard, lexemes
 from graph.storage.embedded_dialect import (
+    refuse_large_ranges,
     refuse_long_pattern_predicates,
     refuse_shadowing_order,
     refuse_unsupported_syntax,
@@ -645,6 +646,7 @@ def check_subset(cypher: str) -> str:
     refuse_unsupported_syntax(statement)
     refuse_shadowing_order(statement)
     refuse_long_pattern_predicates(statement)
+    refuse_large_ranges(statement)
     # Columns are named from the statement as written, before it is rewritten for LadybugDB.
     return to_ladybug(_with_aliases(_words_marked(lexemes(statement, spaces=True))))
 

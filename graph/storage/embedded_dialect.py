@@ -13,12 +13,15 @@ LadybugDB 0.22 parses most of Neo4j's read Cypher but answers some of it differe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from graph.errors import UnsupportedQuery
 from graph.storage.cypher_guard import Lexeme, lexemes
 
 __all__ = [
+    "RANGE_LIMIT",
+    "refuse_large_ranges",
     "to_ladybug",
     "refuse_unsupported_syntax",
     "refuse_shadowing_order",
@@ -52,6 +55,43 @@ def _word(lx: Lexeme) -> str:
 
 
 # Refusals that need no rewriting
+
+#: The most items ``range()`` may make: LadybugDB builds the whole list in memory before a
+#: query can be interrupted (300 million items took 4 GB), so a console query could
+#: exhaust the server; Neo4j streams ranges lazily.
+RANGE_LIMIT = 1_000_000
+_RANGE_CALL = re.compile(r"\brange\s*\(", re.IGNORECASE)
+_RANGE_ARGS = re.compile(r"\s*(-?\d+)\s*,\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?")
+
+
+def refuse_large_ranges(statement: str) -> None:
+    """Raise UnsupportedQuery for ``range()`` unless its bounds are literal and it is small.
+
+    Examples
+    --------
+    >>> refuse_large_ranges("UNWIND range(1, 10) AS x RETURN x")
+    >>> refuse_large_ranges("UNWIND range(1, 10^8) AS x RETURN x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    graph.errors.UnsupportedQuery: range() of more than 1,000,000 items is not supported ...
+    """
+    text = "".join(
+        "''" if lx.kind == "string" else lx.text for lx in lexemes(statement, spaces=True)
+    )
+    for call in _RANGE_CALL.finditer(text):
+        args = _RANGE_ARGS.match(text, call.end())
+        closed = args is not None and text[args.end() : args.end() + 1] == ")"
+        if not closed or _range_size(*args.groups()) > RANGE_LIMIT:  # type: ignore[union-attr]
+            _refuse(
+                f"range() of more than {RANGE_LIMIT:,} items",
+                "Give range() literal integer bounds spanning at most that many items",
+            )
+
+
+def _range_size(start: str, end: str, step: str | None) -> int:
+    by = int(step or 1)
+    if by == 0:  # an endless range
+        return RANGE_LIMIT + 1
+    return max(0, (int(end) - int(start)) // by + 1)
 
 
 def refuse_unsupported_syntax(statement: str) -> None:

@@ -60,8 +60,10 @@ def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "--data",
         "data",
         multiple=True,
+        envvar="GOVGRAPH_DATA",
         type=click.Path(exists=True),
-        help="Scenario file or folder to load instead of the bundled ones (repeatable).",
+        help="Scenario file or folder to load instead of the bundled ones (repeatable). "
+        "Env: GOVGRAPH_DATA (paths separated by ':').",
     )
     @click.option(
         "--neo4j",

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, getJSON, errorBox, fmt, explorerUrl } = window.GG;
-  const { visNode, visEdge } = window.GraphStyle;
+  const { visNode, visEdge, networkOptions } = window.GraphStyle;
 
   const root = document.getElementById("compare");
   const panel = document.getElementById("diff-panel");
@@ -39,7 +39,7 @@
     const node = visNode(n);
     const p = positions[n.id];
     if (p) { node.x = p.x; node.y = p.y; }
-    if (status === "same") node.opacity = Math.min(node.opacity, 0.45);
+    if (status === "same") node.opacity = Math.min(node.opacity === undefined ? 1 : node.opacity, 0.45);
     else { node.borderWidth = 4; node.color = Object.assign({}, node.color, { border: DIFF[status] }); node.size = (node.size || 14) + 4; }
     return node;
   }
@@ -56,7 +56,9 @@
     const nodes = graph.nodes.map((n) => diffNode(n, statusOf(result.actors, n.id), result.positions || {}));
     const edges = graph.edges.map((e) => diffEdge(e, statusOf(result.relations, e.id)));
     const container = document.getElementById("network-" + side);
-    const network = new vis.Network(container, { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) }, OPTIONS);
+    const options = Object.assign(networkOptions(graph.legend && graph.legend.kinds), OPTIONS);
+    options.edges = Object.assign({}, networkOptions().edges, OPTIONS.edges);
+    const network = new vis.Network(container, { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) }, options);
     container.dataset.nodeCount = String(nodes.length);
     container.dataset.highlighted = String(nodes.filter((n) => n.borderWidth === 4).length);
     container.dataset.statuses = showOnly.join(",");

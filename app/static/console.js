@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const { el, getJSON, postJSON, errorBox } = window.GG;
-  const { visNode, visEdge, modeStyle } = window.GraphStyle;
+  const { visNode, visEdge, networkOptions } = window.GraphStyle;
 
   const CONTROL = "STEERS|TARGETS|FUNDS|MONITORS|CHAIRS|COORDINATES";
   const EXAMPLES = [
@@ -135,9 +135,10 @@
     networkBox.dataset.nodeCount = String(visNodes.length);
     networkBox.dataset.edgeCount = String(visEdges.length);
     const data = { nodes: new vis.DataSet(visNodes), edges: new vis.DataSet(visEdges) };
-    const options = { layout: { improvedLayout: visNodes.length < 150 }, edges: { smooth: false }, physics: { stabilization: { iterations: 200 } },
-      nodes: { font: { size: 12, strokeWidth: 3, strokeColor: "#fff" } }, interaction: { hover: false } };
-    if (network) network.setData(data); else network = new vis.Network(networkBox, data, options);
+    const options = Object.assign(networkOptions([...nodes.values()].map((n) => n.kind)), {
+      layout: { improvedLayout: visNodes.length < 150 }, physics: { stabilization: { iterations: 200 } }, interaction: { hover: false } });
+    options.nodes = Object.assign(options.nodes, { font: { size: 12, strokeWidth: 3, strokeColor: "#fff" } });
+    if (network) { network.setOptions({ groups: options.groups }); network.setData(data); } else network = new vis.Network(networkBox, data, options);
     window.govgraph.network = network;
   }
 

@@ -22,6 +22,7 @@
   let state = readUrl();
   let graph = null;
   let scenarioInfo = null;
+  let legendShown = false;
   const view = new window.ExplorerView(container, {
     onReady: markReady,
     onSelect: (kind, id) => select(kind, id),
@@ -93,6 +94,9 @@
     rememberVocabulary();
     renderCounts();
     buildLegend(document.getElementById("legend"), (graph.legend || {}).kinds, (graph.legend || {}).modes);
+    // A long legend would hide part of the network: fold it on first view, one click opens it.
+    if (!legendShown) document.getElementById("legend-box").open = ((graph.legend || {}).kinds || []).length <= 12;
+    legendShown = true;
     renderFilters();
     fillDatalist();
     syncControls();
@@ -165,7 +169,7 @@
   function fillDatalist() {
     const list = document.getElementById("actor-ids");
     if (graph.aggregated) return list.replaceChildren();
-    list.replaceChildren(...graph.nodes.slice(0, 5000).map((n) => el("option", { value: n.id }, n.name || n.id)));
+    list.replaceChildren(...graph.nodes.slice(0, 2000).map((n) => el("option", { value: n.id }, n.name || n.id)));
   }
 
   function syncControls() {

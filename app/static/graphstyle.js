@@ -78,22 +78,45 @@
     return confidence === "inferred" || confidence === "uncertain";
   }
 
-  /* A vis node for an actor (or a group in the aggregated view); label is plain text. */
+  /* A vis node for an actor (or a group in the aggregated view); label is plain text.
+     Shape and colour come from the kind's vis group (see groupOptions): per-node options are
+     what makes vis-network slow to build thousands of nodes, so only exceptions are set here. */
   function visNode(n) {
-    const k = kindStyle(n.kind);
     const tentative = isTentative(n.confidence);
     const node = {
       id: n.id,
-      label: n.count ? String(n.label || n.kind) + " ×" + n.count : String(n.label || n.name || n.id),
-      shape: k.shape,
-      color: { background: k.colour, border: tentative ? "#555" : shade(k.colour), highlight: { background: k.colour, border: "#111" } },
-      size: n.count ? Math.min(60, 10 + 4 * Math.sqrt(n.count)) : 13 + Math.min(10, 2 * (n.accountability_load || 0)),
-      opacity: CONFIDENCE_OPACITY[n.confidence] || 1,
-      borderWidth: tentative ? 2 : 1.5,
-      shapeProperties: { borderDashes: tentative ? [4, 3] : false },
+      group: n.kind,
+      label: n.count ? String(n.label || n.kind) : String(n.label || n.name || n.id),
     };
+    if (n.count) node.size = Math.min(60, 10 + 4 * Math.sqrt(n.count));
+    else if (n.accountability_load) node.size = 13 + Math.min(10, 2 * n.accountability_load);
+    if (tentative) {
+      node.opacity = CONFIDENCE_OPACITY[n.confidence];
+      node.borderWidth = 2;
+      node.shapeProperties = { borderDashes: [4, 3] };
+      node.color = { border: "#555" };
+    }
     if (n.x !== undefined && n.x !== null) { node.x = n.x; node.y = n.y; }
     return node;
+  }
+
+  /* The vis group of each kind: shape and colours. */
+  function groupOptions(kinds) {
+    const groups = {};
+    for (const kind of new Set([...Object.keys(KINDS), ...(kinds || [])])) {
+      const k = kindStyle(kind);
+      groups[kind] = { shape: k.shape, color: { background: k.colour, border: shade(k.colour), highlight: { background: k.colour, border: "#111" }, hover: { background: k.colour, border: "#111" } } };
+    }
+    return groups;
+  }
+
+  /* Options every network shares: groups per kind, arrows on by default (off for symmetric modes). */
+  function networkOptions(kinds) {
+    return {
+      groups: groupOptions(kinds),
+      nodes: { shape: "dot", size: 13, borderWidth: 1.5, opacity: 1 },
+      edges: { arrows: { to: { enabled: true, scaleFactor: 0.6 } }, smooth: false },
+    };
   }
 
   /* A vis edge for a relation; inferred/uncertain ones faded, formal ones heavier. */
@@ -101,14 +124,16 @@
     const m = modeStyle(e.mode);
     const opacity = CONFIDENCE_OPACITY[e.confidence] || 1;
     const width = m.width * (e.formal ? 1.5 : 1) * (e.count ? Math.min(4, 1 + Math.log10(e.count)) : 1);
-    return {
+    const edge = {
       id: e.id, from: e.from, to: e.to,
       color: { color: m.colour, highlight: "#111", hover: m.colour, opacity: opacity },
-      dashes: isTentative(e.confidence) && !m.dashes ? [3, 3] : m.dashes,
       width: width,
-      arrows: m.arrows ? { to: { enabled: true, scaleFactor: 0.6 } } : { to: { enabled: false } },
-      label: e.count && e.count > 1 ? String(e.count) : undefined,
     };
+    const dashes = isTentative(e.confidence) && !m.dashes ? [3, 3] : m.dashes;
+    if (dashes) edge.dashes = dashes;
+    if (!m.arrows) edge.arrows = { to: { enabled: false } };
+    if (e.count && e.count > 1) edge.label = String(e.count);
+    return edge;
   }
 
   function shade(hex) {
@@ -184,5 +209,5 @@
     }
   }
 
-  window.GraphStyle = { kindStyle, modeStyle, visNode, visEdge, buildLegend, shapeIcon, lineIcon, isTentative, KINDS, MODES };
+  window.GraphStyle = { kindStyle, modeStyle, visNode, visEdge, groupOptions, networkOptions, buildLegend, shapeIcon, lineIcon, isTentative, KINDS, MODES };
 })();

@@ -1,0 +1,181 @@
+"""Explorer speed in a real browser: navigation to a drawn, clickable network.
+
+Generates seeded synthetic scenarios (1k, 5k, 20k actors by default), serves them with the
+app on waitress on a free port, and drives headless Chromium with Playwright. For each size
+and view (node by node, aggregated by layer and kind) it reports:
+
+- ``ready``: milliseconds from navigation start to vis-network's first drawing of the data
+  (``window.govgraphReady``, set on the first ``afterDrawing``);
+- ``click``: milliseconds from a click on a node to its side panel being filled;
+- the number of nodes and edges drawn.
+
+Each page is loaded once to warm the server's view cache, then measured ``--runs`` times
+(the median is printed). Usage::
+
+    python scripts/bench_explorer.py [--sizes 1000 5000 20000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import statistics
+import threading
+import time
+from typing import Any
+
+from graph.model import Scenario
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Kinds from the top of government down, with the share of actors each tier gets.
+TIERS = [
+    (["cabinet", "ministry"], 0.01),
+    (["interdepartmental_group", "programme", "programme_office"], 0.04),
+    (["municipality", "consultation_body", "instrument"], 0.15),
+    (["focus_area", "housing_corporation", "welfare_organisation", "school"], 0.30),
+    (["professional_group", "resident_group", "neighbourhood"], 0.50),
+]
+DOWN = ["STEERS", "FUNDS", "TARGETS", "MONITORS", "COORDINATES"]
+UP = ["REPORTS_TO", "PARTICIPATES_IN", "ADVISES"]
+
+
+def synthetic(actors: int, seed: int = 7) -> Scenario:
+    """Return a layered governance structure of ``actors`` actors and about 1.5 relations each."""
+    rng = random.Random(seed)
+    tiers: list[list[str]] = []
+    records = []
+    for t, (kinds, share) in enumerate(TIERS):
+        ids = [f"t{t}-{i}" for i in range(max(1, int(actors * share)))]
+        tiers.append(ids)
+        records += [
+            {"id": i, "name": f"{rng.choice(kinds)} {i}", "kind": rng.choice(kinds)} for i in ids
+        ]
+    relations = [_relation(rng, tiers) for _ in range(int(len(records) * 1.5))]
+    doc = {
+        "govgraph": 1,
+        "scenario": {"id": f"synthetic-{actors}", "title": f"Synthetic structure, {actors} actors"},
+        "actors": records,
+        "relations": [dict(r, id=f"r{n}") for n, r in enumerate(relations)],
+    }
+    return Scenario.from_dict(doc)
+
+
+def _relation(rng: random.Random, tiers: list[list[str]]) -> dict[str, Any]:
+    upper = rng.randrange(len(tiers) - 1)
+    lower = rng.randrange(upper + 1, len(tiers))
+    top, bottom = rng.choice(tiers[upper]), rng.choice(tiers[lower])
+    if rng.random() < 0.75:
+        return {"from": top, "to": bottom, "type": rng.choice(DOWN)}
+    return {"from": bottom, "to": top, "type": rng.choice(UP)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(scenarios: list[Scenario]) -> tuple[str, Any]:
+    """Start the app on waitress in a thread; return its base URL and the server."""
+    import waitress
+
+    from app import create_app
+    from graph.storage import open_store
+
+    store = open_store(None)
+    store.load(scenarios)
+    app = create_app({"STORE": store})
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def measure(page: Any, url: str) -> dict[str, float]:
+    """Load ``url``; return ready time, click-to-panel time and what was drawn."""
+    page.goto(url)
+    page.wait_for_selector('#network[data-ready="1"]', timeout=120_000)
+    ready = page.evaluate("window.govgraphReady")
+    nodes = page.evaluate("window.govgraph.view.nodes.length")
+    edges = page.evaluate("window.govgraph.view.edges.length")
+    target = page.evaluate(
+        """() => {
+          const net = window.govgraph.network, view = window.govgraph.view;
+          const id = view.nodes.getIds()[0];
+          // Wide layers leave nodes sub-pixel at the fitted zoom: zoom in on one to click it.
+          net.moveTo({ position: net.getPositions([id])[id], scale: 1, animation: false });
+          const p = net.canvasToDOM(net.getPositions([id])[id]);
+          const box = document.getElementById('network').getBoundingClientRect();
+          return [id, box.left + p.x, box.top + p.y];
+        }"""
+    )
+    page.wait_for_timeout(200)
+    started = time.perf_counter()
+    page.mouse.click(target[1], target[2])
+    page.wait_for_selector("#panel .panel-body h2", timeout=60_000)
+    click = (time.perf_counter() - started) * 1000
+    return {"ready": ready, "click": click, "nodes": nodes, "edges": edges}
+
+
+def bench(base: str, sizes: list[int], runs: int) -> list[dict[str, Any]]:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        for size in sizes:
+            for view, flag in (("node by node", "0"), ("aggregated", "1")):
+                url = f"{base}/scenarios/synthetic-{size}?aggregate={flag}"
+                measure(page, url)  # warm the server's view cache and the browser's
+                results = [measure(page, url) for _ in range(runs)]
+                rows.append(summarise(size, view, results))
+                print(format_row(rows[-1]), flush=True)
+        browser.close()
+    return rows
+
+
+def summarise(size: int, view: str, results: list[dict[str, float]]) -> dict[str, Any]:
+    return {
+        "actors": size,
+        "view": view,
+        "nodes": results[0]["nodes"],
+        "edges": results[0]["edges"],
+        "ready_ms": statistics.median(r["ready"] for r in results),
+        "click_ms": statistics.median(r["click"] for r in results),
+    }
+
+
+def format_row(row: dict[str, Any]) -> str:
+    return (
+        f"| {row['actors']} | {row['view']} | {row['nodes']} | {row['edges']} "
+        f"| {row['ready_ms']:.0f} | {row['click_ms']:.0f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    base, server = serve([synthetic(n) for n in args.sizes])
+    print(f"# served {len(args.sizes)} scenarios in {time.perf_counter() - started:.1f} s")
+    print("| actors | view | nodes drawn | edges drawn | ready (ms) | click to panel (ms) |")
+    print("|---|---|---|---|---|---|")
+    try:
+        bench(base, args.sizes, args.runs)
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

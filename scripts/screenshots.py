@@ -1,0 +1,94 @@
+"""Screenshots of the main pages on the bundled scenarios, for the docs.
+
+Serves the app (bundled scenarios, embedded store) on a free port and saves the explorer,
+the dashboard, the compare page and the Cypher console into ``docs/screenshots/``::
+
+    PYTHONPATH=. python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import threading
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: (file name, path, selector that says the page is drawn, optional action)
+SHOTS = [
+    ("index.png", "/", ".scenario-card", None),
+    ("explorer.png", "/scenarios/nplv-2022", '#network[data-ready="1"]', None),
+    (
+        "explorer-selected.png",
+        "/scenarios/nplv-2022?hl=voice",
+        '#network[data-ready="1"]',
+        "select",
+    ),
+    ("dashboard.png", "/scenarios/nplv-2022/analysis", '#dashboard[data-ready="1"]', None),
+    ("compare.png", "/compare?a=nplv-2022&b=wijkaanpak-manifest", '#compare[data-ready="1"]', None),
+    ("console.png", "/console", "#cypher", "query"),
+]
+
+
+def serve() -> tuple[str, object]:
+    import waitress
+
+    from app import create_app
+
+    app = create_app()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def act(page, action: str | None) -> None:
+    """Bring the page into the state worth showing."""
+    if action == "select":
+        actor = page.evaluate("window.govgraph.view.nodes.getIds().find(id => id.includes('bzk'))")
+        actor = actor or page.evaluate("window.govgraph.view.nodes.getIds()[0]")
+        page.evaluate("(id) => window.govgraph.view.callbacks.onSelect('node', id)", actor)
+        page.wait_for_selector("#panel .panel-body h2")
+    elif action == "query":
+        page.select_option("#examples", label="Who steers residents")
+        page.click("#run")
+        page.wait_for_selector("#results, #no-rows, #query-error .error-box")
+        page.click("#tab-graph")
+    page.wait_for_timeout(1500)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            for name, path, ready, action in SHOTS:
+                page.goto(base + path)
+                page.wait_for_selector(ready, timeout=60_000)
+                act(page, action)
+                page.screenshot(path=str(out / name), full_page=name == "dashboard.png")
+                print(out / name)
+            browser.close()
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from app.graphview import layered
-from app.layout import COL, ROW, crossings, layered_layout
+from app.layout import ASPECT, COL, ROW, SUB, columns_for, crossings, layered_layout
 from graph.analysis.layers import condense
 
 
@@ -92,6 +92,64 @@ def test_layered_view_matches_the_analysis_layers():
     assert base.layers == condense(G).layers()
     assert base.isolated == {"solo"} and base.depth == 1
     assert base.positions["solo"][1] > ROW
+
+
+def _wide(sizes, isolated=0, seed=3):
+    """Layers of the given sizes, each actor steered by one actor in the layer above."""
+    rng = random.Random(seed)
+    layer_of = {f"l{layer}-{i}": layer for layer, size in enumerate(sizes) for i in range(size)}
+    by_layer = [[n for n, layer in layer_of.items() if layer == k] for k in range(len(sizes))]
+    edges = [(rng.choice(by_layer[layer - 1]), n) for n, layer in layer_of.items() if layer]
+    lonely = {f"iso-{i}" for i in range(isolated)}
+    return {**layer_of, **dict.fromkeys(lonely, 0)}, lonely, edges
+
+
+def test_wide_layers_wrap_into_sub_rows_within_their_own_band():
+    layers, isolated, edges = _wide([40, 900, 1500, 300], isolated=200)
+    positions = layered_layout(layers, isolated, edges)
+    spans = {}
+    for node, (_, y) in positions.items():
+        band = "isolated" if node in isolated else layers[node]
+        low, high = spans.get(band, (y, y))
+        spans[band] = (min(low, y), max(high, y))
+    order = [spans[k] for k in (0, 1, 2, 3, "isolated")]
+    # Bands keep the layer order and never overlap: a gap of ROW (two for the isolated band).
+    for (_, above), (below, _) in zip(order, order[1:], strict=False):
+        assert below - above >= ROW
+    assert spans["isolated"][0] - spans[3][1] >= 2 * ROW and spans[0] == (0.0, 0.0)
+    assert spans[2][1] > spans[2][0]  # the widest layer did wrap
+    assert len(set(positions.values())) == len(positions)  # no two actors on one spot
+    subrows: dict[float, list[float]] = {}
+    for x, y in positions.values():
+        subrows.setdefault(y, []).append(x)
+    for xs in subrows.values():  # within a sub-row neighbours stay COL apart
+        xs.sort()
+        assert all(b - a >= COL - 1e-6 for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_wrapping_gives_the_picture_a_sensible_shape():
+    layers, isolated, edges = _wide([60, 1200, 2500, 1800, 400], isolated=500)
+    positions = layered_layout(layers, isolated, edges)
+    xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+    aspect = (max(xs) - min(xs)) / (max(ys) - min(ys))
+    assert ASPECT / 2 < aspect < ASPECT * 2
+    unwrapped = 2500 * COL / (5 * ROW)
+    assert aspect < unwrapped / 20
+
+
+def test_small_layers_are_not_wrapped():
+    assert columns_for([3, 11, 12, 5]) == 12
+    layers, isolated, edges = _wide([5, 12, 9])
+    positions = layered_layout(layers, isolated, edges)
+    assert all(y == layers[n] * ROW for n, (_, y) in positions.items())
+
+
+def test_wrapping_keeps_the_order_of_the_crossing_reduction():
+    layers, isolated, edges = _wide([30, 400, 700], seed=5)
+    positions = layered_layout(layers, isolated, edges)
+    assert max(y for n, (_, y) in positions.items() if layers[n] == 2) >= 2 * ROW + SUB
+    naive = layered_layout(layers, isolated, edges, sweeps=0)
+    assert crossings(positions, edges, layers) < crossings(naive, edges, layers)
 
 
 def test_twenty_thousand_actors_lay_out_well_under_a_second():

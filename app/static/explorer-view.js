@@ -18,27 +18,36 @@
     nodes: {
       font: { size: 13, face: "Inter, system-ui, sans-serif", color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" },
       scaling: { label: { enabled: false, drawThreshold: 7 } },
+      shapeProperties: { interpolation: false },
     },
     edges: {
       smooth: false,
       selectionWidth: 1.5,
-      hoverWidth: 0.5,
+      hoverWidth: 0,
       font: { size: 10, align: "middle", color: "#52606d", strokeWidth: 3 },
       arrowStrikethrough: false,
     },
+    // vis-network's own hover redraws the whole network for every node the pointer crosses;
+    // the tooltip is found with getNodeAt instead, and a click selects the node alone.
     interaction: {
-      hover: true, hideEdgesOnDrag: true, hideEdgesOnZoom: true, tooltipDelay: 250,
+      hover: false, hoverConnectedEdges: false, selectConnectedEdges: false,
+      hideEdgesOnDrag: true, hideEdgesOnZoom: true,
       multiselect: false, keyboard: false, navigationButtons: false, zoomView: true,
     },
   };
-  // Above this many nodes the hover effect (one redraw per hovered node) is not worth it.
-  const HOVER_LIMIT = 4000;
-  // Below this zoom arrowheads are specks, yet filling them dominates the drawing time
-  // (measured: 2.5 s of 2.7 s for 7,500 edges), so they are drawn only when zoomed in.
-  // The cost is per arrowhead, not per pixel, so big graphs get them only when zoomed far in.
-  const ARROW_SCALE = 0.3;
-  const ARROW_EDGE_LIMIT = 3000;
-  const ARROW_SCALE_BIG = 1.5;
+  // Below this zoom edges are drawn in one stroke per style (no dashes, no arrowheads):
+  // dashes and arrowheads are specks there, yet drawing them one by one took 2.5 s of 2.7 s
+  // for 7,500 edges. Above it vis-network draws each edge in view, with its arrowhead.
+  const DETAIL_SCALE = 0.45;
+  // Thinnest line on screen in the fast drawing, in pixels: thinner lines vanish.
+  const MIN_LINE_PX = 0.6;
+  // Arrowheads in the fast drawing only from this zoom on: below it they are under 2 pixels.
+  const FAST_ARROW_SCALE = 0.2;
+  // Networks with up to this many edges are always drawn by vis-network, edge by edge.
+  const FEW_EDGES = 800;
+  // Distance between the groups of one row in the aggregated view.
+  const GROUP_SPACING = 170;
+  const GROUP_ROW = 150;
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -53,15 +62,16 @@
       this.highlighted = null;
       this.layout = "layers";
       this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, BASE_OPTIONS);
-      this.arrows = true;
+      this.viewport = null;
+      installEdgeRenderer(this);
       this.network.on("beforeDrawing", (ctx) => this.drawBackground(ctx));
       this.network.on("click", (params) => this.onClick(params));
-      this.network.on("hoverNode", (params) => this.showTooltip(params));
-      this.network.on("blurNode", () => this.hideTooltip());
       this.network.on("dragStart", () => this.hideTooltip());
-      this.network.on("zoom", () => { this.updateArrows(); this.cameraChanged(); });
+      this.network.on("zoom", () => { this.hideTooltip(); this.cameraChanged(); });
       this.network.on("dragEnd", () => this.cameraChanged());
       this.network.on("stabilizationIterationsDone", () => this.stabilised());
+      container.addEventListener("pointermove", (event) => this.pointerMoved(event));
+      container.addEventListener("pointerleave", () => this.hideTooltip());
     }
 
     /* Replace the whole graph with a /graph answer; calls onReady after the first drawing. */
@@ -71,30 +81,25 @@
       this.raw = { nodes: new Map(), edges: new Map() };
       this.expansions = new Map();
       this.highlighted = null;
-      const nodes = data.nodes.map((n) => this.prepareNode(n));
+      const source = opts.layout === "layers" && data.nodes.some((n) => n.count) ? groupRows(data.nodes) : data.nodes;
+      const nodes = source.map((n) => this.prepareNode(n));
       const edges = data.edges.map((e) => this.prepareEdge(e));
-      this.bands = opts.layout === "layers" ? computeBands(data.nodes) : null;
+      this.bands = opts.layout === "layers" ? computeBands(source) : null;
       this.indexPairs();
       this.nodes = new vis.DataSet(nodes);
       this.edges = new vis.DataSet(edges);
       this.network.setOptions(Object.assign(networkOptions(data.legend && data.legend.kinds), {
         physics: { enabled: opts.layout === "force" || opts.physics },
-        interaction: { hover: nodes.length <= HOVER_LIMIT },
       }));
-      this.arrows = true;
       this.network.once("afterDrawing", () => this.callbacks.onReady && this.callbacks.onReady());
       this.network.setData({ nodes: this.nodes, edges: this.edges });
       if (opts.camera) this.network.moveTo({ position: { x: opts.camera.x, y: opts.camera.y }, scale: opts.camera.scale, animation: false });
       else this.network.fit({ animation: false });
-      this.updateArrows();
     }
 
-    updateArrows() {
-      const limit = this.edges.length > ARROW_EDGE_LIMIT ? ARROW_SCALE_BIG : ARROW_SCALE;
-      const wanted = this.network.getScale() >= limit;
-      if (wanted === this.arrows) return;
-      this.arrows = wanted;
-      this.network.setOptions({ edges: { arrows: { to: { enabled: wanted, scaleFactor: 0.6 } } } });
+    /* Whether edges are drawn one by one (with dashes and arrowheads) at the current zoom. */
+    detailed() {
+      return this.network.getScale() >= DETAIL_SCALE || this.edges.length <= FEW_EDGES;
     }
 
     prepareNode(n) {
@@ -224,22 +229,43 @@
       else this.callbacks.onSelect(null, null);
     }
 
+    /* The tooltip follows the pointer, looked up once per frame at most. */
+    pointerMoved(event) {
+      if (event.buttons) return;
+      const box = this.container.getBoundingClientRect();
+      this.pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
+      if (this.tooltipFrame) return;
+      this.tooltipFrame = requestAnimationFrame(() => {
+        this.tooltipFrame = null;
+        const id = this.network.getNodeAt(this.pointer);
+        if (id === undefined) return this.hideTooltip();
+        if (id !== this.tooltipFor) this.showTooltip(id);
+        this.placeTooltip();
+      });
+    }
+
     /* A tooltip for the node under the pointer, built now and only as text. */
-    showTooltip(params) {
-      const n = this.raw.nodes.get(params.node);
+    showTooltip(id) {
+      const n = this.raw.nodes.get(id);
       const tip = document.getElementById("tooltip");
       if (!n || !tip) return;
+      this.tooltipFor = id;
       tip.replaceChildren(
         el("strong", {}, n.count ? n.kind + " × " + n.count : n.name || n.label || n.id),
         el("div", { class: "muted" }, (n.kind || "").replace(/_/g, " "), n.layer !== undefined ? " · layer " + n.layer : "",
           n.isolated ? " · isolated" : "", n.confidence && n.confidence !== "confirmed" ? " · " + n.confidence : ""));
-      const p = params.pointer && params.pointer.DOM ? params.pointer.DOM : { x: 0, y: 0 };
-      tip.style.left = p.x + 14 + "px";
-      tip.style.top = p.y + 14 + "px";
       tip.hidden = false;
     }
 
+    placeTooltip() {
+      const tip = document.getElementById("tooltip");
+      if (!tip || tip.hidden) return;
+      tip.style.left = this.pointer.x + 14 + "px";
+      tip.style.top = this.pointer.y + 14 + "px";
+    }
+
     hideTooltip() {
+      this.tooltipFor = null;
       const tip = document.getElementById("tooltip");
       if (tip) tip.hidden = true;
     }
@@ -249,6 +275,8 @@
       const w = this.container.clientWidth, h = this.container.clientHeight;
       const tl = this.network.DOMtoCanvas({ x: 0, y: 0 });
       const br = this.network.DOMtoCanvas({ x: w, y: h });
+      this.viewport = { left: tl.x, top: tl.y, right: br.x, bottom: br.y };
+      this.frameEdges = null;
       ctx.save();
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(tl.x, tl.y, br.x - tl.x, br.y - tl.y);
@@ -271,43 +299,152 @@
     }
   }
 
-  /* Bands from server positions: one per layer row, and the isolated band apart. */
+  /* Bands from server positions: one per layer (its sub-rows together), the isolated one apart. */
   function computeBands(nodes) {
-    const rows = new Map();
-    let isolatedY = null, minX = Infinity, maxX = -Infinity;
+    const spans = new Map();
     for (const n of nodes) {
       if (n.x === undefined || n.x === null) return null;
-      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
-      if (n.isolated) { isolatedY = isolatedY === null ? n.y : Math.max(isolatedY, n.y); continue; }
-      if (n.layer !== undefined && !rows.has(n.layer)) rows.set(n.layer, n.y);
+      const key = n.isolated ? "isolated" : n.layer;
+      const span = spans.get(key) || { label: n.isolated ? "isolated" : "layer " + n.layer, isolated: !!n.isolated, top: n.y, bottom: n.y };
+      span.top = Math.min(span.top, n.y);
+      span.bottom = Math.max(span.bottom, n.y);
+      spans.set(key, span);
     }
-    const ys = [...rows.values(), isolatedY].filter((y) => y !== null).sort((a, b) => a - b);
+    const bands = [...spans.values()].sort((a, b) => a.top - b.top);
     let step = 150;
-    for (let i = 1; i < ys.length; i++) if (ys[i] - ys[i - 1] > 1) step = Math.min(step, ys[i] - ys[i - 1]);
-    const bands = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([layer, y]) => ({ label: "layer " + layer, y, isolated: false }));
-    if (isolatedY !== null) bands.push({ label: "isolated", y: isolatedY, isolated: true });
-    return { bands, step, minX, maxX };
+    for (let i = 1; i < bands.length; i++) {
+      const gap = bands[i].top - bands[i - 1].bottom;
+      if (gap > 1) step = Math.min(step, gap);
+    }
+    return { bands, step };
+  }
+
+  /* Groups of the aggregated view on one row per band, evenly spaced in their server order:
+     the members a group is placed by may sit on different sub-rows of a wrapped layer, and
+     the bands of a handful of groups need none of the height of a wrapped layer. */
+  function groupRows(nodes) {
+    const rows = new Map();
+    for (const n of nodes) {
+      const key = n.isolated ? "isolated" : n.layer;
+      if (!rows.has(key)) rows.set(key, []);
+      rows.get(key).push(n);
+    }
+    const placed = [];
+    const tops = [...rows.values()].map((row) => Math.min(...row.map((n) => n.y))).sort((a, b) => a - b);
+    for (const row of rows.values()) {
+      const rank = tops.indexOf(Math.min(...row.map((n) => n.y)));
+      // The isolated band stays one empty row apart from the deepest layer.
+      const y = (rank + (row[0].isolated && rank ? 1 : 0)) * GROUP_ROW;
+      row.sort((a, b) => a.x - b.x);
+      row.forEach((n, i) => placed.push(Object.assign({}, n, { x: (i - (row.length - 1) / 2) * GROUP_SPACING, y })));
+    }
+    return placed;
+  }
+
+  /* Replace vis-network's edge drawing (vis-network 9 draws every edge each frame): edges out
+     of view are skipped, and big networks zoomed out are drawn in one stroke per style. If the
+     renderer is not shaped as expected, vis-network's own drawing stays. */
+  function installEdgeRenderer(view) {
+    const renderer = view.network.renderer, body = view.network.body;
+    if (!renderer || !body || typeof renderer._drawEdges !== "function" || typeof renderer._drawArrows !== "function") return;
+    const inView = () => {
+      if (!view.frameEdges) view.frameEdges = visibleEdges(body, view.viewport);
+      return view.frameEdges;
+    };
+    renderer._drawEdges = (ctx) => {
+      if (view.detailed()) inView().forEach((e) => e.draw(ctx));
+      else drawBatched(ctx, inView(), view.network.getScale());
+    };
+    renderer._drawArrows = (ctx) => {
+      if (view.detailed()) inView().forEach((e) => e.drawArrows(ctx));
+      view.frameEdges = null;
+    };
+  }
+
+  function visibleEdges(body, area) {
+    const found = [];
+    for (const id of body.edgeIndices) {
+      const e = body.edges[id];
+      if (e.connected !== true || e.options.hidden || !e.from || !e.to) continue;
+      if (area) {
+        const pad = 40;
+        if (Math.max(e.from.x, e.to.x) < area.left - pad || Math.min(e.from.x, e.to.x) > area.right + pad) continue;
+        if (Math.max(e.from.y, e.to.y) < area.top - pad || Math.min(e.from.y, e.to.y) > area.bottom + pad) continue;
+      }
+      found.push(e);
+    }
+    return found;
+  }
+
+  /* One path per colour, opacity, width and dash pattern; arrowheads as one fill per colour. */
+  function drawBatched(ctx, edges, scale) {
+    const styles = new Map();
+    for (const e of edges) {
+      if (e.from === e.to) continue;
+      const o = e.options, colour = e.selected ? o.color.highlight || "#111" : o.color.color;
+      const width = Math.max(o.width + (e.selected ? 1.5 : 0), MIN_LINE_PX / scale);
+      const dashes = Array.isArray(o.dashes) ? o.dashes : o.dashes ? [5, 5] : null;
+      const key = colour + "|" + o.color.opacity + "|" + width + "|" + dashes;
+      if (!styles.has(key)) styles.set(key, { colour, opacity: o.color.opacity, width, dashes, edges: [] });
+      styles.get(key).edges.push(e);
+    }
+    ctx.save();
+    for (const style of styles.values()) {
+      ctx.globalAlpha = style.opacity === undefined ? 1 : style.opacity;
+      ctx.strokeStyle = style.colour;
+      ctx.fillStyle = style.colour;
+      ctx.lineWidth = style.width;
+      ctx.setLineDash(style.dashes || []);
+      ctx.beginPath();
+      for (const e of style.edges) { ctx.moveTo(e.from.x, e.from.y); ctx.lineTo(e.to.x, e.to.y); }
+      ctx.stroke();
+      if (scale >= FAST_ARROW_SCALE) fillArrowheads(ctx, style);
+    }
+    ctx.restore();
+  }
+
+  function fillArrowheads(ctx, style) {
+    const length = 9 + 3 * style.width;
+    ctx.beginPath();
+    for (const e of style.edges) {
+      const arrow = e.options.arrows && e.options.arrows.to;
+      if (!arrow || !arrow.enabled) continue;
+      const dx = e.to.x - e.from.x, dy = e.to.y - e.from.y, d = Math.hypot(dx, dy);
+      const gap = (e.to.options.size || 13) + 2;
+      if (d <= gap + length) continue;
+      const ux = dx / d, uy = dy / d;
+      const tipX = e.to.x - ux * gap, tipY = e.to.y - uy * gap;
+      const baseX = tipX - ux * length, baseY = tipY - uy * length, half = length * 0.4;
+      ctx.moveTo(tipX, tipY);
+      ctx.lineTo(baseX - uy * half, baseY + ux * half);
+      ctx.lineTo(baseX + uy * half, baseY - ux * half);
+      ctx.closePath();
+    }
+    ctx.fill();
   }
 
   function drawBands(ctx, info, tl, br, scale) {
     const half = info.step / 2;
     info.bands.forEach((band, i) => {
-      ctx.fillStyle = band.isolated ? "#fdf6ec" : i % 2 ? "#ffffff" : "#f3f6fa";
-      ctx.fillRect(tl.x, band.y - half, br.x - tl.x, info.step);
+      const top = band.top - half, height = band.bottom - band.top + info.step;
+      ctx.fillStyle = band.isolated ? "#fdf8f1" : i % 2 ? "#ffffff" : "#f4f7fb";
+      ctx.fillRect(tl.x, top, br.x - tl.x, height);
       if (band.isolated) {
         ctx.strokeStyle = "#d9a65b";
         ctx.setLineDash([8 / scale, 6 / scale]);
         ctx.lineWidth = 1.2 / scale;
         ctx.beginPath();
-        ctx.moveTo(tl.x, band.y - half);
-        ctx.lineTo(br.x, band.y - half);
+        ctx.moveTo(tl.x, top);
+        ctx.lineTo(br.x, top);
         ctx.stroke();
         ctx.setLineDash([]);
       }
+      // The label stays at the left edge of the view, inside the band while any of it shows.
+      const y = Math.min(Math.max(top, tl.y) + 6 / scale, top + height - 18 / scale);
       ctx.fillStyle = band.isolated ? "#a86b1d" : "#7b8794";
-      ctx.font = "600 " + 12 / scale + "px Inter, system-ui, sans-serif";
+      ctx.font = "600 " + 11 / scale + "px Inter, system-ui, sans-serif";
       ctx.textBaseline = "top";
-      ctx.fillText(band.label.toUpperCase(), tl.x + 10 / scale, band.y - half + 6 / scale);
+      ctx.fillText(band.label.toUpperCase(), tl.x + 10 / scale, y);
     });
   }
 

@@ -74,14 +74,17 @@
     container.dataset.ready = "0";
     showStatus("Loading…");
     const query = filterQuery({ aggregate: wantsAggregate() ? "1" : null });
+    performance.mark("govgraph:fetch");
     try {
       graph = await getJSON(container.dataset.graphUrl + (query ? "?" + query : ""));
     } catch (err) {
       showStatus(errorBox(err));
       return;
     }
+    performance.mark("govgraph:fetched");
     graph.aggregated = wantsAggregate();
     draw();
+    performance.mark("govgraph:built");
   }
 
   function draw() {
@@ -110,10 +113,14 @@
     else if (state.edge) { view.select("edge", state.edge); showEdge(state.edge); }
   }
 
+  /* Ready once the first drawing is on screen: the task after the next frame's paint. */
   function markReady() {
-    window.govgraphReady = performance.now();
-    container.dataset.ready = "1";
     hideStatus();
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.mark("govgraph:ready");
+      window.govgraphReady = performance.now();
+      container.dataset.ready = "1";
+    }, 0));
   }
 
   function parseCamera(text) {

@@ -19,7 +19,7 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 # Neo4j Community jars for the launcher: fetched once, so every start is offline.
-mvn -q -B -f scripts/neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=lib
+mvn -q -B -f scripts/neo4j/pom.xml dependency:copy-dependencies
 
 python3 -m ruff check .
 python3 -m ruff format --check .

@@ -71,6 +71,16 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     "CREATE INDEX govgraph_source_scenario IF NOT EXISTS FOR (s:Source) ON (s.scenario)",
 )
 
+# A replace keeps the actor nodes that stay (same id and kind) and updates them: every index
+# lookup in a transaction that deleted N nodes costs O(N) in Neo4j 5, so deleting all
+# actors first would make re-importing 100k relations some five times slower.
+_CLEAR_FOR_REPLACE = (
+    "MATCH (:Actor {scenario: $s})-[r]->() DELETE r",
+    "MATCH (a:Actor {scenario: $s}) WHERE $kinds[a.id] IS NULL OR $kinds[a.id] <> a.kind "
+    "DETACH DELETE a",
+    "MATCH (n:Source {scenario: $s}) DELETE n",
+)
+
 _DELETE = (
     "MATCH (a:Actor {scenario: $s}) DETACH DELETE a",
     "MATCH (n:Source {scenario: $s}) DELETE n",
@@ -213,9 +223,11 @@ class Neo4jStore(GraphStore):
 
     def _write(self, tx: Any, scenario: Scenario, progress: Progress | None) -> None:
         sid = scenario.id
-        for statement in _DELETE:
-            tx.run(cast(LiteralString, statement), s=sid).consume()
-        tx.run("CREATE (n:Scenario) SET n = $props", props=_scenario_props(scenario)).consume()
+        kinds = {actor.id: actor.kind for actor in scenario.actors}
+        for statement in _CLEAR_FOR_REPLACE:
+            tx.run(cast(LiteralString, statement), s=sid, kinds=kinds).consume()
+        tx.run("MERGE (n:Scenario {id: $s}) SET n = $props", s=sid,
+               props=_scenario_props(scenario)).consume()  # fmt: skip
         for batch in _batches(_item_rows(sid, scenario.sources), self.batch_size):
             tx.run("UNWIND $rows AS row CREATE (n:Source) SET n = row", rows=batch).consume()
         for label, rows in _actor_rows(scenario).items():

@@ -1,0 +1,227 @@
+"""Benchmark: importing a governance graph into Neo4j, batched versus one statement per relation.
+
+Generates a seeded synthetic scenario (10,000 actors and 100,000 relations by default, with
+realistic kinds, levels and relation types), starts a fresh Neo4j with the project's launcher
+(or uses ``--uri``), and measures:
+
+1. the store's batched import (``Neo4jStore.load``: one transaction, ``UNWIND`` batches);
+2. on a sample of relations, one parameterised ``MERGE`` statement per relation, all in one
+   transaction;
+3. on the same sample, one auto-committed statement per relation.
+
+Run from the repository root::
+
+    python scripts/bench_import.py                # 10k actors, 100k relations, sample 2,000
+    python scripts/bench_import.py --uri bolt://127.0.0.1:7687 --actors 1000 --relations 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.model import Actor, Relation, Scenario, ScenarioInfo  # noqa: E402
+from graph.storage.neo4j import Neo4jStore, _relation_rows, _relation_statement  # noqa: E402
+
+# Kind: (weight, level). Many small actors at the street, few bodies at the top.
+KINDS: dict[str, tuple[int, str | None]] = {
+    "cabinet": (1, "national"),
+    "ministry": (3, "national"),
+    "parliament": (1, "national"),
+    "interdepartmental_group": (2, "national"),
+    "advisory_body": (2, "national"),
+    "programme": (4, None),
+    "programme_office": (4, "municipal"),
+    "consultation_body": (6, None),
+    "municipality": (8, "municipal"),
+    "mayor": (4, "municipal"),
+    "focus_area": (8, "district"),
+    "neighbourhood": (10, "neighbourhood"),
+    "resident_group": (12, "neighbourhood"),
+    "professional_group": (10, "district"),
+    "housing_corporation": (4, None),
+    "police": (2, None),
+    "school": (5, None),
+    "care_provider": (5, None),
+    "welfare_organisation": (5, None),
+    "instrument": (6, None),
+    "monitoring_system": (2, None),
+    "document": (3, None),
+}
+TYPES: dict[str, int] = {
+    "STEERS": 12, "FUNDS": 8, "MONITORS": 6, "REPORTS_TO": 8, "IMPLEMENTS": 6,
+    "COORDINATES": 6, "CHAIRS": 2, "MEMBER_OF": 10, "PARTICIPATES_IN": 10, "ADVISES": 8,
+    "REPRESENTS": 4, "COLLABORATES_WITH": 8, "TARGETS": 6, "LOCATED_IN": 4, "AUTHORED": 1,
+    "CRITICISES": 1, "SUPPORTS": 1,
+}  # fmt: skip
+SECTORS = ("governance", "safety", "care", "housing", "education", "youth", "work")
+
+
+def synthetic(actors: int, relations: int, seed: int, scenario_id: str = "bench") -> Scenario:
+    """Return a seeded synthetic governance scenario of the given size."""
+    rng = random.Random(seed)
+    kinds = rng.choices(list(KINDS), weights=[w for w, _ in KINDS.values()], k=actors)
+    people = tuple(_actor(rng, i, kind) for i, kind in enumerate(kinds))
+    types = rng.choices(list(TYPES), weights=list(TYPES.values()), k=relations)
+    # Preferential ends: a few top bodies steer many, as in a real programme.
+    weights = [1 + 30 * (KINDS[a.kind][1] == "national") for a in people]
+    rels = tuple(_relation(rng, i, people, weights, t) for i, t in enumerate(types))
+    return Scenario(ScenarioInfo(scenario_id, "Synthetic benchmark"), actors=people, relations=rels)
+
+
+def _actor(rng: random.Random, i: int, kind: str) -> Actor:
+    return Actor(
+        id=f"{kind[:4]}-{i:06d}",
+        name=f"{kind.replace('_', ' ').title()} {i}",
+        kind=kind,
+        level=KINDS[kind][1],
+        sector=tuple(rng.sample(SECTORS, rng.randint(0, 2))),
+        tags=("bench",) if rng.random() < 0.3 else (),
+        since=rng.choice((None, "2020", "2022-07")),
+        confidence=rng.choice(("confirmed",) * 8 + ("inferred", "uncertain")),
+    )
+
+
+def _relation(
+    rng: random.Random, i: int, people: tuple[Actor, ...], weights: list[int], rel_type: str
+) -> Relation:
+    a = rng.choices(people, weights=weights)[0]
+    b = people[rng.randrange(len(people))]
+    while b.id == a.id:
+        b = people[rng.randrange(len(people))]
+    return Relation(
+        f"r{i:07d}", a.id, b.id, rel_type,
+        weight=rng.choice((1.0, 0.5, 0.8)),
+        formal=rng.random() < 0.3,
+        amount_eur=float(rng.randrange(10_000, 10_000_000)) if rel_type == "FUNDS" else None,
+        since=rng.choice((None, "2022", "2023-01")),
+    )  # fmt: skip
+
+
+def timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def batched(store: Neo4jStore, scenario: Scenario) -> float:
+    """Seconds for the store's own import of the whole scenario."""
+    return timed(lambda: store.load([scenario]))
+
+
+def per_statement(driver: Any, scenario: Scenario, *, one_transaction: bool) -> float:
+    """Seconds to write the scenario's relations one MERGE statement each.
+
+    The actors are already in place (loaded by the store), so only relations are timed.
+    """
+    statements = []
+    for rel_type, rows in _relation_rows(scenario).items():
+        single = _relation_statement(rel_type).replace("UNWIND range(0, size($id) - 1) AS i ", "")
+        statements += [(single.replace("[i]", ""), row) for row in rows]
+    params = {"s": scenario.id}
+    with driver.session() as session:
+        if one_transaction:
+            return timed(lambda: _in_one_transaction(session, statements, params))
+        return timed(lambda: _auto_commit(session, statements, params))
+
+
+def _in_one_transaction(session: Any, statements: list[Any], params: dict[str, Any]) -> None:
+    with session.begin_transaction() as tx:
+        for cypher, row in statements:
+            tx.run(cypher, {**params, **row}).consume()
+        tx.commit()
+
+
+def _auto_commit(session: Any, statements: list[Any], params: dict[str, Any]) -> None:
+    for cypher, row in statements:
+        session.run(cypher, {**params, **row}).consume()
+
+
+def sample_of(scenario: Scenario, size: int, scenario_id: str) -> Scenario:
+    """A scenario holding the first ``size`` relations and the actors they connect."""
+    rels = scenario.relations[:size]
+    used = {r.source for r in rels} | {r.target for r in rels}
+    actors = tuple(a for a in scenario.actors if a.id in used)
+    return Scenario(ScenarioInfo(scenario_id, "Sample"), actors=actors, relations=rels)
+
+
+def run(uri: str, args: argparse.Namespace) -> dict[str, float]:
+    import neo4j
+
+    scenario = synthetic(args.actors, args.relations, args.seed)
+    store = Neo4jStore(uri, batch_size=args.batch_size)
+    driver = neo4j.GraphDatabase.driver(uri, notifications_min_severity="OFF")
+    try:
+        store.ensure_schema()
+        warm = sample_of(scenario, 1000, "warm-up")  # plans cached, JIT warm
+        store.load([warm])
+        store.delete(warm.id)
+        seconds = batched(store, scenario)
+        replace_seconds = batched(store, scenario)
+        figures = {"batched": len(scenario.relations) / seconds,
+                   "replace": len(scenario.relations) / replace_seconds}  # fmt: skip
+        for name, one_tx in (("one_tx", True), ("auto_commit", False)):
+            sample = sample_of(scenario, args.sample, f"sample-{name}")
+            store.load([Scenario(sample.info, actors=sample.actors)])
+            figures[name] = len(sample.relations) / per_statement(
+                driver, sample, one_transaction=one_tx
+            )
+            store.delete(sample.id)
+        store.delete(scenario.id)
+    finally:
+        driver.close()
+        store.close()
+    return figures
+
+
+def report(figures: dict[str, float], args: argparse.Namespace) -> None:
+    print(f"scenario: {args.actors} actors, {args.relations} relations (seed {args.seed}); "
+          f"batch size {args.batch_size}; per-statement sample {args.sample}")  # fmt: skip
+    lines = (
+        ("batched import (store.load, one tx)", figures["batched"]),
+        ("batched replace of the same scenario", figures["replace"]),
+        ("one MERGE per relation, one tx", figures["one_tx"]),
+        ("one auto-committed MERGE per relation", figures["auto_commit"]),
+    )
+    for label, rate in lines:
+        print(f"{label + ':':<40}{rate:>10,.0f} relations/s")
+    print(
+        f"{'batched / per statement in one tx:':<40}{figures['batched'] / figures['one_tx']:>10.1f}x"
+    )
+    print(f"{'batched / auto-committed:':<40}{figures['batched'] / figures['auto_commit']:>10.1f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uri", help="use this Neo4j instead of starting a fresh one")
+    parser.add_argument("--actors", type=int, default=10_000)
+    parser.add_argument("--relations", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.uri:
+        report(run(args.uri, args), args)
+        return 0
+    from app import neo4j_server
+
+    folder = tempfile.mkdtemp(prefix="govgraph-bench-neo4j-")
+    info = neo4j_server.start(directory=folder)
+    print(f"started Neo4j at {info.uri} in {folder}", file=sys.stderr)
+    try:
+        report(run(info.uri, args), args)
+    finally:
+        neo4j_server.stop(directory=folder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

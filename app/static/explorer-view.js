@@ -43,11 +43,12 @@
   const MIN_LINE_PX = 0.6;
   // Arrowheads in the fast drawing only from this zoom on: below it they are under 2 pixels.
   const FAST_ARROW_SCALE = 0.2;
+  const FADE_SCALE = 0.3;
   // Networks with up to this many edges are always drawn by vis-network, edge by edge.
   const FEW_EDGES = 800;
   // Distance between the groups of one row in the aggregated view.
   const GROUP_SPACING = 170;
-  const GROUP_ROW = 150;
+  const GROUP_ROW = 190;
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -65,6 +66,7 @@
       this.viewport = null;
       installEdgeRenderer(this);
       this.network.on("beforeDrawing", (ctx) => this.drawBackground(ctx));
+      this.network.on("afterDrawing", (ctx) => this.drawBandLabels(ctx));
       this.network.on("click", (params) => this.onClick(params));
       this.network.on("dragStart", () => this.hideTooltip());
       this.network.on("zoom", () => { this.hideTooltip(); this.cameraChanged(); });
@@ -88,13 +90,21 @@
       this.indexPairs();
       this.nodes = new vis.DataSet(nodes);
       this.edges = new vis.DataSet(edges);
-      this.network.setOptions(Object.assign(networkOptions(data.legend && data.legend.kinds), {
-        physics: { enabled: opts.layout === "force" || opts.physics },
-      }));
+      const options = networkOptions(data.legend && data.legend.kinds);
+      // Rows stay rows: actors may be dragged sideways only. One option for all nodes, as
+      // per-node options are what makes vis-network slow to build thousands of nodes.
+      options.nodes.fixed = opts.layout === "layers" ? { x: false, y: true } : false;
+      this.network.setOptions(Object.assign(options, { physics: { enabled: opts.layout === "force" || opts.physics } }));
       this.network.once("afterDrawing", () => this.callbacks.onReady && this.callbacks.onReady());
       this.network.setData({ nodes: this.nodes, edges: this.edges });
       if (opts.camera) this.network.moveTo({ position: { x: opts.camera.x, y: opts.camera.y }, scale: opts.camera.scale, animation: false });
-      else this.network.fit({ animation: false });
+      else this.fit();
+    }
+
+    /* Fit the whole picture with a margin, so no actor sits under a band's tag. */
+    fit() {
+      this.network.fit({ animation: false });
+      this.network.moveTo({ scale: this.network.getScale() * 0.94, animation: false });
     }
 
     /* Whether edges are drawn one by one (with dashes and arrowheads) at the current zoom. */
@@ -106,7 +116,6 @@
       this.raw.nodes.set(n.id, n);
       const node = visNode(n);
       if (this.layout === "force") { delete node.x; delete node.y; }
-      else if (node.x !== undefined) node.fixed = { x: false, y: true };
       return node;
     }
 
@@ -284,6 +293,14 @@
       ctx.restore();
     }
 
+    /* Band labels on top of the network, so edges and nodes never hide them. */
+    drawBandLabels(ctx) {
+      if (!this.bands || !this.viewport) return;
+      ctx.save();
+      drawLabels(ctx, this.bands, this.viewport, this.network.getScale());
+      ctx.restore();
+    }
+
     pngDataUrl() {
       return this.container.querySelector("canvas").toDataURL("image/png");
     }
@@ -378,6 +395,8 @@
 
   /* One path per colour, opacity, width and dash pattern; arrowheads as one fill per colour. */
   function drawBatched(ctx, edges, scale) {
+    // Zoomed far out thousands of edges would bury the actors: they are drawn lighter there.
+    const fade = scale < FADE_SCALE ? 0.45 : 1;
     const styles = new Map();
     for (const e of edges) {
       if (e.from === e.to) continue;
@@ -390,7 +409,7 @@
     }
     ctx.save();
     for (const style of styles.values()) {
-      ctx.globalAlpha = style.opacity === undefined ? 1 : style.opacity;
+      ctx.globalAlpha = (style.opacity === undefined ? 1 : style.opacity) * fade;
       ctx.strokeStyle = style.colour;
       ctx.fillStyle = style.colour;
       ctx.lineWidth = style.width;
@@ -439,13 +458,33 @@
         ctx.stroke();
         ctx.setLineDash([]);
       }
-      // The label stays at the left edge of the view, inside the band while any of it shows.
-      const y = Math.min(Math.max(top, tl.y) + 6 / scale, top + height - 18 / scale);
-      ctx.fillStyle = band.isolated ? "#a86b1d" : "#7b8794";
-      ctx.font = "600 " + 11 / scale + "px Inter, system-ui, sans-serif";
-      ctx.textBaseline = "top";
-      ctx.fillText(band.label.toUpperCase(), tl.x + 10 / scale, y);
     });
+  }
+
+  /* Each band's name in a small tag at the left edge of the view, inside the band while any
+     of it shows. */
+  function drawLabels(ctx, info, area, scale) {
+    const half = info.step / 2, px = 1 / scale;
+    ctx.font = "600 " + 10.5 * px + "px Inter, system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    for (const band of info.bands) {
+      const top = band.top - half, bottom = band.bottom + half;
+      if (bottom < area.top || top > area.bottom) continue;
+      const text = band.label.toUpperCase(), width = ctx.measureText(text).width + 12 * px, height = 18 * px;
+      const y = Math.min(Math.max(top, area.top) + 6 * px, bottom - height - 4 * px);
+      const x = area.left + 8 * px;
+      ctx.globalAlpha = 0.92;
+      ctx.fillStyle = "#ffffff";
+      ctx.strokeStyle = band.isolated ? "#e3c08a" : "#d5dde7";
+      ctx.lineWidth = px;
+      ctx.beginPath();
+      ctx.rect(x, y, width, height);
+      ctx.fill();
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = band.isolated ? "#a86b1d" : "#52606d";
+      ctx.fillText(text, x + 6 * px, y + height / 2);
+    }
   }
 
   window.ExplorerView = ExplorerView;

@@ -22,7 +22,6 @@
   let state = readUrl();
   let graph = null;
   let scenarioInfo = null;
-  let legendShown = false;
   const view = new window.ExplorerView(container, {
     onReady: markReady,
     onSelect: (kind, id) => select(kind, id),
@@ -97,9 +96,6 @@
     rememberVocabulary();
     renderCounts();
     buildLegend(document.getElementById("legend"), (graph.legend || {}).kinds, (graph.legend || {}).modes);
-    // A long legend would hide part of the network: fold it on first view, one click opens it.
-    if (!legendShown) document.getElementById("legend-box").open = ((graph.legend || {}).kinds || []).length <= 12;
-    legendShown = true;
     renderFilters();
     fillDatalist();
     syncControls();
@@ -138,8 +134,9 @@
   function renderCounts() {
     const total = graph.total || {};
     const what = graph.aggregated ? " groups" : " actors";
+    const filtered = total.nodes !== undefined && (graph.aggregated || total.nodes !== graph.nodes.length || total.edges !== graph.edges.length);
     document.getElementById("counts").textContent = graph.nodes.length + what + " · " + graph.edges.length + " relations" +
-      (total.nodes !== undefined ? " (of " + total.nodes + " actors, " + total.edges + " relations)" : "");
+      (filtered ? " (of " + total.nodes + " actors, " + total.edges + " relations)" : "");
     if (graph.scenario && graph.scenario.title) {
       document.getElementById("scenario-title").textContent = graph.scenario.title;
       document.title = graph.scenario.title + " · explorer · govgraph";
@@ -225,7 +222,7 @@
       ["kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "expand", "hl", "view"].forEach((k) => delete state[k]);
       setState({}, true);
     });
-    on("fit-button", "click", () => { view.network.fit({ animation: false }); setState({ view: null }); });
+    on("fit-button", "click", () => { view.fit(); setState({ view: null }); });
     on("copy-link", "click", copyLink);
     on("voice-button", "click", () => toggleHighlight("voice"));
     on("path-button", "click", findPath);

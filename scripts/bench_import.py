@@ -193,10 +193,12 @@ def report(figures: dict[str, float], args: argparse.Namespace) -> None:
     )
     for label, rate in lines:
         print(f"{label + ':':<40}{rate:>10,.0f} relations/s")
-    print(
-        f"{'batched / per statement in one tx:':<40}{figures['batched'] / figures['one_tx']:>10.1f}x"
+    ratios = (
+        ("batched / per statement in one tx:", figures["batched"] / figures["one_tx"]),
+        ("batched / auto-committed:", figures["batched"] / figures["auto_commit"]),
     )
-    print(f"{'batched / auto-committed:':<40}{figures['batched'] / figures['auto_commit']:>10.1f}x")
+    for label, ratio in ratios:
+        print(f"{label:<40}{ratio:>10.1f}x")
 
 
 def main(argv: list[str] | None = None) -> int:

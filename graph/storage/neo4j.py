@@ -398,7 +398,7 @@ def _relation_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     """Return relation rows (ends, id and every property key) grouped by type."""
     by_type: dict[str, list[dict[str, Any]]] = {}
     for i, rel in enumerate(scenario.relations):
-        row = {"from": rel.source, "to": rel.target, "id": rel.id}
+        row: dict[str, Any] = {"from": rel.source, "to": rel.target, "id": rel.id}
         row.update({key: _stored(key, getattr(rel, key, None)) for key in _RELATION_KEYS})
         row["ord"] = i
         by_type.setdefault(rel.type, []).append(row)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import missing_part
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "findings.md"
 
@@ -86,7 +87,7 @@ def test_parser_pairs_commands_with_both_output_styles():
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Example, str]]:
     if shutil.which("govgraph") is None:
-        pytest.skip("the govgraph command is not installed")
+        missing_part("the govgraph command is not installed (pip install -e .)")
     folder = tmp_path_factory.mktemp("findings")
     return [(example, run(example, folder)) for example in examples(DOC.read_text("utf-8"))]
 

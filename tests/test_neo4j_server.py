@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import missing_part
 
 from app import neo4j_server
 from app.neo4j_server import LauncherError
@@ -20,13 +21,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def missing_part(reason: str) -> None:
-    """Fail under CI, skip loudly elsewhere (as tests/conftest.py does)."""
-    if os.environ.get("CI"):
-        pytest.fail(f"required test dependency missing in CI: {reason}")
-    pytest.skip(f"SKIPPED (not in CI): {reason}")
 
 
 def _needs_launcher() -> None:
@@ -88,7 +82,6 @@ def _is_loopback(hex_address: str) -> bool:
     return ipv4_mapped_loopback or hex_address == "00000000000000000000000001000000"
 
 
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
 def test_bolt_listens_on_loopback_only(neo4j_uri: str) -> None:
     port = int(neo4j_uri.rsplit(":", 1)[1])
     addresses = _listening(port)

@@ -138,9 +138,18 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     if _is_zombie(pid):
-        _reaped(pid)
+        _reap_within(pid, seconds=10)
         return False
     return True
+
+
+def _reap_within(pid: int, seconds: float) -> None:
+    """Reap our exited child; the JVM's leader shows as a zombie while its threads still end."""
+    deadline = time.monotonic() + seconds
+    while not _reaped(pid) and time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return  # not our child, and gone
+        time.sleep(0.05)
 
 
 def _reaped(pid: int) -> bool:

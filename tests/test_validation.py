@@ -247,3 +247,23 @@ def test_random_yaml_text_never_raises_anything_else(text: str) -> None:
         read_bytes(text.encode(), "fuzz.yaml")
     except ValidationFailed as exc:
         assert exc.problems
+
+
+def test_repeated_yaml_keys_are_reported_with_their_line() -> None:
+    text = BASE.replace(
+        "  - {id: b, name: B, kind: municipality}",
+        "  - {id: b, name: B, kind: x, kind: municipality}",
+    )
+    problems = _problems(text)
+    assert [(p.code, p.line, p.value) for p in problems] == [("duplicate-key", 7, "kind")]
+
+
+def test_repeated_json_keys_are_reported_with_the_rest() -> None:
+    doc = yaml.safe_load(BASE)
+    text = json.dumps(doc, indent=1).replace('"name": "B",', '"name": "B", "name": "Bee",')
+    text = text.replace('"kind": "ministry"', '"kind": "ministery"')
+    problems = _problems(text, "case.json")
+    codes = sorted((p.code, p.value) for p in problems)
+    assert codes == [("duplicate-key", "name"), ("unknown-kind", "ministery")]
+    line = next(p.line for p in problems if p.code == "duplicate-key")
+    assert '"Bee"' in text.splitlines()[line - 1]

@@ -89,6 +89,7 @@ class _JsonLines:
         self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.decoder = json.JSONDecoder()
         self.places: dict[Path, Place] = {}
+        self.duplicates: list[tuple[str, int]] = []
 
     def line(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos)
@@ -112,6 +113,8 @@ class _JsonLines:
         pos = self.skip(pos)
         while self.text[pos] != "}":
             key, end = json.decoder.scanstring(self.text, pos + 1)  # type: ignore[attr-defined]
+            if path + (key,) in self.places:
+                self.duplicates.append((key, self.line(pos)))
             self.places.setdefault(path + (key,), {"line": self.line(pos)})
             pos = self.skip(self.value(self.skip(end) + 1, path + (key,)))
             pos = self.skip(pos + 1) if self.text[pos] == "," else pos
@@ -125,6 +128,19 @@ class _JsonLines:
             pos = self.skip(pos + 1) if self.text[pos] == "," else pos
             i += 1
         return pos + 1
+
+
+def json_duplicate_keys(text: str) -> list[tuple[str, int]]:
+    """Return ``(key, line)`` for every key repeated within one object of valid JSON text.
+
+    Examples
+    --------
+    >>> json_duplicate_keys('{"a": [{"id": 1},\\n {"id": 2,\\n  "id": 3}]}')
+    [('id', 3)]
+    """
+    walker = _JsonLines(text)
+    walker.value(walker.skip(0), ())
+    return walker.duplicates
 
 
 def json_lines(text: str) -> dict[Path, Place]:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from graph.errors import Problem, ValidationFailed
-from graph.formats.locations import json_lines, locator, yaml_lines
+from graph.formats.locations import json_duplicate_keys, json_lines, locator, yaml_lines
 from graph.model import Scenario
 from graph.validation import validate_document
 
@@ -85,7 +85,54 @@ def read_yaml(text: str, file: str) -> Scenario:
     unknown-kind 4
     """
     data, node = _parse_yaml(text, file)
-    return validate_document(data, file=file, locate=locator(yaml_lines(node)))
+    duplicates = [_duplicate_key(file, key, line) for key, line in yaml_duplicate_keys(node)]
+    return _validated(data, file, locator(yaml_lines(node)), duplicates)
+
+
+def _validated(data: Any, file: str, locate: Any, duplicates: list[Problem]) -> Scenario:
+    """Validate; report repeated keys (which the parser silently drops) with the rest."""
+    try:
+        scenario = validate_document(data, file=file, locate=locate)
+    except ValidationFailed as exc:
+        raise ValidationFailed(duplicates + exc.problems) from None
+    if duplicates:
+        raise ValidationFailed(duplicates)
+    return scenario
+
+
+def _duplicate_key(file: str, key: str, line: int | None) -> Problem:
+    return Problem(
+        "duplicate-key",
+        f"the key '{key}' appears twice in one mapping; only the last one would count",
+        "Keep one of the two (or merge their values).",
+        file=file,
+        line=line,
+        value=key,
+    )
+
+
+def yaml_duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int]]:
+    """Return ``(key, line)`` for every key repeated within one YAML mapping.
+
+    Examples
+    --------
+    >>> yaml_duplicate_keys(yaml.compose("a: 1\\nb: {c: 1, c: 2}\\na: 3\\n"))
+    [('c', 2), ('a', 3)]
+    """
+    found: list[tuple[str, int]] = []
+    stack, seen_nodes = [node] if node is not None else [], 0
+    while stack and seen_nodes < 1_000_000:  # aliases can make the walk endless
+        current, seen_nodes = stack.pop(), seen_nodes + 1
+        if isinstance(current, yaml.MappingNode):
+            keys: set[object] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in keys:
+                    found.append((key.value, key.start_mark.line + 1))
+                keys.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found, key=lambda item: item[1])
 
 
 def read_json(text: str, file: str) -> Scenario:
@@ -98,7 +145,9 @@ def read_json(text: str, file: str) -> Scenario:
     except (RecursionError, ValueError) as exc:
         raise _syntax(file, None, f"JSON could not be read: {exc}", "Simplify the file.") from None
     places = json_lines(text) if isinstance(data, dict) else {}
-    return validate_document(data, file=file, locate=locator(places))
+    found = json_duplicate_keys(text) if isinstance(data, dict) else []
+    duplicates = [_duplicate_key(file, key, line) for key, line in found]
+    return _validated(data, file, locator(places), duplicates)
 
 
 def _plain_number(value: Any) -> Any:

@@ -15,10 +15,10 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from conftest import missing_part
 
 from graph.model import Scenario
 from graph.storage import open_store
-from tests.conftest import missing_part
 
 pytestmark = pytest.mark.browser
 

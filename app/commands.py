@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,7 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
     try:
         store.ping()
         total = sum(len(s.actors) + len(s.relations) for s in scenarios)
-        with click.progressbar(
-            length=total, label="Importing", file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
             store.load(scenarios, progress=bar.update)
     finally:
         store.close()

@@ -338,9 +338,10 @@ def throughput_table(medians: dict[str, dict[str, float]], args, use_wrk: bool) 
 
 
 def latency_table(medians: dict[str, dict[str, float]]) -> str:
-    """Markdown: median open-loop latency figures per server, and the load average."""
+    """Markdown: median open-loop latency figures per server, and the 1-minute load average
+    when its rounds started (other work on the machine plus the previous round)."""
     keys = ("p50", "p90", "p99", "max")
-    header = "| server | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | errors | load (1 min) |"
+    header = "| server | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | errors | load at start |"
     lines = [header, "|---|---|---|---|---|---|---|"]
     for name, m in medians.items():
         cells = [f"{m[f'open {k}']:.1f}" for k in keys]

@@ -13,16 +13,18 @@ properties are not stored; list fields are stored as lists, empty ones included.
 
 Each scenario is written in one transaction that first deletes the old one, so a replace is
 atomic and a failure leaves the database as it was. Actors and relations are written in
-batches with ``UNWIND``; labels and relationship types are checked against a strict pattern
-before they are put into a statement, and every value is a parameter.
+batches with ``UNWIND``, one list per property; a relationship finds its ends by the element
+ids the actor writes returned. Labels and relationship types are checked against a strict
+pattern before they are put into a statement, and every value is a parameter.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
+from operator import attrgetter
 from typing import Any, LiteralString, cast
 from urllib.parse import urlsplit
 
@@ -80,6 +82,9 @@ _CLEAR_FOR_REPLACE = (
     "DETACH DELETE a",
     "MATCH (n:Source {scenario: $s}) DELETE n",
 )
+
+#: Whether anything of a scenario is loaded: a write then replaces rather than creates.
+_EXISTS = "RETURN EXISTS { MATCH (:Scenario {id: $s}) } OR EXISTS { MATCH (:Actor {scenario: $s}) }"
 
 _DELETE = (
     "MATCH (a:Actor {scenario: $s}) DETACH DELETE a",
@@ -223,21 +228,21 @@ class Neo4jStore(GraphStore):
 
     def _write(self, tx: Any, scenario: Scenario, progress: Progress | None) -> None:
         sid = scenario.id
-        kinds = {actor.id: actor.kind for actor in scenario.actors}
-        for statement in _CLEAR_FOR_REPLACE:
-            tx.run(cast(LiteralString, statement), s=sid, kinds=kinds).consume()
+        replacing = _clear_old(tx, scenario)
         tx.run("MERGE (n:Scenario {id: $s}) SET n = $props", s=sid,
                props=_scenario_props(scenario)).consume()  # fmt: skip
         for batch in _batches(_item_rows(sid, scenario.sources), self.batch_size):
             tx.run("UNWIND $rows AS row CREATE (n:Source) SET n = row", rows=batch).consume()
-        for label, rows in _actor_rows(scenario).items():
-            for batch in _batches(rows, self.batch_size):
-                tx.run(_actor_statement(label), _columns(batch, s=sid)).consume()
-        for rel_type, rows in _relation_rows(scenario).items():
-            for batch in _batches(rows, self.batch_size):
-                tx.run(_relation_statement(rel_type), _columns(batch, s=sid)).consume()
+        nodes: dict[str, str] = {}
+        for label, table in _actor_tables(scenario).items():
+            for part in _slices(table, self.batch_size):
+                result = tx.run(_actor_statement(label, merge=replacing), part, s=sid)
+                nodes.update((record[0], record[1]) for record in result)
+        for rel_type, table in _relation_tables(scenario, nodes).items():
+            for part in _slices(table, self.batch_size):
+                tx.run(_relation_statement(rel_type), part, s=sid).consume()
                 if progress is not None:
-                    progress(len(batch))
+                    progress(len(part["id"]))
 
     def delete(self, scenario_id: str) -> None:
         """Remove a scenario with its actors, relations and sources; raise NotFound if absent."""
@@ -289,6 +294,20 @@ def _check_uri(uri: str) -> None:
 
 
 # Transaction functions (run inside execute_read / execute_write)
+
+
+def _clear_old(tx: Any, scenario: Scenario) -> bool:
+    """Delete what a replace does not keep; return True if the scenario was there before.
+
+    Its relationships and sources go, and actors whose id is gone or whose kind changed;
+    the other actor nodes stay to be updated in place.
+    """
+    found = tx.run(_EXISTS, s=scenario.id).single()[0]
+    if found:
+        kinds = {actor.id: actor.kind for actor in scenario.actors}
+        for statement in _CLEAR_FOR_REPLACE:
+            tx.run(cast(LiteralString, statement), s=scenario.id, kinds=kinds).consume()
+    return bool(found)
 
 
 def _rows(tx: Any, cypher: str, params: dict[str, Any]) -> list[list[Any]]:
@@ -369,40 +388,57 @@ def _item_rows(scenario_id: str, items: Sequence[Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _columns(rows: list[dict[str, Any]], **constants: Any) -> dict[str, Any]:
-    """Return rows as one list per key: far less to encode and decode than a map per row."""
-    columns: dict[str, Any] = {key: [row[key] for row in rows] for key in rows[0]}
-    return {**columns, **constants}
+def _slices(table: dict[str, list[Any]], size: int) -> Iterator[dict[str, list[Any]]]:
+    """Yield the table's rows in batches, still one list per key."""
+    for start in range(0, len(table["id"]), max(1, size)):
+        yield {key: column[start : start + size] for key, column in table.items()}
 
 
-def _stored(key: str, value: Any) -> Any:
-    """Return a value as Neo4j stores it (None stays None: setting null stores nothing)."""
-    if value is None:
-        return None
+def _column(key: str, values: list[Any]) -> list[Any]:
+    """Return values as Neo4j stores them (None stays None: setting null stores nothing)."""
     if key in _LIST_FIELDS:
-        return [str(v) for v in value]
-    return float(value) if key in _FLOAT_FIELDS else value
+        return [[str(v) for v in value] for value in values]
+    if key in _FLOAT_FIELDS:
+        return [None if value is None else float(value) for value in values]
+    return values
 
 
-def _actor_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
-    """Return actor rows (every property key, nulls included) grouped by kind label."""
-    by_label: dict[str, list[dict[str, Any]]] = {}
-    for i, actor in enumerate(scenario.actors):
-        row = {key: _stored(key, getattr(actor, key, None)) for key in ("id", *_ACTOR_KEYS)}
-        row.update(uid=f"{scenario.id}{_UID_SEP}{actor.id}", ord=i)
-        by_label.setdefault(_label(actor.kind), []).append(row)
-    return by_label
+def _by(items: Sequence[Any], key: Callable[[Any], str]) -> dict[str, list[int]]:
+    """Return the positions of the items grouped by ``key``, in order."""
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(key(item), []).append(i)
+    return groups
 
 
-def _relation_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
-    """Return relation rows (ends, id and every property key) grouped by type."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for i, rel in enumerate(scenario.relations):
-        row: dict[str, Any] = {"from": rel.source, "to": rel.target, "id": rel.id}
-        row.update({key: _stored(key, getattr(rel, key, None)) for key in _RELATION_KEYS})
-        row["ord"] = i
-        by_type.setdefault(rel.type, []).append(row)
-    return by_type
+def _table(items: list[Any], keys: Sequence[str]) -> dict[str, list[Any]]:
+    """Return the items' fields as one list per key: far less to encode than a map per row."""
+    columns = zip(*map(attrgetter(*keys), items), strict=True)  # one C call per item
+    return {key: _column(key, list(column)) for key, column in zip(keys, columns, strict=True)}
+
+
+def _actor_tables(scenario: Scenario) -> dict[str, dict[str, list[Any]]]:
+    """Return actor columns (id and every property key, nulls included) by kind label."""
+    tables: dict[str, dict[str, list[Any]]] = {}
+    for kind, positions in _by(scenario.actors, lambda actor: actor.kind).items():
+        actors = [scenario.actors[i] for i in positions]
+        table = _table(actors, [key for key in ("id", *_ACTOR_KEYS) if key not in ("uid", "ord")])
+        table.update(uid=[f"{scenario.id}{_UID_SEP}{a.id}" for a in actors], ord=positions)
+        tables[_label(kind)] = table
+    return tables
+
+
+def _relation_tables(
+    scenario: Scenario, nodes: Mapping[str, str]
+) -> dict[str, dict[str, list[Any]]]:
+    """Return relation columns (ends' element ids, id, every property key) by type."""
+    tables: dict[str, dict[str, list[Any]]] = {}
+    for rel_type, positions in _by(scenario.relations, lambda rel: rel.type).items():
+        rels = [scenario.relations[i] for i in positions]
+        table = {"a": [nodes[r.source] for r in rels], "b": [nodes[r.target] for r in rels]}
+        table.update(_table(rels, [key for key in ("id", *_RELATION_KEYS) if key != "ord"]))
+        tables[rel_type] = {**table, "ord": positions}
+    return tables
 
 
 def _label(kind: str) -> str:
@@ -417,36 +453,46 @@ def _sets(var: str, keys: Sequence[str]) -> str:
     return ", ".join(f"{var}.{key} = ${key}[i]" for key in keys)
 
 
-def _actor_statement(label: str) -> LiteralString:
-    """Return the batched actor MERGE for one kind label (checked, then backquoted).
+def _props(keys: Sequence[str]) -> str:
+    return ", ".join(f"{key}: ${key}[i]" for key in keys)
 
-    Properties are set one by one rather than from a map, which would make Neo4j
-    materialise the whole batch first (an ``Eager`` step) to protect the MERGE's reads.
+
+def _actor_statement(label: str, *, merge: bool) -> LiteralString:
+    """Return the batched actor write for one kind label (checked, then backquoted).
+
+    It returns each actor's id and element id, by which the relationships find their ends.
+    ``CREATE`` writes a scenario that was not there: no actor has its key yet and the ids
+    are distinct, so a ``MERGE`` would create every node too, only after an index seek each.
+    A replace ``MERGE``s, keeping the nodes that stay; it sets properties one by one, since
+    a map would make Neo4j materialise the whole batch first (an ``Eager`` step).
     """
     _label_checked(label)
+    if merge:
+        write = f"MERGE (a:Actor {{scenario: $s, id: $id[i]}}) SET {_sets('a', _ACTOR_KEYS)}, "
+        write += f"a:`{label}`"
+    else:  # a null in a CREATE map stores nothing, as a SET to null removes the property
+        write = f"CREATE (a:Actor:`{label}` {{scenario: $s, id: $id[i], {_props(_ACTOR_KEYS)}}})"
     return cast(
         LiteralString,
-        "UNWIND range(0, size($id) - 1) AS i "
-        f"MERGE (a:Actor {{scenario: $s, id: $id[i]}}) SET {_sets('a', _ACTOR_KEYS)}, "
-        f"a:`{label}`",
+        f"UNWIND range(0, size($id) - 1) AS i {write} RETURN $id[i] AS id, elementId(a) AS e",
     )
 
 
 def _relation_statement(rel_type: str) -> LiteralString:
-    """Return the batched relationship MERGE for one relation type (checked, backquoted).
+    """Return the batched relationship ``CREATE`` for one relation type (checked, backquoted).
 
-    Both ends are found through the ``(scenario, id)`` uniqueness constraint's index; the
-    hint keeps the planner from scanning every actor of the scenario per row instead.
+    Both ends are found by element id (a direct record lookup, no index seek). ``CREATE``
+    is what ``MERGE`` on ``(scenario, id)`` would do here: the scenario's relationships were
+    deleted earlier in the same transaction (or there were none) and its relation ids are
+    distinct, so no ``MERGE`` could find one to match.
     """
     if not _TYPE_NAME.match(rel_type):
         raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
     return cast(
         LiteralString,
         "UNWIND range(0, size($id) - 1) AS i "
-        "MATCH (a:Actor {scenario: $s, id: $from[i]}) USING INDEX a:Actor(scenario, id) "
-        "MATCH (b:Actor {scenario: $s, id: $to[i]}) USING INDEX b:Actor(scenario, id) "
-        f"MERGE (a)-[r:`{rel_type}` {{scenario: $s, id: $id[i]}}]->(b) "
-        f"SET {_sets('r', _RELATION_KEYS)}",
+        "MATCH (a) WHERE elementId(a) = $a[i] MATCH (b) WHERE elementId(b) = $b[i] "
+        f"CREATE (a)-[r:`{rel_type}` {{scenario: $s, id: $id[i], {_props(_RELATION_KEYS)}}}]->(b)",
     )
 
 

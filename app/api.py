@@ -10,13 +10,14 @@ from __future__ import annotations
 import hmac
 import io
 import ipaddress
+import math
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.datastructures import FileStorage
@@ -24,11 +25,11 @@ from werkzeug.datastructures import FileStorage
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from app.store import get_store
-from graph.errors import GraphError
+from graph.errors import GraphError, Problem, ValidationFailed
 from graph.formats import FORMATS, read_bytes, write_scenario
 from graph.model import Scenario
 
-__all__ = ["bp", "require_write", "EXPORT_TYPES"]
+__all__ = ["bp", "require_write", "json_safe", "EXPORT_TYPES"]
 
 bp = Blueprint("api", __name__)
 
@@ -177,26 +178,62 @@ def _written(scenario: Scenario, fmt: str, suffix: str) -> bytes:
 @bp.post("/api/query")
 def query() -> Any:
     """Run one read-only Cypher statement, time- and row-limited (the ``query --json`` shape)."""
+    cypher, params = _query_request()
+    store = get_store()
+    config = current_app.config
+    started = time.perf_counter()
+    result = store.query(
+        cypher,
+        params,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        row_limit=int(config["QUERY_ROW_LIMIT"]),
+    )
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    rows = json_safe(result.rows)
+    return {**result.to_dict(), "rows": rows, "elapsed_ms": elapsed_ms, "store": store.kind}
+
+
+def _query_request() -> tuple[str, dict[str, Any]]:
+    """Return the statement and parameters of a query request, or raise BadRequest."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("cypher"), str):
         raise BadRequest(
             "send a JSON object with a 'cypher' string (and optional 'params')",
             hint='{"cypher": "MATCH (a:Actor) RETURN a.id LIMIT 5", "params": {}}',
         )
-    params = body.get("params") or {}
+    params = {} if body.get("params") is None else body["params"]
     if not isinstance(params, dict):
-        raise BadRequest("'params' must be a JSON object of parameter values")
-    store = get_store()
-    config = current_app.config
-    started = time.perf_counter()
-    result = store.query(
-        body["cypher"],
-        params,
-        timeout=float(config["QUERY_TIMEOUT"]),
-        row_limit=int(config["QUERY_ROW_LIMIT"]),
-    )
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    return {**result.to_dict(), "elapsed_ms": elapsed_ms, "store": store.kind}
+        raise BadRequest(
+            "'params' must be a JSON object of parameter values (or null)",
+            hint='{"cypher": "MATCH (a:Actor {id: $id}) RETURN a", "params": {"id": "min-bzk"}}',
+        )
+    bad = next(_non_text_places({"cypher": body["cypher"], "params": params}), None)
+    if bad is not None:
+        raise BadRequest(f"{bad} holds a lone surrogate (\\ud800-\\udfff), not text")
+    return body["cypher"], params
+
+
+def json_safe(value: Any) -> Any:
+    """Return ``value`` with non-finite floats as the strings Cypher prints ("NaN", ...).
+
+    JSON has no NaN or Infinity, and a query such as ``RETURN 1e400`` returns one; written as
+    is, the answer would not parse as JSON.
+
+    Examples
+    --------
+    >>> json_safe([1.5, float("inf"), {"x": [float("nan")]}])
+    [1.5, 'Infinity', {'x': ['NaN']}]
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _NON_FINITE[str(value)]
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    return value
+
+
+_NON_FINITE = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
 
 @bp.post("/api/scenarios")
@@ -206,6 +243,7 @@ def upload() -> Any:
     require_write()
     data, filename = _uploaded()
     scenarios = read_bytes(data, filename)
+    _refuse_non_text(scenarios, filename)
     replace = views.parse_flag(request.values, "replace")
     store = get_store()
     with store.write_lock:
@@ -234,6 +272,40 @@ def _uploaded() -> tuple[bytes, str]:
             hint="For example POST /api/scenarios?filename=nplv.yaml",
         )
     return request.get_data(), Path(filename).name
+
+
+def _refuse_non_text(scenarios: list[Scenario], filename: str) -> None:
+    """Refuse a string that is not Unicode text: a lone surrogate, which a JSON or YAML escape
+    such as ``\\ud800`` can write. No store can keep it (the embedded one crashes on it)."""
+    problems = [
+        Problem(
+            "bad-text",
+            f"scenario '{scenario.id}': {place} holds a lone surrogate (\\ud800-\\udfff), not text",
+            "Remove the escape, or write the character it was meant to be.",
+            file=filename,
+        )
+        for scenario in scenarios
+        for place in _non_text_places(scenario.to_dict())
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _non_text_places(value: Any, place: str = "") -> Iterator[str]:
+    """Yield where in an interchange document a string cannot be encoded as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            yield place
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{place}.{key}" if place else str(key)
+            yield from _non_text_places(key, inner)
+            yield from _non_text_places(item, inner)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _non_text_places(item, f"{place}[{i}]")
 
 
 def _refuse_existing(store: Any, scenarios: list[Scenario], replace: bool) -> None:
@@ -302,7 +374,7 @@ def require_write() -> None:
 def _refuse_cross_site() -> None:
     origin = request.headers.get("Origin")
     if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-        origin and origin != "null" and urlsplit(origin).netloc != request.host
+        origin and origin != "null" and _split(origin).netloc != request.host
     ):
         raise Forbidden(
             "writes from another site are refused",
@@ -313,8 +385,17 @@ def _refuse_cross_site() -> None:
 def _is_local_request() -> bool:
     if not current_app.config.get("LOOPBACK_ONLY"):
         return False
-    host = urlsplit(f"//{request.host}").hostname or ""
+    host = _split(f"//{request.host}").hostname or ""
     return host in LOOPBACK_NAMES and _is_loopback_address(request.remote_addr)
+
+
+def _split(url: str) -> SplitResult:
+    """Split a URL from a request header; one that cannot be split (``http://[::1``) is empty,
+    so it matches no host: a write with it is refused, never answered with a 500."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
 
 
 def _is_loopback_address(address: str | None) -> bool:
@@ -332,7 +413,7 @@ def _given_token() -> str | None:
 
 
 def _required(name: str) -> str:
-    value = request.args.get(name, "").strip()
+    value = request.args.get(name, "")
     if not value:
         raise BadRequest(f"parameter '{name}' is required")
     return value

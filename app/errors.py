@@ -31,6 +31,7 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "wants_json",
+    "printable",
 ]
 
 
@@ -103,13 +104,37 @@ def wants_json() -> bool:
 def error_body(
     status: int, code: str, message: str, hint: str = "", errors: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """Return the one error shape: ``{"ok": false, "status", "error": {...}, "errors": [...]}``."""
-    return {
-        "ok": False,
-        "status": status,
-        "error": {"code": code, "message": message, "hint": hint},
-        "errors": errors or [],
-    }
+    """Return the one error shape: ``{"ok": false, "status", "error": {...}, "errors": [...]}``.
+
+    Messages and located problems may quote the input; text that cannot be encoded (a lone
+    surrogate from a JSON ``\\ud800`` escape) is replaced, so the error itself can be sent.
+    """
+    return printable(
+        {
+            "ok": False,
+            "status": status,
+            "error": {"code": code, "message": message, "hint": hint},
+            "errors": errors or [],
+        }
+    )
+
+
+def printable(value: Any) -> Any:
+    """Return ``value`` with every string made encodable as UTF-8 (lone surrogates become U+FFFD).
+
+    Examples
+    --------
+    >>> printable({"message": "bad \\ud800", "value": ["\\ud83d\\ude00"]})
+    {'message': 'bad \ufffd', 'value': ['😀']}
+    """
+    if isinstance(value, str):
+        # Through UTF-16 so a surrogate pair written as two escapes stays one character.
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
 
 
 def error_response(

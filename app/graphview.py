@@ -10,6 +10,7 @@ are shared between requests and must not be changed by callers.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -50,33 +51,53 @@ __all__ = [
 BETWEENNESS_ON_DEMAND = 2000
 #: How many member ids an aggregated group lists.
 GROUP_MEMBERS = 20
-TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+#: The values a flag parameter takes, exactly as the OpenAPI document lists them.
+FLAGS = {"1": True, "true": True, "0": False, "false": False}
 LIST_FILTERS = ("kinds", "types", "levels", "modes", "confidence")
+#: An integer as a query parameter: ASCII digits only (int() would also take "1_0" or "٣").
+INTEGER = re.compile(r"-?[0-9]+")
+#: The shapes of an ``as_of`` date; :func:`graph.network.parse_as_of` then checks the calendar.
+ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 def parse_flag(args: Mapping[str, str], name: str, default: bool = False) -> bool:
-    """Read a boolean query parameter (1/true/yes/on or 0/false/no/off); 400 otherwise."""
+    """Read a boolean query parameter (1/true or 0/false); 400 otherwise.
+
+    Examples
+    --------
+    >>> parse_flag({"aggregate": "true"}, "aggregate"), parse_flag({}, "aggregate")
+    (True, False)
+    """
     text = args.get(name)
     if text is None:
         return default
-    if text.strip().lower() in TRUE | FALSE:
-        return text.strip().lower() in TRUE
+    if text in FLAGS:
+        return FLAGS[text]
     raise BadRequest(f"parameter '{name}' must be 1 or 0, not {text!r}", hint="Use 1 or 0.")
 
 
 def parse_int(args: Mapping[str, str], name: str, default: int | None = None) -> int | None:
-    """Read an integer query parameter; 400 when it is not one."""
-    text = args.get(name, "").strip()
-    if not text:
+    """Read an integer query parameter; 400 when it is present but not one (empty included).
+
+    Examples
+    --------
+    >>> parse_int({"depth": "-2"}, "depth"), parse_int({}, "depth", 1)
+    (-2, 1)
+    """
+    text = args.get(name)
+    if text is None:
         return default
     try:
-        return int(text)
-    except ValueError:
-        raise BadRequest(f"parameter '{name}' must be an integer, not {text!r}") from None
+        if INTEGER.fullmatch(text):
+            return int(text)
+    except ValueError:  # more digits than Python converts
+        pass
+    raise BadRequest(f"parameter '{name}' must be an integer, not {text!r}")
 
 
 def _parse_list(args: Mapping[str, str], name: str) -> tuple[str, ...]:
-    return tuple(sorted({v.strip() for v in args.get(name, "").split(",") if v.strip()}))
+    # Only spaces are trimmed, as the documented patterns of the checked lists allow.
+    return tuple(sorted({v.strip(" ") for v in args.get(name, "").split(",") if v.strip(" ")}))
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,7 @@ class Filters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         """Read the filters from query parameters; raise BadRequest on a malformed one."""
-        as_of = args.get("as_of", "").strip() or None
+        as_of = args.get("as_of")
         _check_as_of(as_of)
         lists = {name: _parse_list(args, name) for name in LIST_FILTERS}
         _check_known("confidence", lists["confidence"], CONFIDENCES)
@@ -134,10 +155,19 @@ def _text(args: Mapping[str, str], name: str) -> str | None:
 
 
 def _check_as_of(as_of: str | None) -> None:
+    """Accept a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD; 400 for anything else."""
+    if as_of is None:
+        return
     try:
-        parse_as_of(as_of)
-    except ValueError as exc:
-        raise BadRequest(str(exc), hint="Use YYYY, YYYY-MM or YYYY-MM-DD.") from None
+        if ISO_DATE.fullmatch(as_of):
+            parse_as_of(as_of)
+            return
+    except ValueError:
+        pass
+    raise BadRequest(
+        f"parameter 'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {as_of!r}",
+        hint="Use YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
 
 
 def _check_known(name: str, values: Iterable[str], known: Iterable[str]) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 
+from app.api import EXPORT_TYPES
+from app.graphview import FLAGS
 from graph.formats import FORMATS
 from graph.vocabulary import CONFIDENCES, MODES
 
@@ -119,7 +121,8 @@ SCHEMAS: dict[str, Any] = {
                        metrics={"type": "object"},
                        positions={"type": "object", "additionalProperties":
                                   _obj(["x", "y"], x=NUM, y=NUM)}),
-    "QueryRequest": _obj(["cypher"], cypher=STR, params={"type": "object"}),
+    "QueryRequest": _obj(["cypher"], cypher={**STR, "minLength": 1}, params={
+        "type": ["object", "null"], "description": "Values of the $parameters; null means none."}),
     "QueryResult": _obj(["columns", "rows", "truncated", "elapsed_ms", "store"], columns=STRS,
                         rows={"type": "array", "items": {"type": "array"}}, truncated=BOOL,
                         elapsed_ms=NUM, store={"enum": ["embedded", "neo4j"]}),
@@ -133,27 +136,54 @@ def _param(name: str, where: str, schema: dict[str, Any], text: str, **extra: An
     return {"name": name, "in": where, "schema": schema, "description": text, **extra}
 
 
-def _query(name: str, schema: dict[str, Any], text: str, required: bool = False):
-    return _param(name, "query", schema, text, required=required)
+def _query(name: str, schema: dict[str, Any], text: str, required: bool = False, **extra: Any):
+    return _param(name, "query", schema, text, required=required, **extra)
 
 
 LIST = {"type": "string", "description": "comma-separated list"}
-SCENARIO = _param("scenario_id", "path", STR, "Scenario id.", required=True)
-ACTOR = _param("actor_id", "path", STR, "Actor id.", required=True)
+#: A flag parameter: exactly these values (app.graphview.FLAGS), anything else is a 400.
+FLAG = {"type": "string", "enum": list(FLAGS)}
+#: A non-empty id (an empty one is a 400; an unknown one a 404).
+ID = {"type": "string", "minLength": 1}
+YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+AS_OF = {
+    "anyOf": [
+        {"type": "string", "pattern": f"^{YEAR}(-(0[1-9]|1[0-2]))?$"},
+        {"type": "string", "format": "date"},
+    ],
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)",
+}
+
+
+def known_list(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """Return the schema of a comma-separated list of known values (spaces and empty items
+    allowed, as :func:`app.graphview.Filters.from_args` reads it)."""
+    item = f" *({'|'.join(values)})? *"
+    return {**LIST, "pattern": f"^{item}(,{item})*$"}
+
+
+SCENARIO = _param(
+    "scenario_id",
+    "path",
+    STR,
+    "Scenario id.",
+    required=True,
+    examples={"bundled": {"value": "nplv-2022"}},
+)
+ACTOR = _param(
+    "actor_id", "path", STR, "Actor id.", required=True, examples={"bundled": {"value": "min-bzk"}}
+)
 BASE_FILTERS = [
-    _query("as_of", STR, "Keep actors and relations valid on this ISO date."),
-    _query(
-        "confirmed_only",
-        {"enum": ["1", "0", "true", "false"]},
-        "Leave out inferred and uncertain facts.",
-    ),
+    _query("as_of", AS_OF, "Keep actors and relations valid on this date."),
+    _query("confirmed_only", FLAG, "Leave out inferred and uncertain facts."),
 ]
 VIEW_FILTERS = BASE_FILTERS + [
     _query("kinds", LIST, "Actor kinds to keep."),
     _query("types", LIST, "Relation types to keep."),
     _query("levels", LIST, "Levels to keep."),
-    _query("modes", LIST, f"Relation modes to keep: {', '.join(MODES)}."),
-    _query("confidence", LIST, f"Confidences to keep: {', '.join(CONFIDENCES)}."),
+    _query("modes", known_list(MODES), f"Relation modes to keep: {', '.join(MODES)}."),
+    _query("confidence", known_list(CONFIDENCES),
+           f"Confidences to keep: {', '.join(CONFIDENCES)}."),
     _query("sector", STR, "Keep actors in this sector."),
     _query("layer_min", INT, "Lowest steering layer to keep."),
     _query("layer_max", INT, "Deepest steering layer to keep."),
@@ -195,14 +225,21 @@ UPLOAD_BODY = {
     "content": {
         "multipart/form-data": {"schema": _obj(["file"], file={"type": "string",
                                 "contentMediaType": "application/octet-stream"},
-                                replace={"enum": ["1", "0"]}, token=STR)},
+                                replace=FLAG, token=STR)},
         "application/octet-stream": {"schema": {"type": "string",
                                                 "contentMediaType": "application/octet-stream"}},
     },
 }  # fmt: skip
+
+
+def _export_schema(media: str) -> dict[str, Any]:
+    # A client may parse a JSON or YAML export: it holds one scenario document (an object).
+    return {"type": "object"} if media in (JSON, "application/yaml") else {"type": "string"}
+
+
 EXPORT_OK = {
     "description": "The file (csv: a zipped folder of CSV files).",
-    "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+    "content": {media: {"schema": _export_schema(media)} for media, _ in EXPORT_TYPES.values()},
 }
 
 #: (path, method) -> operation, by Flask endpoint name; tests check it covers the blueprint.
@@ -215,7 +252,7 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Upload a scenario file (YAML, JSON, XLSX, zipped CSV folder, GraphML, GEXF).",
         {}, 400, 401, 403, 409, 413, 503,
         params=[_query("filename", STR, "File name of a raw-body upload (its suffix names the "
-                       "format)."), _query("replace", {"enum": ["1", "0"]},
+                       "format)."), _query("replace", FLAG,
                                            "Replace a loaded scenario with the same id.")],
         requestBody=UPLOAD_BODY, security=WRITE_AUTH,
         responses={"201": _ok("Uploaded", "Loaded.")})),
@@ -228,7 +265,7 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "api.show_graph": ("/api/scenarios/{scenario_id}/graph", "get", _op(
         "Nodes with steering layer and layered position, edges, legend; view filters apply.",
         _ok("GraphView"), 400, 404, params=[SCENARIO, *VIEW_FILTERS, _query(
-            "aggregate", {"enum": ["1", "0"]}, "Group actors by (layer, kind).")])),
+            "aggregate", FLAG, "Group actors by (layer, kind).")])),
     "api.show_actor": ("/api/scenarios/{scenario_id}/actors/{actor_id}", "get", _op(
         "One actor with relations, sources, layer, load, betweenness and chains.",
         _ok("ActorDetail"), 400, 404, params=[SCENARIO, ACTOR, *BASE_FILTERS])),
@@ -239,11 +276,12 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Deciders reached by an actor kind through voice relations, with paths.",
         _ok("VoicePaths"), 400, 404, params=[SCENARIO, *BASE_FILTERS,
             _query("kind", {**STR, "default": "resident_group"}, "Actor kind followed."),
-            _query("formal_only", {"enum": ["1", "0"]}, "Only relations marked formal.")])),
+            _query("formal_only", FLAG, "Only relations marked formal.")])),
     "api.show_path": ("/api/scenarios/{scenario_id}/path", "get", _op(
         "A shortest path between two actors.", _ok("Path"), 400, 404, params=[SCENARIO,
-            _query("from", STR, "Start actor id.", True), _query("to", STR, "End actor id.", True),
-            _query("directed", {"enum": ["1", "0"]}, "Follow relation direction."),
+            _query("from", ID, "Start actor id.", True, example="min-bzk"),
+            _query("to", ID, "End actor id.", True, example="bewoners-arnhem-oost"),
+            _query("directed", FLAG, "Follow relation direction."),
             *BASE_FILTERS])),
     "api.show_analysis": ("/api/scenarios/{scenario_id}/analysis", "get", _op(
         "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,
@@ -254,8 +292,10 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
                                  "Interchange format."), *VIEW_FILTERS])),
     "api.compare": ("/api/compare", "get", _op(
         "Compare two scenarios (the compare --json object) with shared positions.",
-        _ok("Comparison"), 400, 404, params=[_query("a", STR, "First scenario id.", True),
-                                             _query("b", STR, "Second scenario id.", True),
+        _ok("Comparison"), 400, 404, params=[_query("a", ID, "First scenario id.", True,
+                                                    example="nplv-2022"),
+                                             _query("b", ID, "Second scenario id.", True,
+                                                    example="wijkaanpak-manifest"),
                                              *BASE_FILTERS])),
     "api.query": ("/api/query", "post", _op(
         "Run one read-only Cypher statement (time- and row-limited).", _ok("QueryResult"),
@@ -272,14 +312,33 @@ def openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
+#: Routes that serve files (scripts, styles, images): any media type.
+FILE_ENDPOINTS = frozenset({"static", "pages.vendor"})
+
+
 def _generated(app: Flask, endpoint: str, rule_text: str) -> dict[str, Any]:
     """Describe a page or static route from its view's docstring."""
     doc = (app.view_functions[endpoint].__doc__ or endpoint).strip().splitlines()[0]
     names = re.findall(r"{([^}]+)}", openapi_path(rule_text))
     params = [_param(n, "path", STR, n.replace("_", " ") + ".", required=True) for n in names]
-    media = "application/json" if rule_text.endswith(".json") else "text/html"
-    ok = {"description": "OK", "content": {media: {"schema": {"type": "string"}}}}
-    return _op(doc, ok, 404, params=params, tags=["pages"])
+    if endpoint in FILE_ENDPOINTS:
+        media, schema = "*/*", {}
+    elif rule_text.endswith(".json"):
+        media, schema = JSON, {"type": "object"}
+    else:
+        media, schema = "text/html", {"type": "string"}
+    responses = {
+        "200": {"description": "OK", "content": {media: {"schema": schema}}},
+        "404": _error_page("Not found."),
+        "default": _error_page("Any other error, in the one error shape."),
+    }
+    return {"summary": doc, "parameters": params, "responses": responses, "tags": ["pages"]}
+
+
+def _error_page(text: str) -> dict[str, Any]:
+    """An error of a page: an HTML page for a browser, the one JSON shape for a JSON client."""
+    html = {"schema": {"type": "string"}}
+    return {"description": text, "content": {**_error(text)["content"], "text/html": html}}
 
 
 def document(app: Flask) -> dict[str, Any]:

@@ -396,8 +396,8 @@ def _slices(table: dict[str, list[Any]], size: int) -> Iterator[dict[str, list[A
 
 def _column(key: str, values: list[Any]) -> list[Any]:
     """Return values as Neo4j stores them (None stays None: setting null stores nothing)."""
-    if key in _LIST_FIELDS:
-        return [[str(v) for v in value] for value in values]
+    if key in _LIST_FIELDS:  # most lists are empty: skip the element loop for them
+        return [[str(v) for v in value] if value else [] for value in values]
     if key in _FLOAT_FIELDS:
         return [None if value is None else float(value) for value in values]
     return values
@@ -560,19 +560,20 @@ def _check_scenario(scenario: Scenario) -> None:
     for label, items in (("source", scenario.sources), ("actor", scenario.actors)):
         _check_distinct(scenario.id, label, [item.id for item in items])
     _check_distinct(scenario.id, "relation", [r.id for r in scenario.relations])
-    for actor in scenario.actors:
-        _label(actor.kind)
+    for kind in {actor.kind for actor in scenario.actors}:
+        _label(kind)
     actor_ids = {a.id for a in scenario.actors}
     for rel in scenario.relations:
-        missing = sorted({rel.source, rel.target} - actor_ids)
-        if missing:
+        if rel.source not in actor_ids or rel.target not in actor_ids:
+            missing = sorted({rel.source, rel.target} - actor_ids)
             raise GraphError(
                 f"relation '{rel.id}' in scenario '{scenario.id}' names unknown actor "
                 f"'{missing[0]}'",
                 code="unknown-actor",
             )
-        if not _TYPE_NAME.match(rel.type):
-            raise GraphError(f"relation type '{rel.type}' is not UPPER_SNAKE", code="bad-type")
+    for rel_type in {rel.type for rel in scenario.relations}:
+        if not _TYPE_NAME.match(rel_type):
+            raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
 
 
 def _check_distinct(scenario_id: str, label: str, ids: list[str]) -> None:

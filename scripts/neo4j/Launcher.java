@@ -75,10 +75,13 @@ public class Launcher {
                 "dbms.usage_report.enabled=false",
                 "dbms.security.allow_csv_import_from_file_urls=false",
                 "server.directories.import=" + importDir,
-                // Sized for a small machine shared with other work and for test data.
-                "server.memory.pagecache.size=" + env("GOVGRAPH_NEO4J_PAGECACHE", "128m"),
+                // Room for a scenario of 100k relations replaced in one transaction (the old
+                // and the new records); the page cache takes memory only as the store grows.
+                "server.memory.pagecache.size=" + env("GOVGRAPH_NEO4J_PAGECACHE", "512m"),
                 "db.tx_log.rotation.retention_policy=2 files",
                 "db.tx_log.rotation.size=64m",
+                // No zero-filled 64 MB log file ahead of each rotation: a big import rotates.
+                "db.tx_log.preallocate=false",
                 "dbms.memory.transaction.total.max=" + env("GOVGRAPH_NEO4J_TX_MEMORY", "0"));
         Path conf = home.resolve("neo4j.conf");
         Files.write(conf, lines, StandardCharsets.UTF_8);

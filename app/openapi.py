@@ -252,7 +252,7 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Upload a scenario file (YAML, JSON, XLSX, zipped CSV folder, GraphML, GEXF).",
         {}, 400, 401, 403, 409, 413, 503,
         params=[_query("filename", STR, "File name of a raw-body upload (its suffix names the "
-                       "format)."), _query("replace", FLAG,
+                       "format).", example="scenario.yaml"), _query("replace", FLAG,
                                            "Replace a loaded scenario with the same id.")],
         requestBody=UPLOAD_BODY, security=WRITE_AUTH,
         responses={"201": _ok("Uploaded", "Loaded.")})),

@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from app.store import get_store
-from graph.errors import GraphError, Problem, ValidationFailed
+from graph.errors import GraphError
 from graph.formats import FORMATS, read_bytes, write_scenario
 from graph.model import Scenario
 
@@ -243,7 +243,6 @@ def upload() -> Any:
     require_write()
     data, filename = _uploaded()
     scenarios = read_bytes(data, filename)
-    _refuse_non_text(scenarios, filename)
     replace = views.parse_flag(request.values, "replace")
     store = get_store()
     with store.write_lock:
@@ -272,23 +271,6 @@ def _uploaded() -> tuple[bytes, str]:
             hint="For example POST /api/scenarios?filename=nplv.yaml",
         )
     return request.get_data(), Path(filename).name
-
-
-def _refuse_non_text(scenarios: list[Scenario], filename: str) -> None:
-    """Refuse a string that is not Unicode text: a lone surrogate, which a JSON or YAML escape
-    such as ``\\ud800`` can write. No store can keep it (the embedded one crashes on it)."""
-    problems = [
-        Problem(
-            "bad-text",
-            f"scenario '{scenario.id}': {place} holds a lone surrogate (\\ud800-\\udfff), not text",
-            "Remove the escape, or write the character it was meant to be.",
-            file=filename,
-        )
-        for scenario in scenarios
-        for place in _non_text_places(scenario.to_dict())
-    ]
-    if problems:
-        raise ValidationFailed(problems)
 
 
 def _non_text_places(value: Any, place: str = "") -> Iterator[str]:

@@ -692,10 +692,36 @@ def validate_document(
             doc,
         )
         raise ValidationFailed(ck.problems)
+    _check_text(ck, doc, ())
     scenario = _check_document(ck, doc)
     if ck.problems or scenario is None:
         raise ValidationFailed(sorted(ck.problems, key=_order))
     return scenario
+
+
+def _check_text(ck: _Checker, value: Any, path: tuple[Any, ...]) -> None:
+    """Report strings that are not Unicode text: a lone surrogate, which a JSON or YAML escape
+    such as ``\\ud800`` can write; no store can keep one (LadybugDB crashes on it)."""
+    if len(path) > 6:  # deeper than any field; also ends recursive YAML aliases
+        return
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            ck.report(
+                "bad-text",
+                path,
+                "this text holds a lone surrogate (\\ud800-\\udfff), which is not a character",
+                "Remove the escape, or write the character it was meant to be.",
+                value.encode("utf-8", "backslashreplace").decode("ascii"),
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_text(ck, key, path)
+            _check_text(ck, item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(ck, item, (*path, i))
 
 
 def _order(problem: Problem) -> tuple[str, str, int]:

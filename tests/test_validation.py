@@ -267,3 +267,14 @@ def test_repeated_json_keys_are_reported_with_the_rest() -> None:
     assert codes == [("duplicate-key", "name"), ("unknown-kind", "ministery")]
     line = next(p.line for p in problems if p.code == "duplicate-key")
     assert '"Bee"' in text.splitlines()[line - 1]
+
+
+def test_lone_surrogates_are_refused_with_their_place(tmp_path: Path) -> None:
+    # A JSON escape such as \ud800 makes a string no store can keep (LadybugDB crashes on it).
+    text = '{"govgraph": 1,\n "scenario": {"id": "h", "title": "\\ud800"},\n "actors": []}'
+    problems = _problems(text, "case.json")
+    assert [(p.code, p.line) for p in problems] == [("bad-text", 2)]
+    path = tmp_path / "case.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        load_paths([path])

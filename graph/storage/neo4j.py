@@ -36,6 +36,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
+from graph.storage import integrity
 from graph.storage.base import (
     DEFAULT_ROW_LIMIT,
     DEFAULT_TIMEOUT_S,
@@ -45,6 +46,7 @@ from graph.storage.base import (
     ScenarioSummary,
 )
 from graph.storage.cypher_guard import guard
+from graph.storage.integrity import check_type_name
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import RelationType, Vocabulary, kind_label
 
@@ -52,7 +54,6 @@ __all__ = ["Neo4jStore", "SCHEMA_STATEMENTS", "DEFAULT_BATCH_SIZE"]
 
 DEFAULT_BATCH_SIZE = 10_000
 
-_TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 _LABEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _UID_SEP = "\x1f"
 _LIST_FIELDS = frozenset({"sector", "sources", "tags"})
@@ -486,8 +487,7 @@ def _relation_statement(rel_type: str) -> LiteralString:
     deleted earlier in the same transaction (or there were none) and its relation ids are
     distinct, so no ``MERGE`` could find one to match.
     """
-    if not _TYPE_NAME.match(rel_type):
-        raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
+    check_type_name(rel_type)
     return cast(
         LiteralString,
         "UNWIND range(0, size($id) - 1) AS i "
@@ -539,50 +539,10 @@ def vocabulary_from_json(text: str | None) -> Vocabulary:
 
 
 def check_scenarios(scenarios: Sequence[Scenario]) -> None:
-    """Raise GraphError for anything that would fail halfway through a write.
-
-    Examples
-    --------
-    >>> s = Scenario(ScenarioInfo("s", "S"), actors=(Actor("a", "A", "ministry"),),
-    ...              relations=(Relation("r", "a", "b", "STEERS"),))
-    >>> check_scenarios([s])
-    Traceback (most recent call last):
-    ...
-    graph.errors.GraphError: relation 'r' in scenario 's' names unknown actor 'b'
-    """
-    ids = [s.id for s in scenarios]
-    _check_distinct("all", "scenario", ids)
-    for scenario in scenarios:
-        _check_scenario(scenario)
-
-
-def _check_scenario(scenario: Scenario) -> None:
-    for label, items in (("source", scenario.sources), ("actor", scenario.actors)):
-        _check_distinct(scenario.id, label, [item.id for item in items])
-    _check_distinct(scenario.id, "relation", [r.id for r in scenario.relations])
-    for kind in {actor.kind for actor in scenario.actors}:
+    """Raise GraphError for anything that would fail halfway through a write."""
+    integrity.check_scenarios(scenarios)
+    for kind in {actor.kind for scenario in scenarios for actor in scenario.actors}:
         _label(kind)
-    actor_ids = {a.id for a in scenario.actors}
-    for rel in scenario.relations:
-        if rel.source not in actor_ids or rel.target not in actor_ids:
-            missing = sorted({rel.source, rel.target} - actor_ids)
-            raise GraphError(
-                f"relation '{rel.id}' in scenario '{scenario.id}' names unknown actor "
-                f"'{missing[0]}'",
-                code="unknown-actor",
-            )
-    for rel_type in {rel.type for rel in scenario.relations}:
-        if not _TYPE_NAME.match(rel_type):
-            raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
-
-
-def _check_distinct(scenario_id: str, label: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for item_id in ids:
-        if item_id in seen:
-            where = "" if scenario_id == "all" else f" in scenario '{scenario_id}'"
-            raise GraphError(f"{label} id '{item_id}' is used twice{where}", code="duplicate-id")
-        seen.add(item_id)
 
 
 # Guarded queries

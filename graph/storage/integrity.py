@@ -1,0 +1,69 @@
+"""Checks both stores run before writing anything, so no write can fail halfway through.
+
+Validation (:mod:`graph.validation`) already guarantees all of this for data read from files;
+these checks guard scenarios built in code, and keep a store's transaction from ever meeting
+a duplicate key or a dangling end (which LadybugDB 0.22 cannot roll back cleanly).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from graph.errors import GraphError
+from graph.model import Scenario
+
+__all__ = ["TYPE_NAME", "check_scenarios", "check_type_name"]
+
+#: Relation type names become Neo4j relationship types and LadybugDB table names.
+TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+
+
+def check_scenarios(scenarios: Sequence[Scenario]) -> None:
+    """Raise GraphError for anything that would fail halfway through a write.
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Relation, ScenarioInfo
+    >>> s = Scenario(ScenarioInfo("s", "S"), actors=(Actor("a", "A", "ministry"),),
+    ...              relations=(Relation("r", "a", "b", "STEERS"),))
+    >>> check_scenarios([s])
+    Traceback (most recent call last):
+    ...
+    graph.errors.GraphError: relation 'r' in scenario 's' names unknown actor 'b'
+    """
+    _check_distinct("scenario", (s.id for s in scenarios), "")
+    for scenario in scenarios:
+        _check_scenario(scenario)
+
+
+def check_type_name(rel_type: str) -> None:
+    """Raise GraphError unless ``rel_type`` is an UPPER_SNAKE relation type name."""
+    if not TYPE_NAME.match(rel_type):
+        raise GraphError(f"relation type '{rel_type}' is not UPPER_SNAKE", code="bad-type")
+
+
+def _check_scenario(scenario: Scenario) -> None:
+    where = f" in scenario '{scenario.id}'"
+    _check_distinct("source", (s.id for s in scenario.sources), where)
+    _check_distinct("actor", (a.id for a in scenario.actors), where)
+    _check_distinct("relation", (r.id for r in scenario.relations), where)
+    actor_ids = {a.id for a in scenario.actors}
+    for rel in scenario.relations:
+        if rel.source not in actor_ids or rel.target not in actor_ids:
+            missing = sorted({rel.source, rel.target} - actor_ids)[0]
+            raise GraphError(
+                f"relation '{rel.id}'{where} names unknown actor '{missing}'",
+                code="unknown-actor",
+            )
+    for rel_type in {rel.type for rel in scenario.relations}:
+        check_type_name(rel_type)
+
+
+def _check_distinct(label: str, ids: Iterable[str], where: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            code = "duplicate-scenario" if label == "scenario" else "duplicate-id"
+            raise GraphError(f"{label} id '{item_id}' is used twice{where}", code=code)
+        seen.add(item_id)

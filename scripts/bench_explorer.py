@@ -32,15 +32,8 @@ import time
 from typing import Any
 
 from graph.model import Scenario
+from scripts.chromium import launch
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Kinds from the top of government down, with the share of actors each tier gets.
 TIERS = [
     (["cabinet", "ministry"], 0.01),
@@ -179,7 +172,7 @@ def bench(base: str, sizes: list[int], runs: int) -> list[dict[str, Any]]:
 
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         for size in sizes:
             for view, flag in (("node by node", "0"), ("aggregated", "1")):

@@ -13,14 +13,8 @@ import socket
 import threading
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from scripts.chromium import launch
+
 #: (file name, path, selector that says the page is drawn, optional action)
 SHOTS = [
     ("index.png", "/", ".scenario-card", None),
@@ -77,7 +71,7 @@ def main() -> None:
     base, server = serve()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             for name, path, ready, action in SHOTS:
                 page.goto(base + path)

@@ -19,18 +19,10 @@ from conftest import missing_part
 
 from graph.model import Scenario
 from graph.storage import open_store
+from scripts.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2;alert('x')\">"
 
 
@@ -120,7 +112,7 @@ def browser():
 
     with sync_playwright() as p:
         try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            b = launch(p)
         except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
             missing_part(f"Chromium did not start: {exc}")
         yield b

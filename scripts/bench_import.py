@@ -8,7 +8,14 @@ realistic kinds, levels and relation types), starts a fresh Neo4j with the proje
    into an empty database and as a replace of the same scenario (medians of ``--repeat``);
 2. on a sample of relations, one parameterised ``MERGE`` statement per relation, all in one
    transaction;
-3. on the same sample, one auto-committed statement per relation.
+3. on the same sample, one auto-committed statement per relation;
+4. the engine floor: with the server idle, ``scripts/neo4j/ImportFloor.java`` writes the same
+   scenario (the same labels, types and stored properties) through Neo4j's Java Core API in
+   its own JVM, in one transaction per import, with the launcher's Java, heap and settings;
+   one warm-up, then the median of ``--repeat`` imports. The batched import's share of it
+   says how close the store comes to what Neo4j itself can do; both are measured in the same
+   run because this machine's speed drifts from minute to minute. ``--no-floor`` skips it;
+   with ``--uri`` it runs here if Java and the jars in ``scripts/neo4j/lib`` are present.
 
 Run from the repository root::
 
@@ -19,8 +26,11 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +41,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.model import Actor, Relation, Scenario, ScenarioInfo  # noqa: E402
-from graph.storage.neo4j import Neo4jStore  # noqa: E402
+from graph.storage.neo4j import (  # noqa: E402
+    _ACTOR_KEYS,
+    _RELATION_KEYS,
+    _UID_SEP,
+    SCHEMA_STATEMENTS,
+    Neo4jStore,
+    _column,
+    _label,
+    _scenario_props,
+)
 
 # Kind: (weight, level). Many small actors at the street, few bodies at the top.
 KINDS: dict[str, tuple[int, str | None]] = {
@@ -170,10 +189,9 @@ def sample_of(scenario: Scenario, size: int, scenario_id: str) -> Scenario:
     return Scenario(ScenarioInfo(scenario_id, "Sample"), actors=actors, relations=rels)
 
 
-def run(uri: str, args: argparse.Namespace) -> dict[str, float]:
+def run(uri: str, scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
     import neo4j
 
-    scenario = synthetic(args.actors, args.relations, args.seed)
     store = Neo4jStore(uri, batch_size=args.batch_size)
     driver = neo4j.GraphDatabase.driver(uri, notifications_min_severity="OFF")
     try:
@@ -215,24 +233,118 @@ def batched_medians(store: Neo4jStore, scenario: Scenario, repeat: int) -> dict[
     return {"batched": statistics.median(first), "replace": statistics.median(again)}
 
 
+# The engine floor: the same scenario written by Neo4j's Java Core API in process.
+
+
+def floor_input(scenario: Scenario) -> dict[str, Any]:
+    """Return the input of ``ImportFloor.java``: the schema and the scenario in columns.
+
+    Every property is the one ``Neo4jStore`` stores, converted by the store's own
+    ``_column`` from its key lists; a null stores nothing. ``constants`` are set on every
+    item first, so properties come in the store's order: scenario, id, then its keys.
+    """
+    return {
+        "schema": list(SCHEMA_STATEMENTS),
+        "scenario": {"label": "Scenario", "props": _scenario_props(scenario)},
+        "actors": _floor_actors(scenario),
+        "relations": _floor_relations(scenario),
+    }
+
+
+def _floor_actors(scenario: Scenario) -> dict[str, Any]:
+    actors = scenario.actors
+    kinds = {kind: i for i, kind in enumerate(dict.fromkeys(a.kind for a in actors))}
+    uids = [f"{scenario.id}{_UID_SEP}{a.id}" for a in actors]
+    return {
+        "labels": [["Actor", _label(kind)] for kind in kinds],
+        "label": [kinds[a.kind] for a in actors],
+        "constants": {"scenario": scenario.id},
+        "columns": _columns(actors, ("id", *_ACTOR_KEYS), uid=uids, ord=list(range(len(actors)))),
+    }
+
+
+def _floor_relations(scenario: Scenario) -> dict[str, Any]:
+    rels = scenario.relations
+    position = {actor.id: i for i, actor in enumerate(scenario.actors)}
+    types = {rel_type: i for i, rel_type in enumerate(dict.fromkeys(r.type for r in rels))}
+    return {
+        "types": list(types),
+        "type": [types[r.type] for r in rels],
+        "source": [position[r.source] for r in rels],
+        "target": [position[r.target] for r in rels],
+        "constants": {"scenario": scenario.id},
+        "columns": _columns(rels, ("id", *_RELATION_KEYS), ord=list(range(len(rels)))),
+    }
+
+
+def _columns(items: tuple[Any, ...], keys: tuple[str, ...], **given: list[Any]) -> dict[str, Any]:
+    """Return one list per key: ``given`` ones as they are, fields as the store converts them."""
+    return {key: given[key] if key in given else _column(key, [getattr(i, key) for i in items])
+            for key in keys}  # fmt: skip
+
+
+def engine_floor(scenario: Scenario, folder: Path, repeat: int) -> dict[str, list[float]]:
+    """Run ``scripts/neo4j/ImportFloor.java`` on the scenario in ``folder``; return its runs.
+
+    It runs with the launcher's Java, heap and JVM options; the result holds one entry per
+    timed run in ``rates`` (relations/s), ``write_s`` and ``commit_s``. Raises
+    ``LauncherError`` when Java or the Neo4j jars are missing, RuntimeError when it fails.
+    """
+    from app import neo4j_server
+
+    java, home = neo4j_server._java(), neo4j_server.launcher_directory()
+    neo4j_server._check_jars(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "scenario.json"
+    data.write_text(json.dumps(floor_input(scenario), separators=(",", ":")), encoding="utf-8")
+    command = [java, *neo4j_server._heap(), *neo4j_server.JVM_OPTIONS,
+               "-cp", str(home / "lib" / "*"), str(home / "ImportFloor.java"),
+               str(data), str(folder / "db"), str(max(1, repeat))]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ImportFloor.java failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def add_floor(figures: dict[str, float], scenario: Scenario, folder: Path, repeat: int) -> None:
+    """Add the floor's median rate to ``figures``, its runs to stderr; then remove ``folder``."""
+    try:
+        runs = engine_floor(scenario, folder, repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    figures["floor"] = statistics.median(runs["rates"])
+    for rate, write, commit in zip(runs["rates"], runs["write_s"], runs["commit_s"], strict=True):
+        print(f"engine floor run: {rate:,.0f} relations/s (write {write:.2f} s, "
+              f"commit {commit:.2f} s)", file=sys.stderr)  # fmt: skip
+
+
+#: Room for the longest label, so every figure lines up.
+LABEL_WIDTH = 52
+
+
 def report(figures: dict[str, float], args: argparse.Namespace) -> None:
     print(f"scenario: {args.actors} actors, {args.relations} relations (seed {args.seed}); "
           f"batch size {args.batch_size}; per-statement sample {args.sample}; "
           f"medians of {args.repeat} batched runs")  # fmt: skip
-    lines = (
+    lines = [
         ("batched import (store.load, one tx)", figures["batched"]),
         ("batched replace of the same scenario", figures["replace"]),
         ("one MERGE per relation, one tx", figures["one_tx"]),
         ("one auto-committed MERGE per relation", figures["auto_commit"]),
-    )
+    ]
+    if "floor" in figures:
+        lines.append(("Neo4j Java API in process, one tx (engine floor)", figures["floor"]))
     for label, rate in lines:
-        print(f"{label + ':':<40}{rate:>10,.0f} relations/s")
+        print(f"{label + ':':<{LABEL_WIDTH}}{rate:>10,.0f} relations/s")
     ratios = (
         ("batched / per statement in one tx:", figures["batched"] / figures["one_tx"]),
         ("batched / auto-committed:", figures["batched"] / figures["auto_commit"]),
     )
     for label, ratio in ratios:
-        print(f"{label:<40}{ratio:>10.1f}x")
+        print(f"{label:<{LABEL_WIDTH}}{ratio:>10.1f}x")
+    if "floor" in figures:  # below 1, so two decimals
+        ratio = figures["batched"] / figures["floor"]
+        print(f"{'batched / engine floor:':<{LABEL_WIDTH}}{ratio:>10.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,20 +356,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="batched runs; medians reported")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the engine floor (ImportFloor.java)")  # fmt: skip
     args = parser.parse_args(argv)
+    scenario = synthetic(args.actors, args.relations, args.seed)
     if args.uri:
-        report(run(args.uri, args), args)
+        report(measure(args.uri, scenario, args), args)
         return 0
     from app import neo4j_server
 
-    folder = tempfile.mkdtemp(prefix="govgraph-bench-neo4j-")
+    folder = Path(tempfile.mkdtemp(prefix="govgraph-bench-neo4j-"))
     info = neo4j_server.start(directory=folder)
     print(f"started Neo4j at {info.uri} in {folder}", file=sys.stderr)
     try:
-        report(run(info.uri, args), args)
+        report(measure(info.uri, scenario, args, folder=folder), args)
     finally:
         neo4j_server.stop(directory=folder)
     return 0
+
+
+def measure(
+    uri: str,
+    scenario: Scenario,
+    args: argparse.Namespace,
+    folder: Path | None = None,
+) -> dict[str, float]:
+    """The store's figures, then the engine floor while the server is idle (unless skipped).
+
+    The floor's scratch folder goes under ``folder`` (the local server's), else under the
+    system's temporary folder: with a server elsewhere (no ``folder``) the floor runs here
+    only if Java and the Neo4j jars are present.
+    """
+    figures = run(uri, scenario, args)
+    if args.no_floor:
+        return figures
+    from app.neo4j_server import LauncherError
+
+    scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=folder))
+    try:
+        add_floor(figures, scenario, scratch, args.repeat)
+    except LauncherError as exc:  # no Java or jars here
+        if folder is not None:
+            raise
+        print(f"engine floor skipped: {exc}", file=sys.stderr)
+    return figures
 
 
 if __name__ == "__main__":

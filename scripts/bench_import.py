@@ -11,11 +11,13 @@ realistic kinds, levels and relation types), starts a fresh Neo4j with the proje
 3. on the same sample, one auto-committed statement per relation;
 4. the engine floor: with the server idle, ``scripts/neo4j/ImportFloor.java`` writes the same
    scenario (the same labels, types and stored properties) through Neo4j's Java Core API in
-   its own JVM, in one transaction per import, with the launcher's Java, heap and settings;
-   one warm-up, then the median of ``--repeat`` imports. The batched import's share of it
-   says how close the store comes to what Neo4j itself can do; both are measured in the same
-   run because this machine's speed drifts from minute to minute. ``--no-floor`` skips it;
-   with ``--uri`` it runs here if Java and the jars in ``scripts/neo4j/lib`` are present.
+   its own JVM, in one transaction per import, with the launcher's Java, heap and settings:
+   ``--floor-warm-ups`` untimed imports (1), then the median of ``--repeat`` timed ones. The
+   batched import's share of it says how close the store comes to what Neo4j itself can do;
+   both are measured in the same run because this machine's speed drifts from minute to
+   minute. On two cores the floor still rises over its first three or four imports, so a
+   single warm-up understates it. ``--no-floor`` skips it; with ``--uri`` it runs here if
+   Java and the jars in ``scripts/neo4j/lib`` are present.
 
 Run from the repository root::
 
@@ -283,7 +285,9 @@ def _columns(items: tuple[Any, ...], keys: tuple[str, ...], **given: list[Any]) 
             for key in keys}  # fmt: skip
 
 
-def engine_floor(scenario: Scenario, folder: Path, repeat: int) -> dict[str, list[float]]:
+def engine_floor(
+    scenario: Scenario, folder: Path, repeat: int, warm_ups: int = 1
+) -> dict[str, list[float]]:
     """Run ``scripts/neo4j/ImportFloor.java`` on the scenario in ``folder``; return its runs.
 
     It runs with the launcher's Java, heap and JVM options; the result holds one entry per
@@ -299,17 +303,20 @@ def engine_floor(scenario: Scenario, folder: Path, repeat: int) -> dict[str, lis
     data.write_text(json.dumps(floor_input(scenario), separators=(",", ":")), encoding="utf-8")
     command = [java, *neo4j_server._heap(), *neo4j_server.JVM_OPTIONS,
                "-cp", str(home / "lib" / "*"), str(home / "ImportFloor.java"),
-               str(data), str(folder / "db"), str(max(1, repeat))]  # fmt: skip
+               str(data), str(folder / "db"), str(max(1, repeat)),
+               str(max(0, warm_ups))]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"ImportFloor.java failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def add_floor(figures: dict[str, float], scenario: Scenario, folder: Path, repeat: int) -> None:
+def add_floor(
+    figures: dict[str, float], scenario: Scenario, folder: Path, args: argparse.Namespace
+) -> None:
     """Add the floor's median rate to ``figures``, its runs to stderr; then remove ``folder``."""
     try:
-        runs = engine_floor(scenario, folder, repeat)
+        runs = engine_floor(scenario, folder, args.repeat, args.floor_warm_ups)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     figures["floor"] = statistics.median(runs["rates"])
@@ -356,8 +363,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="batched runs; medians reported")
-    parser.add_argument("--no-floor", action="store_true",
-                        help="skip the engine floor (ImportFloor.java)")  # fmt: skip
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the engine floor (ImportFloor.java)"
+    )
+    parser.add_argument("--floor-warm-ups", type=int, default=1,
+                        help="untimed imports before the floor's timed ones")  # fmt: skip
     args = parser.parse_args(argv)
     scenario = synthetic(args.actors, args.relations, args.seed)
     if args.uri:
@@ -394,7 +404,7 @@ def measure(
 
     scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=folder))
     try:
-        add_floor(figures, scenario, scratch, args.repeat)
+        add_floor(figures, scenario, scratch, args)
     except LauncherError as exc:  # no Java or jars here
         if folder is not None:
             raise

@@ -281,6 +281,48 @@ def test_progress_counts_every_relation_once(neo4j_uri: str) -> None:
         store.close()
 
 
+def uniform(scenario_id: str, size: int) -> Scenario:
+    """Relations of one type whose columns are partly the same in every row, partly not."""
+    actors = tuple(Actor(f"a{i}", f"Actor {i}", "ministry", tags=("t",)) for i in range(size))
+    relations = tuple(
+        Relation(f"r{i}", f"a{i}", f"a{(i + 1) % size}", "STEERS", ("s1", "s2"), formal=True,
+                 since="2022" if i % 3 else None, tags=(), weight=1.0 if i % 2 else 0.5)
+        for i in range(size)
+    )  # fmt: skip
+    return Scenario(ScenarioInfo(scenario_id, "Uniform"), actors=actors, relations=relations)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 7])
+def test_stored_graph_does_not_depend_on_batching(
+    neo4j_uri: str, raw: Any, batch_size: int
+) -> None:
+    # Columns with one value in a batch go to Neo4j as one parameter: the stored values,
+    # their types and the round trip must be what row-by-row lists give.
+    scenario = uniform(f"uniform-{batch_size}", 12)
+    reference, store = (
+        Neo4jStore(neo4j_uri, batch_size=1000),
+        Neo4jStore(neo4j_uri, batch_size=batch_size),
+    )
+    try:
+        reference.load([replace(scenario, info=replace(scenario.info, id="reference"))])
+        store.load([scenario])
+        assert store.scenario(scenario.id) == scenario
+        cypher = ("MATCH (a:Actor {scenario: $s})-[r]->(b) RETURN a.id AS a, b.id AS b, "
+                  "properties(r) AS p, properties(a) AS pa ORDER BY r.ord")  # fmt: skip
+        found, expected = rows(raw, cypher, s=scenario.id), rows(raw, cypher, s="reference")
+        for row in found + expected:
+            del row["p"]["scenario"], row["pa"]["scenario"], row["pa"]["uid"]
+        assert found == expected
+        assert found[0]["p"]["sources"] == ["s1", "s2"] and found[0]["p"]["tags"] == []
+        assert "since" not in found[0]["p"] and found[1]["p"]["since"] == "2022"
+    finally:
+        for each in (store, reference):
+            for scenario_id in (scenario.id, "reference"):
+                if each.has_scenario(scenario_id):
+                    each.delete(scenario_id)
+            each.close()
+
+
 # Connection errors
 
 

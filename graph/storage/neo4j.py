@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, fields
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from typing import Any, LiteralString, cast
 from urllib.parse import urlsplit
@@ -229,21 +230,32 @@ class Neo4jStore(GraphStore):
 
     def _write(self, tx: Any, scenario: Scenario, progress: Progress | None) -> None:
         sid = scenario.id
-        replacing = _clear_old(tx, scenario)
-        tx.run("MERGE (n:Scenario {id: $s}) SET n = $props", s=sid,
-               props=_scenario_props(scenario)).consume()  # fmt: skip
-        for batch in _batches(_item_rows(sid, scenario.sources), self.batch_size):
-            tx.run("UNWIND $rows AS row CREATE (n:Source) SET n = row", rows=batch).consume()
+        # The relation columns are built on a second thread while Neo4j writes the actors:
+        # building them takes about a tenth of an import and needs no element ids.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            relation_batches = pool.submit(_relation_batches, scenario, self.batch_size)
+            replacing = _clear_old(tx, scenario)
+            tx.run("MERGE (n:Scenario {id: $s}) SET n = $props", s=sid,
+                   props=_scenario_props(scenario)).consume()  # fmt: skip
+            for rows in _batches(_item_rows(sid, scenario.sources), self.batch_size):
+                tx.run("UNWIND $rows AS row CREATE (n:Source) SET n = row", rows=rows).consume()
+            nodes = self._write_actors(tx, scenario, merge=replacing)
+            for rel_type, batch in relation_batches.result():
+                statement, params = _relation_write(rel_type, batch, nodes)
+                tx.run(statement, params, s=sid).consume()
+                if progress is not None:
+                    progress(len(batch.columns["id"]))
+
+    def _write_actors(self, tx: Any, scenario: Scenario, *, merge: bool) -> dict[str, str]:
+        """Write the actors kind by kind; return each actor's element id by its id."""
         nodes: dict[str, str] = {}
         for label, table in _actor_tables(scenario).items():
             for part in _slices(table, self.batch_size):
-                result = tx.run(_actor_statement(label, merge=replacing), part, s=sid)
+                batch = _folded(part, _ACTOR_KEYS)
+                statement = _actor_statement(label, batch.constant, merge=merge)
+                result = tx.run(statement, batch.params(), s=scenario.id)
                 nodes.update((record[0], record[1]) for record in result)
-        for rel_type, table in _relation_tables(scenario, nodes).items():
-            for part in _slices(table, self.batch_size):
-                tx.run(_relation_statement(rel_type), part, s=sid).consume()
-                if progress is not None:
-                    progress(len(part["id"]))
+        return nodes
 
     def delete(self, scenario_id: str) -> None:
         """Remove a scenario with its actors, relations and sources; raise NotFound if absent."""
@@ -429,17 +441,71 @@ def _actor_tables(scenario: Scenario) -> dict[str, dict[str, list[Any]]]:
     return tables
 
 
-def _relation_tables(
-    scenario: Scenario, nodes: Mapping[str, str]
-) -> dict[str, dict[str, list[Any]]]:
-    """Return relation columns (ends' element ids, id, every property key) by type."""
+def _relation_tables(scenario: Scenario) -> dict[str, dict[str, list[Any]]]:
+    """Return relation columns (id and every property key) by type."""
     tables: dict[str, dict[str, list[Any]]] = {}
     for rel_type, positions in _by(scenario.relations, lambda rel: rel.type).items():
         rels = [scenario.relations[i] for i in positions]
-        table = {"a": [nodes[r.source] for r in rels], "b": [nodes[r.target] for r in rels]}
-        table.update(_table(rels, [key for key in ("id", *_RELATION_KEYS) if key != "ord"]))
-        tables[rel_type] = {**table, "ord": positions}
+        table = _table(rels, [key for key in ("id", *_RELATION_KEYS) if key != "ord"])
+        table.update(ord=positions, source=[r.source for r in rels])
+        table["target"] = [r.target for r in rels]
+        tables[rel_type] = table
     return tables
+
+
+def _relation_batches(scenario: Scenario, size: int) -> list[tuple[str, _Batch]]:
+    """Return the relations as folded batches of at most ``size`` rows, by type."""
+    return [
+        (rel_type, _folded(part, _RELATION_KEYS))
+        for rel_type, table in _relation_tables(scenario).items()
+        for part in _slices(table, size)
+    ]
+
+
+def _relation_write(
+    rel_type: str, batch: _Batch, nodes: Mapping[str, str]
+) -> tuple[LiteralString, dict[str, Any]]:
+    """Return the statement and parameters that write one batch, ends as element ids."""
+    params = batch.params()
+    params["a"] = [nodes[actor_id] for actor_id in params.pop("source")]
+    params["b"] = [nodes[actor_id] for actor_id in params.pop("target")]
+    return _relation_statement(rel_type, batch.constant), params
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One batch of rows as columns, with the property columns whose values are all equal.
+
+    A constant column goes to Neo4j as one value instead of a list: most batches have a
+    few (no tags, no end date, the default confidence), and every list value is decoded
+    and looked up once per row.
+    """
+
+    columns: dict[str, list[Any]]
+    constant: frozenset[str]
+
+    def params(self) -> dict[str, Any]:
+        """Return the statement parameters: a list per column, one value per constant."""
+        return {key: column[0] if key in self.constant else column
+                for key, column in self.columns.items()}  # fmt: skip
+
+
+def _folded(columns: dict[str, list[Any]], keys: Sequence[str]) -> _Batch:
+    """Return the columns as a batch, the property ``keys`` with one value marked constant."""
+    return _Batch(columns, frozenset(key for key in keys if _constant(columns[key])))
+
+
+def _constant(values: list[Any]) -> bool:
+    """Whether all values are equal and of one type (``1``, ``1.0`` and ``True`` are not).
+
+    Examples
+    --------
+    >>> _constant([[], []]), _constant([1.0, 1]), _constant([None, None]), _constant([])
+    (True, False, True, False)
+    """
+    if not values or values.count(values[0]) != len(values):
+        return False
+    return len({type(value) for value in values}) == 1
 
 
 def _label(kind: str) -> str:
@@ -450,49 +516,58 @@ def _label(kind: str) -> str:
     return label
 
 
-def _sets(var: str, keys: Sequence[str]) -> str:
-    return ", ".join(f"{var}.{key} = ${key}[i]" for key in keys)
+def _param(key: str, constant: frozenset[str]) -> str:
+    """Return the parameter expression of a key in an ``UNWIND`` over row index ``i``."""
+    return f"${key}" if key in constant else f"${key}[i]"
 
 
-def _props(keys: Sequence[str]) -> str:
-    return ", ".join(f"{key}: ${key}[i]" for key in keys)
+def _sets(var: str, keys: Sequence[str], constant: frozenset[str]) -> str:
+    return ", ".join(f"{var}.{key} = {_param(key, constant)}" for key in keys)
 
 
-def _actor_statement(label: str, *, merge: bool) -> LiteralString:
+def _props(keys: Sequence[str], constant: frozenset[str]) -> str:
+    return ", ".join(f"{key}: {_param(key, constant)}" for key in keys)
+
+
+def _actor_statement(label: str, constant: frozenset[str], *, merge: bool) -> LiteralString:
     """Return the batched actor write for one kind label (checked, then backquoted).
 
     It returns each actor's id and element id, by which the relationships find their ends.
     ``CREATE`` writes a scenario that was not there: no actor has its key yet and the ids
     are distinct, so a ``MERGE`` would create every node too, only after an index seek each.
     A replace ``MERGE``s, keeping the nodes that stay; it sets properties one by one, since
-    a map would make Neo4j materialise the whole batch first (an ``Eager`` step).
+    a map would make Neo4j materialise the whole batch first (an ``Eager`` step). Keys in
+    ``constant`` are one value for the whole batch.
     """
     _label_checked(label)
     if merge:
-        write = f"MERGE (a:Actor {{scenario: $s, id: $id[i]}}) SET {_sets('a', _ACTOR_KEYS)}, "
-        write += f"a:`{label}`"
+        write = "MERGE (a:Actor {scenario: $s, id: $id[i]}) "
+        write += f"SET {_sets('a', _ACTOR_KEYS, constant)}, a:`{label}`"
     else:  # a null in a CREATE map stores nothing, as a SET to null removes the property
-        write = f"CREATE (a:Actor:`{label}` {{scenario: $s, id: $id[i], {_props(_ACTOR_KEYS)}}})"
+        props = _props(_ACTOR_KEYS, constant)
+        write = f"CREATE (a:Actor:`{label}` {{scenario: $s, id: $id[i], {props}}})"
     return cast(
         LiteralString,
         f"UNWIND range(0, size($id) - 1) AS i {write} RETURN $id[i] AS id, elementId(a) AS e",
     )
 
 
-def _relation_statement(rel_type: str) -> LiteralString:
+def _relation_statement(rel_type: str, constant: frozenset[str]) -> LiteralString:
     """Return the batched relationship ``CREATE`` for one relation type (checked, backquoted).
 
     Both ends are found by element id (a direct record lookup, no index seek). ``CREATE``
     is what ``MERGE`` on ``(scenario, id)`` would do here: the scenario's relationships were
     deleted earlier in the same transaction (or there were none) and its relation ids are
-    distinct, so no ``MERGE`` could find one to match.
+    distinct, so no ``MERGE`` could find one to match. Keys in ``constant`` are one value
+    for the whole batch.
     """
     check_type_name(rel_type)
+    props = _props(_RELATION_KEYS, constant)
     return cast(
         LiteralString,
         "UNWIND range(0, size($id) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $a[i] MATCH (b) WHERE elementId(b) = $b[i] "
-        f"CREATE (a)-[r:`{rel_type}` {{scenario: $s, id: $id[i], {_props(_RELATION_KEYS)}}}]->(b)",
+        f"CREATE (a)-[r:`{rel_type}` {{scenario: $s, id: $id[i], {props}}}]->(b)",
     )
 
 

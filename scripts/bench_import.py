@@ -2,7 +2,8 @@
 
 Generates a seeded synthetic scenario (10,000 actors and 100,000 relations by default, with
 realistic kinds, levels and relation types), starts a fresh Neo4j with the project's launcher
-(or uses ``--uri``), warms it up with one import of the same size, and measures:
+(or uses ``--uri``), warms it up with ``--warm-ups`` imports of the same size (3), and
+measures:
 
 1. the store's batched import (``Neo4jStore.load``: one transaction, ``UNWIND`` batches),
    into an empty database and as a replace of the same scenario (medians of ``--repeat``);
@@ -12,12 +13,13 @@ realistic kinds, levels and relation types), starts a fresh Neo4j with the proje
 4. the engine floor: with the server idle, ``scripts/neo4j/ImportFloor.java`` writes the same
    scenario (the same labels, types and stored properties) through Neo4j's Java Core API in
    its own JVM, in one transaction per import, with the launcher's Java, heap and settings:
-   ``--floor-warm-ups`` untimed imports (1), then the median of ``--repeat`` timed ones. The
-   batched import's share of it says how close the store comes to what Neo4j itself can do;
-   both are measured in the same run because this machine's speed drifts from minute to
-   minute. On two cores the floor still rises over its first three or four imports, so a
-   single warm-up understates it. ``--no-floor`` skips it; with ``--uri`` it runs here if
-   Java and the jars in ``scripts/neo4j/lib`` are present.
+   as many untimed imports as the server had, then the median of ``--repeat`` timed ones.
+   The batched import's share of it says how close the store comes to what Neo4j itself
+   can do; both are measured in the same run because this machine's speed drifts from
+   minute to minute. On two cores both still speed up over their first three or four
+   imports (the JIT compiler), so a single warm-up understates them. ``--no-floor`` skips
+   it; with ``--uri`` it runs here if Java and the jars in ``scripts/neo4j/lib`` are
+   present.
 
 Run from the repository root::
 
@@ -198,7 +200,7 @@ def run(uri: str, scenario: Scenario, args: argparse.Namespace) -> dict[str, flo
     driver = neo4j.GraphDatabase.driver(uri, notifications_min_severity="OFF")
     try:
         store.ensure_schema()
-        warm_up(store, scenario)
+        warm_up(store, scenario, args.warm_ups)
         figures = batched_medians(store, scenario, args.repeat)
         for name, one_tx in (("one_tx", True), ("auto_commit", False)):
             sample = sample_of(scenario, args.sample, f"sample-{name}")
@@ -213,7 +215,7 @@ def run(uri: str, scenario: Scenario, args: argparse.Namespace) -> dict[str, flo
     return figures
 
 
-def warm_up(store: Neo4jStore, scenario: Scenario) -> None:
+def warm_up(store: Neo4jStore, scenario: Scenario, times: int) -> None:
     """Import and delete the scenario under another id: plans cached, the JIT compiled.
 
     A server that has run for a while is warm; a first import into a fresh JVM runs
@@ -221,8 +223,9 @@ def warm_up(store: Neo4jStore, scenario: Scenario) -> None:
     """
     warm = Scenario(ScenarioInfo("warm-up", "Warm-up"), actors=scenario.actors,
                     relations=scenario.relations)  # fmt: skip
-    store.load([warm])
-    store.delete(warm.id)
+    for _ in range(times):
+        store.load([warm])
+        store.delete(warm.id)
 
 
 def batched_medians(store: Neo4jStore, scenario: Scenario, repeat: int) -> dict[str, float]:
@@ -316,7 +319,7 @@ def add_floor(
 ) -> None:
     """Add the floor's median rate to ``figures``, its runs to stderr; then remove ``folder``."""
     try:
-        runs = engine_floor(scenario, folder, args.repeat, args.floor_warm_ups)
+        runs = engine_floor(scenario, folder, args.repeat, args.warm_ups)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     figures["floor"] = statistics.median(runs["rates"])
@@ -366,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the engine floor (ImportFloor.java)"
     )
-    parser.add_argument("--floor-warm-ups", type=int, default=1,
-                        help="untimed imports before the floor's timed ones")  # fmt: skip
+    parser.add_argument("--warm-ups", type=int, default=3,
+                        help="untimed imports first (server and floor)")  # fmt: skip
     args = parser.parse_args(argv)
     scenario = synthetic(args.actors, args.relations, args.seed)
     if args.uri:

@@ -19,7 +19,8 @@ measures:
    minute to minute. On two cores both still speed up over their first three or four
    imports (the JIT compiler), so a single warm-up understates them. ``--no-floor`` skips
    it; with ``--uri`` it runs here if Java and the jars in ``scripts/neo4j/lib`` are
-   present.
+   present. ``--bare-floor`` runs it once more with relationships that carry only
+   ``scenario`` and ``id``, to show what the relation properties cost.
 
 Run from the repository root::
 
@@ -241,7 +242,13 @@ def batched_medians(store: Neo4jStore, scenario: Scenario, repeat: int) -> dict[
 # The engine floor: the same scenario written by Neo4j's Java Core API in process.
 
 
-def floor_input(scenario: Scenario) -> dict[str, Any]:
+#: The relation columns the store writes besides ``scenario``; ``--bare-floor`` keeps only ``id``.
+RELATION_COLUMNS: tuple[str, ...] = ("id", *_RELATION_KEYS)
+
+
+def floor_input(
+    scenario: Scenario, relation_keys: tuple[str, ...] = RELATION_COLUMNS
+) -> dict[str, Any]:
     """Return the input of ``ImportFloor.java``: the schema and the scenario in columns.
 
     Every property is the one ``Neo4jStore`` stores, converted by the store's own
@@ -252,7 +259,7 @@ def floor_input(scenario: Scenario) -> dict[str, Any]:
         "schema": list(SCHEMA_STATEMENTS),
         "scenario": {"label": "Scenario", "props": _scenario_props(scenario)},
         "actors": _floor_actors(scenario),
-        "relations": _floor_relations(scenario),
+        "relations": _floor_relations(scenario, relation_keys),
     }
 
 
@@ -268,7 +275,7 @@ def _floor_actors(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _floor_relations(scenario: Scenario) -> dict[str, Any]:
+def _floor_relations(scenario: Scenario, keys: tuple[str, ...]) -> dict[str, Any]:
     rels = scenario.relations
     position = {actor.id: i for i, actor in enumerate(scenario.actors)}
     types = {rel_type: i for i, rel_type in enumerate(dict.fromkeys(r.type for r in rels))}
@@ -278,7 +285,7 @@ def _floor_relations(scenario: Scenario) -> dict[str, Any]:
         "source": [position[r.source] for r in rels],
         "target": [position[r.target] for r in rels],
         "constants": {"scenario": scenario.id},
-        "columns": _columns(rels, ("id", *_RELATION_KEYS), ord=list(range(len(rels)))),
+        "columns": _columns(rels, keys, ord=list(range(len(rels)))),
     }
 
 
@@ -289,7 +296,11 @@ def _columns(items: tuple[Any, ...], keys: tuple[str, ...], **given: list[Any]) 
 
 
 def engine_floor(
-    scenario: Scenario, folder: Path, repeat: int, warm_ups: int = 1
+    scenario: Scenario,
+    folder: Path,
+    repeat: int,
+    warm_ups: int = 1,
+    relation_keys: tuple[str, ...] = RELATION_COLUMNS,
 ) -> dict[str, list[float]]:
     """Run ``scripts/neo4j/ImportFloor.java`` on the scenario in ``folder``; return its runs.
 
@@ -303,7 +314,8 @@ def engine_floor(
     neo4j_server._check_jars(home)
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / "scenario.json"
-    data.write_text(json.dumps(floor_input(scenario), separators=(",", ":")), encoding="utf-8")
+    text = json.dumps(floor_input(scenario, relation_keys), separators=(",", ":"))
+    data.write_text(text, encoding="utf-8")
     command = [java, *neo4j_server._heap(), *neo4j_server.JVM_OPTIONS,
                "-cp", str(home / "lib" / "*"), str(home / "ImportFloor.java"),
                str(data), str(folder / "db"), str(max(1, repeat)),
@@ -317,14 +329,24 @@ def engine_floor(
 def add_floor(
     figures: dict[str, float], scenario: Scenario, folder: Path, args: argparse.Namespace
 ) -> None:
-    """Add the floor's median rate to ``figures``, its runs to stderr; then remove ``folder``."""
+    """Add the floor's median rate to ``figures``, its runs to stderr; then remove ``folder``.
+
+    With ``--bare-floor`` the floor runs a second time with relationships that carry only
+    ``scenario`` and ``id``: the difference is what the relation properties cost Neo4j.
+    """
+    runs = {"floor": RELATION_COLUMNS, **({"floor_bare": ("id",)} if args.bare_floor else {})}
     try:
-        runs = engine_floor(scenario, folder, args.repeat, args.warm_ups)
+        for name, keys in runs.items():
+            found = engine_floor(scenario, folder / name, args.repeat, args.warm_ups, keys)
+            figures[name] = statistics.median(found["rates"])
+            _print_runs(name, found)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    figures["floor"] = statistics.median(runs["rates"])
+
+
+def _print_runs(name: str, runs: dict[str, list[float]]) -> None:
     for rate, write, commit in zip(runs["rates"], runs["write_s"], runs["commit_s"], strict=True):
-        print(f"engine floor run: {rate:,.0f} relations/s (write {write:.2f} s, "
+        print(f"engine {name} run: {rate:,.0f} relations/s (write {write:.2f} s, "
               f"commit {commit:.2f} s)", file=sys.stderr)  # fmt: skip
 
 
@@ -344,6 +366,8 @@ def report(figures: dict[str, float], args: argparse.Namespace) -> None:
     ]
     if "floor" in figures:
         lines.append(("Neo4j Java API in process, one tx (engine floor)", figures["floor"]))
+    if "floor_bare" in figures:
+        lines.append(("engine floor, relations with scenario and id only", figures["floor_bare"]))
     for label, rate in lines:
         print(f"{label + ':':<{LABEL_WIDTH}}{rate:>10,.0f} relations/s")
     ratios = (
@@ -369,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the engine floor (ImportFloor.java)"
     )
+    parser.add_argument("--bare-floor", action="store_true",
+                        help="also the floor with relations of scenario and id only")  # fmt: skip
     parser.add_argument("--warm-ups", type=int, default=3,
                         help="untimed imports first (server and floor)")  # fmt: skip
     args = parser.parse_args(argv)

@@ -311,6 +311,15 @@ def test_query_scalars_lists_and_params(store: GraphStore) -> None:
     assert result.rows == [["min", [], 1], ["office", ["nplv"], 0]]
 
 
+def test_query_with_a_parameter_left_unset_is_refused_alike(store: GraphStore) -> None:
+    # LadybugDB alone would read the missing value as null and return no rows.
+    store.load([small_scenario()])
+    statement = "MATCH (a:Actor) WHERE a.kind = $kind AND a.id <> $other RETURN a.id"
+    with pytest.raises(QueryRejected, match=r"\$kind, \$other"):
+        store.query(statement, {"unused": 1})
+    assert store.query(statement, {"kind": "ministry", "other": "x"}).rows == [["min"]]
+
+
 def test_query_aggregates_name_columns_alike(store: GraphStore) -> None:
     store.load([small_scenario()])
     result = store.query("MATCH (a:Actor)-[r]->(b:Actor) RETURN type(r), count(*) ORDER BY type(r)")

@@ -11,7 +11,7 @@ refusals of constructs it would answer differently (:mod:`graph.storage.embedded
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from graph.errors import QueryRejected
@@ -22,6 +22,7 @@ __all__ = [
     "check_single_statement",
     "check_read_only",
     "guard",
+    "check_parameters",
     "lexemes",
     "Lexeme",
     "READ_ONLY_PROCEDURES",
@@ -250,3 +251,30 @@ def guard(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROCEDURES) ->
     statement = check_single_statement(text)
     check_read_only(statement, allowed_calls=allowed_calls)
     return statement
+
+
+def check_parameters(statement: str, given: Collection[str]) -> None:
+    """Raise :class:`QueryRejected` naming each ``$parameter`` the statement uses unset.
+
+    Neo4j refuses such a statement; LadybugDB would read the missing value as null and
+    quietly return no rows, so both stores check first and answer alike.
+
+    Examples
+    --------
+    >>> check_parameters("MATCH (a {id: $id}) WHERE a.note <> '$x' RETURN a", ["id"])
+    >>> check_parameters("MATCH (a) WHERE a.scenario = $s AND a.kind = $`the kind` RETURN a", [])
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryRejected: the statement uses parameters without a value: $s, $`the kind`
+    """
+    code = lexemes(statement)
+    used = [code[i + 1] for i in range(len(code) - 1) if code[i].text == "$"]
+    names = [lx.text.strip("`") for lx in used if lx.kind in ("word", "name")]
+    missing = list(dict.fromkeys(name for name in names if name not in given))
+    if missing:
+        shown = ", ".join(f"${name}" if name.isidentifier() else f"$`{name}`" for name in missing)
+        raise QueryRejected(
+            f"the statement uses parameters without a value: {shown}",
+            hint="Give each a value: --param NAME=VALUE on the command line, "
+            '"params": {"NAME": ...} in the API.',
+        )

@@ -45,7 +45,7 @@ from graph.storage.base import (
     QueryResult,
     ScenarioSummary,
 )
-from graph.storage.cypher_guard import Lexeme, guard, lexemes
+from graph.storage.cypher_guard import Lexeme, check_parameters, guard, lexemes
 from graph.storage.embedded_dialect import (
     refuse_large_ranges,
     refuse_long_pattern_predicates,
@@ -371,6 +371,7 @@ class EmbeddedStore(GraphStore):
             When the statement runs past ``timeout`` seconds.
         """
         statement = check_subset(cypher)
+        check_parameters(cypher, params or {})
         conn = ladybug.Connection(self._db)
         conn.set_query_timeout(max(1, int(timeout * 1000)))
         columns, rows, truncated = self._run_watched(conn, statement, params, timeout, row_limit)

@@ -46,7 +46,7 @@ from graph.storage.base import (
     QueryResult,
     ScenarioSummary,
 )
-from graph.storage.cypher_guard import guard
+from graph.storage.cypher_guard import check_parameters, guard
 from graph.storage.integrity import check_type_name
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import RelationType, Vocabulary, kind_label
@@ -289,6 +289,7 @@ class Neo4jStore(GraphStore):
         """
         statement = guard(cypher)
         args = dict(params or {})
+        check_parameters(statement, args)
         with _translated(timeout), self._session(read=True) as session:
             tx = session.begin_transaction(timeout=timeout)
             try:

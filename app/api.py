@@ -209,7 +209,10 @@ def _query_request() -> tuple[str, dict[str, Any]]:
         )
     bad = next(_non_text_places({"cypher": body["cypher"], "params": params}), None)
     if bad is not None:
-        raise BadRequest(f"{bad} holds a lone surrogate (\\ud800-\\udfff), not text")
+        raise BadRequest(
+            f"{bad} holds a lone surrogate (\\ud800-\\udfff), not text",
+            hint="Send text only: a \\ud800-\\udfff escape must be half of a surrogate pair.",
+        )
     return body["cypher"], params
 
 
@@ -394,8 +397,19 @@ def _given_token() -> str | None:
     return request.form.get("token")
 
 
+#: What to send instead of a missing required parameter.
+REQUIRED_HINTS = {
+    "a": "Send two scenario ids, e.g. /api/compare?a=nplv-2022&b=nprz; "
+    "GET /api/scenarios lists them.",
+    "from": "Send two actor ids, e.g. ?from=min-bzk&to=bewoners-arnhem-oost; "
+    "the graph endpoint lists them.",
+}
+REQUIRED_HINTS["b"] = REQUIRED_HINTS["a"]
+REQUIRED_HINTS["to"] = REQUIRED_HINTS["from"]
+
+
 def _required(name: str) -> str:
     value = request.args.get(name, "")
     if not value:
-        raise BadRequest(f"parameter '{name}' is required")
+        raise BadRequest(f"parameter '{name}' is required", hint=REQUIRED_HINTS[name])
     return value

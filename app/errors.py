@@ -36,9 +36,11 @@ __all__ = [
 
 
 class BadRequest(GraphError):
-    """A request parameter is missing or malformed."""
+    """A request parameter is missing or malformed; raise it with a hint saying what to send."""
 
     code = "bad-request"
+    #: Only a fallback: every raise names what to send instead.
+    hint = "GET /openapi.json lists each endpoint's parameters and the values they take."
 
 
 class Conflict(GraphError):
@@ -173,7 +175,7 @@ def handle_graph_error(error: GraphError) -> Response:
 def handle_http_error(error: HTTPException) -> Response:
     """Give Flask's own errors (404, 405, 413, ...) the one shape, keeping their headers."""
     status = error.code or 500
-    code, hint = HTTP_CODES.get(status, (_slug(error.name), ""))
+    code, hint = HTTP_CODES.get(status, (_slug(error.name), HTTP_CODES[404][1]))
     response = error_response(status, code, error.description or error.name, hint)
     for name, value in error.get_headers():
         if name.lower() != "content-type":

@@ -92,7 +92,10 @@ def parse_int(args: Mapping[str, str], name: str, default: int | None = None) ->
             return int(text)
     except ValueError:  # more digits than Python converts
         pass
-    raise BadRequest(f"parameter '{name}' must be an integer, not {text!r}")
+    raise BadRequest(
+        f"parameter '{name}' must be an integer, not {text!r}",
+        hint=f"Send {name} as a whole number written in ASCII digits, e.g. {name}=2.",
+    )
 
 
 def _parse_list(args: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -128,7 +131,10 @@ class Filters:
         _check_known("modes", lists["modes"], MODES)
         depth = parse_int(args, "depth", 1)
         if depth is None or not 0 <= depth <= 10:
-            raise BadRequest(f"parameter 'depth' must be between 0 and 10, not {depth}")
+            raise BadRequest(
+                f"parameter 'depth' must be between 0 and 10, not {depth}",
+                hint="Send depth=0 to depth=10 (hops around focus; 1 when left out).",
+            )
         return cls(
             as_of,
             parse_flag(args, "confirmed_only"),

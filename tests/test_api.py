@@ -286,6 +286,47 @@ def test_query_refusal_leaves_data_alone(ro_client):
     assert _json(ro_client.get("/api/scenarios"))["scenarios"][0]["actors"] == 8
 
 
+# Every refusal says what to send instead.
+
+#: Each 400 the parameters can give, with a word its hint must name.
+BAD_PARAMETERS = [
+    ("/api/scenarios/web-tiny/graph?layer_min=abc", "layer_min="),
+    ("/api/scenarios/web-tiny/graph?layer_max=1.5", "layer_max="),
+    ("/api/scenarios/web-tiny/graph?focus=min&depth=-3", "depth=0"),
+    ("/api/scenarios/web-tiny/graph?depth=11", "depth=0"),
+    ("/api/scenarios/web-tiny/graph?aggregate=yes", "1 or 0"),
+    ("/api/scenarios/web-tiny/graph?as_of=July", "YYYY"),
+    ("/api/scenarios/web-tiny/graph?modes=steer", "control"),
+    ("/api/scenarios/web-tiny/graph?confidence=sure", "confirmed"),
+    ("/api/scenarios/web-tiny/export?format=pdf", "yaml"),
+    ("/api/compare", "b="),
+    ("/api/compare?a=web-tiny", "b="),
+    ("/api/compare?b=web-tiny", "a="),
+    ("/api/scenarios/web-tiny/path?from=min", "to="),
+    ("/api/scenarios/web-tiny/path?to=min", "from="),
+]
+
+
+@pytest.mark.parametrize(("url", "named"), BAD_PARAMETERS)
+def test_every_bad_parameter_gets_a_hint_saying_what_to_send(ro_client, url, named):
+    error = _json(ro_client.get(url), 400)["error"]
+    assert error["code"] == "bad-request"
+    assert named in error["hint"], error
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"query": "RETURN 1"}',
+        b'{"cypher": "RETURN 1", "params": [1]}',
+        b'{"cypher": "RETURN \'\\ud800\'"}',
+    ],
+)
+def test_every_refused_query_request_gets_a_hint(ro_client, payload):
+    response = ro_client.post("/api/query", data=payload, content_type="application/json")
+    assert _json(response, 400)["error"]["hint"].strip()
+
+
 # Uploads, replacement and deletion.
 
 

@@ -100,8 +100,14 @@ def analyse(scenario_id: str) -> str:
 
 @bp.get("/compare")
 def compare() -> str:
-    """Two scenarios side by side with their differences and metric deltas."""
+    """Two scenarios side by side with their differences and metric deltas.
+
+    An unknown scenario id in ``a`` or ``b`` gets 404, as on the other scenario pages.
+    """
     a, b = request.args.get("a", ""), request.args.get("b", "")
+    for scenario_id in (a, b):
+        if scenario_id:
+            find_summary(scenario_id)
     json_url = url_for_api("/api/compare", request.args) if a and b else None
     return render_template("compare.html", a=a, b=b, json_url=json_url)
 

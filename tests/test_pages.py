@@ -112,9 +112,23 @@ def test_explorer_json_twin_carries_view_filters_only(client):
     assert query == {"kinds": ["ministry"], "confirmed_only": ["1"]}
 
 
-@pytest.mark.parametrize("url", ["/scenarios/nope", "/scenarios/nope/analysis"])
-def test_unknown_scenario_pages_are_404(client, url):
-    assert client.get(url).status_code == 404
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/scenarios/nope",
+        "/scenarios/nope/analysis",
+        "/compare?a=web-tiny&b=nope",
+        "/compare?a=nope&b=web-tiny",
+        "/compare?a=nope",
+    ],
+)
+def test_unknown_scenario_pages_are_the_same_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    reference = client.get("/scenarios/nope")
+    doc, expected = lxml.html.fromstring(response.data), lxml.html.fromstring(reference.data)
+    assert doc.findtext(".//title") == expected.findtext(".//title")
+    assert "'nope'" in doc.text_content()
 
 
 def test_dashboard_shell(client):

@@ -29,7 +29,8 @@ from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
 from graph.model import Scenario
 from graph.network import parse_as_of
-from graph.vocabulary import CONFIDENCES, MODES
+from graph.validation import closest
+from graph.vocabulary import CONFIDENCES, LEVELS, MODES, Vocabulary
 
 __all__ = [
     "Filters",
@@ -45,6 +46,8 @@ __all__ = [
     "scenario_list_json",
     "scenario_json",
     "filtered_scenario",
+    "check_vocabulary",
+    "refuse_unknown",
 ]
 
 #: Above this many actors, an actor's betweenness comes only from a computed analysis.
@@ -129,6 +132,7 @@ class Filters:
         lists = {name: _parse_list(args, name) for name in LIST_FILTERS}
         _check_known("confidence", lists["confidence"], CONFIDENCES)
         _check_known("modes", lists["modes"], MODES)
+        _check_known("levels", lists["levels"], LEVELS)
         depth = parse_int(args, "depth", 1)
         if depth is None or not 0 <= depth <= 10:
             raise BadRequest(
@@ -176,13 +180,47 @@ def _check_as_of(as_of: str | None) -> None:
     )
 
 
-def _check_known(name: str, values: Iterable[str], known: Iterable[str]) -> None:
+def _check_known(name: str, values: Iterable[str], known: tuple[str, ...]) -> None:
     unknown = sorted(set(values) - set(known))
     if unknown:
+        near = closest(unknown[0], known)
         raise BadRequest(
             f"parameter '{name}' has unknown values: {', '.join(unknown)}",
-            hint=f"Use any of: {', '.join(known)}.",
+            hint=(f"Did you mean '{near}'? " if near else "") + f"Use any of: {', '.join(known)}.",
         )
+
+
+#: The parameters naming vocabulary terms: their error code and what their values name.
+VOCABULARY_PARAMETERS = {
+    "kinds": ("unknown-kind", "actor kind"),
+    "kind": ("unknown-kind", "actor kind"),
+    "types": ("unknown-type", "relation type"),
+}
+
+
+def check_vocabulary(vocabulary: Vocabulary, filters: Filters) -> None:
+    """Refuse a kind or relation type that is neither core nor declared by the scenario (400).
+
+    A known kind that no actor of the scenario has is no error: its view is simply empty.
+    """
+    refuse_unknown("kinds", filters.kinds, vocabulary.kinds)
+    refuse_unknown("types", filters.types, tuple(vocabulary.relation_types))
+
+
+def refuse_unknown(parameter: str, values: Iterable[str], known: tuple[str, ...]) -> None:
+    """Raise BadRequest (``unknown-kind``/``unknown-type``) naming each unknown value and the
+    known one closest to the first, as the file validator does."""
+    unknown = [v for v in values if v not in known]
+    if not unknown:
+        return
+    code, what = VOCABULARY_PARAMETERS[parameter]
+    near = closest(unknown[0], known)
+    raise BadRequest(
+        f"unknown {what} {', '.join(map(repr, unknown))} in parameter '{parameter}': "
+        "neither core nor declared by this scenario",
+        hint=(f"Did you mean '{near}'? " if near else "") + f"Use one of: {', '.join(known)}.",
+        code=code,
+    )
 
 
 @dataclass(frozen=True)
@@ -267,6 +305,7 @@ def graph_json(
 
 def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
     base = base_view(store, scenario_id, filters)
+    check_vocabulary(base.G.graph["vocabulary"], filters)
     kept = select_nodes(base, filters)
     nodes = [node_json(base, n) for n in kept]
     edges = [edge_json(base.G, d) for d in select_edges(base, set(kept), filters)]
@@ -506,6 +545,7 @@ def voice_paths_json(
 ) -> dict[str, Any]:
     """Return which deciders a kind's actors reach through voice, with one path to each."""
     base = base_view(store, scenario_id, filters)
+    refuse_unknown("kind", (kind,), base.G.graph["vocabulary"].kinds)
     reach = voice_reach(base.G, kind, formal_only=formal_only)
     return {"kind": kind, "formal_only": formal_only, **reach}
 
@@ -616,6 +656,7 @@ def filtered_scenario(store: CachedStore, scenario_id: str, filters: Filters) ->
     if filters == Filters():
         return scenario
     base = base_view(store, scenario_id, filters)
+    check_vocabulary(base.G.graph["vocabulary"], filters)
     kept = set(select_nodes(base, filters))
     rel_ids = {d["id"] for d in select_edges(base, kept, filters)}
     return dataclasses.replace(

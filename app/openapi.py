@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from app.api import EXPORT_TYPES
 from app.graphview import FLAGS
 from graph.formats import FORMATS
-from graph.vocabulary import CONFIDENCES, MODES
+from graph.vocabulary import CONFIDENCES, CORE_KINDS, CORE_RELATION_TYPES, LEVELS, MODES
 
 __all__ = ["bp", "document", "API_PATHS", "openapi_path"]
 
@@ -162,6 +162,14 @@ def known_list(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {**LIST, "pattern": f"^{item}(,{item})*$"}
 
 
+#: Kinds and relation types: the core ones (the schema), or ones the scenario declares.
+DECLARED = (
+    "The core vocabulary, or a term the scenario declares (its `vocabulary` in GET "
+    "/api/scenarios/{scenario_id}); any other value is a 400 `unknown-%s` naming the closest "
+    "valid one. A valid kind or type without actors or relations gives an empty answer."
+)
+
+
 SCENARIO = _param(
     "scenario_id",
     "path",
@@ -178,9 +186,10 @@ BASE_FILTERS = [
     _query("confirmed_only", FLAG, "Leave out inferred and uncertain facts."),
 ]
 VIEW_FILTERS = BASE_FILTERS + [
-    _query("kinds", LIST, "Actor kinds to keep."),
-    _query("types", LIST, "Relation types to keep."),
-    _query("levels", LIST, "Levels to keep."),
+    _query("kinds", known_list(CORE_KINDS), f"Actor kinds to keep. {DECLARED % 'kind'}"),
+    _query("types", known_list(tuple(CORE_RELATION_TYPES)),
+           f"Relation types to keep. {DECLARED % 'type'}"),
+    _query("levels", known_list(LEVELS), f"Levels to keep: {', '.join(LEVELS)}."),
     _query("modes", known_list(MODES), f"Relation modes to keep: {', '.join(MODES)}."),
     _query("confidence", known_list(CONFIDENCES),
            f"Confidences to keep: {', '.join(CONFIDENCES)}."),
@@ -210,7 +219,8 @@ def _op(summary: str, ok: dict[str, Any], *errors: int, params=(), **extra: Any)
 
 
 ERROR_TEXT = {
-    400: "Bad parameters, bad input (with located problems) or a refused query.",
+    400: "Bad parameters (a kind or relation type outside the scenario's vocabulary is "
+    "`unknown-kind` or `unknown-type`), bad input (with located problems) or a refused query.",
     401: "The admin token is missing or wrong.",
     403: "Writes are refused (another site, or no admin token configured).",
     404: "Not loaded or not found.",
@@ -275,7 +285,8 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "api.show_voice_paths": ("/api/scenarios/{scenario_id}/voice-paths", "get", _op(
         "Deciders reached by an actor kind through voice relations, with paths.",
         _ok("VoicePaths"), 400, 404, params=[SCENARIO, *BASE_FILTERS,
-            _query("kind", {**STR, "default": "resident_group"}, "Actor kind followed."),
+            _query("kind", {"enum": list(CORE_KINDS), "default": "resident_group"},
+                   f"Actor kind followed. {DECLARED % 'kind'}"),
             _query("formal_only", FLAG, "Only relations marked formal.")])),
     "api.show_path": ("/api/scenarios/{scenario_id}/path", "get", _op(
         "A shortest path between two actors.", _ok("Path"), 400, 404, params=[SCENARIO,

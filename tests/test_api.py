@@ -327,6 +327,75 @@ def test_every_refused_query_request_gets_a_hint(ro_client, payload):
     assert _json(response, 400)["error"]["hint"].strip()
 
 
+# Filter values outside the scenario's vocabulary.
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "value", "near"),
+    [
+        ("/api/scenarios/web-tiny/graph?kinds=minestry", "unknown-kind", "minestry", "ministry"),
+        ("/api/scenarios/web-tiny/graph?kinds=ministry,Person", "unknown-kind", "Person", "person"),
+        ("/api/scenarios/web-tiny/graph?types=STEER", "unknown-type", "STEER", "STEERS"),
+        ("/api/scenarios/web-tiny/export?types=reports_to", "unknown-type", "reports_to", None),
+        ("/api/scenarios/web-tiny/voice-paths?kind=resident", "unknown-kind", "resident", None),
+        ("/api/scenarios/web-tiny/voice-paths?kind=foo", "unknown-kind", "foo", None),
+        ("/api/scenarios/web-tiny/graph?levels=nationl", "bad-request", "nationl", "national"),
+    ],
+)
+def test_unknown_filter_values_are_400_with_the_closest_valid_one(
+    ro_client, url, code, value, near
+):
+    error = _json(ro_client.get(url), 400)["error"]
+    assert error["code"] == code
+    assert value in error["message"]
+    if near:
+        assert error["hint"].startswith(f"Did you mean '{near}'?"), error["hint"]
+    assert "Use " in error["hint"]
+
+
+def test_a_valid_kind_or_type_without_members_is_an_empty_view(ro_client):
+    graph = _json(ro_client.get("/api/scenarios/web-tiny/graph?kinds=cabinet&types=FUNDS"))
+    assert graph["nodes"] == [] and graph["edges"] == []
+    voice = _json(ro_client.get("/api/scenarios/web-tiny/voice-paths?kind=cabinet"))
+    assert voice["actors"] == 0 and voice["reached"] == {}
+
+
+def test_declared_kinds_and_types_are_valid_filters(client):
+    doc = _doc(id="declared")
+    doc["vocabulary"] = {
+        "kinds": ["district_council"],
+        "relation_types": [{"type": "ALLOCATES", "mode": "resource", "control": "forward"}],
+    }
+    doc["actors"].append({"id": "dc", "name": "District council", "kind": "district_council"})
+    doc["relations"].append({"from": "city", "to": "dc", "type": "ALLOCATES"})
+    _json(client.post("/api/scenarios", data=_yaml_file(doc)), 201)
+    url = "/api/scenarios/declared/graph?kinds=district_council,municipality&types=ALLOCATES"
+    graph = _json(client.get(url))
+    assert {n["id"] for n in graph["nodes"]} == {"dc", "city"}
+    assert [e["type"] for e in graph["edges"]] == ["ALLOCATES"]
+    refused = client.get("/api/scenarios/web-tiny/graph?kinds=district_council")
+    assert _json(refused, 400)["error"]["code"] == "unknown-kind"
+
+
+def test_the_document_lists_the_vocabulary_filters_and_their_400(ro_client):
+    import re
+
+    spec = _json(ro_client.get("/openapi.json"))
+    graph = spec["paths"]["/api/scenarios/{scenario_id}/graph"]["get"]
+    params = {p["name"]: p for p in graph["parameters"]}
+    for name, good, bad in [
+        ("kinds", "ministry, cabinet", "minestry"),
+        ("types", "STEERS", "STEER"),
+    ]:
+        pattern = re.compile(params[name]["schema"]["pattern"])
+        assert pattern.search(good) and not pattern.search(bad)
+        assert f"unknown-{name[:-1]}" in params[name]["description"]
+    assert "unknown-kind" in graph["responses"]["400"]["description"]
+    voice = spec["paths"]["/api/scenarios/{scenario_id}/voice-paths"]["get"]
+    (kind,) = [p for p in voice["parameters"] if p["name"] == "kind"]
+    assert "ministry" in kind["schema"]["enum"] and "foo" not in kind["schema"]["enum"]
+
+
 # Uploads, replacement and deletion.
 
 

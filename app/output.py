@@ -11,6 +11,9 @@ import click
 
 from graph.model import Scenario
 
+#: Widest cell in a text table; longer text (a node's properties) ends in an ellipsis.
+MAX_CELL = 72
+
 
 def scenario_size(scenario: Scenario) -> dict[str, Any]:
     """Return a scenario's id and counts, for ``--json`` output."""
@@ -18,20 +21,26 @@ def scenario_size(scenario: Scenario) -> dict[str, Any]:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Return rows as a plain aligned text table.
+    """Return rows as a plain aligned text table; a cell longer than ``MAX_CELL`` is cut short.
 
     >>> print(table(["a", "bb"], [[1, "x"], [22, None]]))
     a   bb
     --  --
     1   x
     22  -
+    >>> print(table(["long"], [["x" * 100]]).splitlines()[2])  # doctest: +ELLIPSIS
+    xxxxxxxx...xxx…
     """
-    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[_shorten(_cell(v)) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = [headers, ["-" * w for w in widths], *cells]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in lines
     )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def _cell(value: Any) -> str:
@@ -52,7 +61,9 @@ def section(title: str) -> None:
 def print_rows(result: Any) -> None:
     """Print a query result as a table, with a note when it was truncated."""
     click.echo(table(result.columns, result.rows))
-    click.echo(f"({len(result.rows)} rows{', truncated' if result.truncated else ''})", err=True)
+    count = len(result.rows)
+    shown = f"{count} row{'' if count == 1 else 's'}"
+    click.echo(f"({shown}{', truncated' if result.truncated else ''})", err=True)
 
 
 def print_analysis(result: dict[str, Any]) -> None:

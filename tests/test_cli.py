@@ -219,3 +219,16 @@ def test_help_lists_every_command(runner):
         "neo4j",
     ):
         assert command in result.output
+
+
+# Option ranges, binding, output paths, store precedence and the neo4j subcommands.
+
+
+def test_query_text_output_counts_one_row_and_caps_wide_cells(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "query", "--data", path, "MATCH (a:Actor {id: 'min'}) RETURN a, a.id")
+    assert result.exit_code == 0, result.output
+    assert "(1 row)" in result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 100
+    assert "…" in lines[2] and lines[2].rstrip().endswith("min")

@@ -224,6 +224,48 @@ def test_help_lists_every_command(runner):
 # Option ranges, binding, output paths, store precedence and the neo4j subcommands.
 
 
+@pytest.fixture
+def fake_launcher(tmp_path):
+    """A process that passes for the launcher, and its state file on port 7777."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "Launcher"])
+    state = {"uri": "bolt://127.0.0.1:7777", "pid": proc.pid, "dir": str(tmp_path), "port": 7777}
+    (tmp_path / "neo4j-server.json").write_text(json.dumps(state))
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def test_neo4j_status_with_port_checks_the_port(runner, tmp_path, fake_launcher):
+    ok = run(runner, "neo4j", "status", "--dir", str(tmp_path), "--port", "7777", "--json")
+    assert ok.exit_code == 0
+    assert json.loads(ok.stdout)["uri"] == "bolt://127.0.0.1:7777"
+    other = run(runner, "neo4j", "status", "--dir", str(tmp_path), "--port", "7778", "--json")
+    assert other.exit_code == 1
+    assert json.loads(other.stdout)["running"] is False
+
+
+def test_neo4j_stop_with_another_port_stops_nothing(runner, tmp_path, fake_launcher):
+    result = run(runner, "neo4j", "stop", "--dir", str(tmp_path), "--port", "7778")
+    assert result.exit_code == 1
+    assert "7777" in result.output and fake_launcher.poll() is None
+    assert run(runner, "neo4j", "stop", "--dir", str(tmp_path), "--port", "7777").exit_code == 0
+    assert fake_launcher.wait(timeout=10) is not None
+
+
+def test_neo4j_status_json_when_not_running(runner, tmp_path):
+    result = run(runner, "neo4j", "status", "--dir", str(tmp_path), "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "running": False,
+        "uri": None,
+        "pid": None,
+        "dir": str(tmp_path.resolve()),
+    }
+
+
 def test_query_text_output_counts_one_row_and_caps_wide_cells(runner, tmp_path):
     path = str(write(tmp_path, TINY))
     result = run(runner, "query", "--data", path, "MATCH (a:Actor {id: 'min'}) RETURN a, a.id")

@@ -20,8 +20,16 @@ from app.datasource import DataSource
 from graph.errors import GraphError, NotFound, QueryRejected, ValidationFailed
 
 EXIT_RUNTIME, EXIT_INPUT = 1, 2
+
+
+class BadInput(GraphError):
+    """An option's value cannot be used as given (a host that does not resolve, an -o path)."""
+
+    code = "bad-input"
+
+
 #: Errors caused by what the user gave (exit 2); every other GraphError is a runtime failure.
-INPUT_ERRORS = (ValidationFailed, NotFound, QueryRejected)
+INPUT_ERRORS = (ValidationFailed, NotFound, QueryRejected, BadInput)
 
 
 class GovgraphError(click.ClickException):
@@ -82,9 +90,33 @@ def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(func)
     def wrapper(data: tuple[str, ...], neo4j: str | None, db: str | None, **kwargs: Any) -> Any:
+        data, neo4j, db = command_line_first(data=data, neo4j=neo4j, db=db)
         return func(source=DataSource(tuple(data), neo4j, db), **kwargs)
 
     return wrapper
+
+
+def command_line_first(**values: Any) -> tuple[Any, ...]:
+    """Return the store options with the environment's dropped where the command line chose
+    another store: ``--data`` or ``--db`` there beats ``NEO4J_URI``, and ``--neo4j`` there beats
+    ``GOVGRAPH_DB`` and ``GOVGRAPH_DATA``. ``--neo4j`` with ``--db`` is a usage error."""
+    given = {name for name in values if _from_command_line(name)}
+    if {"neo4j", "db"} <= given:
+        raise click.UsageError("give either --neo4j URI or --db PATH, not both")
+    if given & {"data", "db"}:
+        values["neo4j"] = None
+    elif "neo4j" in given:
+        values = {k: (v if k == "neo4j" else _empty(v)) for k, v in values.items()}
+    return tuple(values.values())
+
+
+def _from_command_line(name: str) -> bool:
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
+def _empty(value: Any) -> Any:
+    return () if isinstance(value, tuple) else None
 
 
 def scenario_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -154,4 +186,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_RUNTIME)
 
 
-__all__ = ["cli", "main", "output", "ValidationFailed"]
+__all__ = ["BadInput", "cli", "main", "output", "ValidationFailed"]
+
+
+if __name__ == "__main__":
+    # ``python -m app.cli`` runs this file as ``__main__``; the subcommands are registered on
+    # the ``cli`` of the module ``app.cli``, so run that one.
+    from app.cli import main as run
+
+    run()

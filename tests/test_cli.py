@@ -224,6 +224,72 @@ def test_help_lists_every_command(runner):
 # Option ranges, binding, output paths, store precedence and the neo4j subcommands.
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        # --get answers one request without listening, so the range check alone decides.
+        ["serve", "--port", "99999", "--get", "/healthz"],
+        ["serve", "--port", "-1", "--get", "/healthz"],
+        ["neo4j", "start", "--port", "70000"],
+        ["neo4j", "status", "--port", "0"],
+        ["neo4j", "stop", "--port", "65536"],
+    ],
+    ids=" ".join,
+)
+def test_ports_out_of_range_exit_2(runner, args):
+    result = run(runner, *args)
+    assert result.exit_code == 2
+    assert "--port" in result.output and "65535" in result.output
+
+
+@pytest.fixture
+def busy_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_serve_on_a_port_in_use_says_so_without_announcing(runner, tmp_path, busy_port):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "serve", "--data", path, "--port", str(busy_port))
+    assert result.exit_code == 1
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in result.output
+    assert "Pick another --port" in result.output
+    assert "http://" not in result.output and "unexpected" not in result.output
+
+
+@pytest.mark.parametrize("host", ["nosuch.invalid", "192.0.2.1"])
+def test_serve_on_a_host_it_cannot_bind_exits_2(runner, tmp_path, host):
+    result = run(runner, "serve", "--data", str(write(tmp_path, TINY)), "--host", host)
+    assert result.exit_code == 2
+    assert f"--host '{host}'" in result.output
+    assert "127.0.0.1" in result.output and "0.0.0.0" in result.output
+    assert "http://" not in result.output and "unexpected" not in result.output
+
+
+def test_serve_announces_the_port_it_really_listens_on(tmp_path):
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    args = [sys.executable, "-m", "app", "serve", "--data", str(write(tmp_path, TINY))]
+    proc = subprocess.Popen([*args, "--port", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
+        assert port > 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/scenarios", timeout=10) as r:
+            assert "tiny" in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
 @pytest.fixture
 def fake_launcher(tmp_path):
     """A process that passes for the launcher, and its state file on port 7777."""
@@ -264,6 +330,17 @@ def test_neo4j_status_json_when_not_running(runner, tmp_path):
         "pid": None,
         "dir": str(tmp_path.resolve()),
     }
+
+
+def test_python_m_app_cli_runs_the_command_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert "query" in done.stdout and "serve" in done.stdout
 
 
 def test_query_text_output_counts_one_row_and_caps_wide_cells(runner, tmp_path):

@@ -12,8 +12,10 @@ import click
 
 from app import output
 from app.cli import (
+    BadInput,
     GovgraphError,
     cli,
+    command_line_first,
     data_options,
     emit_json,
     json_option,
@@ -21,7 +23,7 @@ from app.cli import (
     scenario_option,
     translate_errors,
 )
-from app.datasource import DataSource, open_data
+from app.datasource import DataSource, fit_hint, hint_for_store, open_data
 from graph.errors import GraphError, ValidationFailed
 from graph.formats import FORMATS, load_paths, write_scenario
 
@@ -64,19 +66,12 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
 def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: bool) -> None:
     """Validate all PATHS, then load each scenario in one transaction, replacing one with the
     same id. Needs a lasting store: --neo4j URI or --db PATH."""
+    neo4j, db = command_line_first(neo4j=neo4j, db=db)
     if not neo4j and not db:
         raise click.UsageError("import needs a lasting store: give --neo4j URI or --db PATH")
     scenarios = load_paths(paths)
-    from graph.storage import open_store
-
-    store = open_store(neo4j or db)
-    try:
-        store.ping()
-        total = sum(len(s.actors) + len(s.relations) for s in scenarios)
-        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-            store.load(scenarios, progress=bar.update)
-    finally:
-        store.close()
+    with hint_for_store(neo4j, db):
+        _import(scenarios, neo4j or db)
     if as_json:
         emit_json({"ok": True, "scenarios": [output.scenario_size(s) for s in scenarios]})
     else:
@@ -143,8 +138,20 @@ def compare(
     metavar="K=V",
     help="Query parameter; V is read as JSON when it parses, else as text.",
 )
-@click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
-@click.option("--limit", "row_limit", type=int, default=None, help="Row cap (default 1000).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds before the query is stopped, more than 0 (default 5). "
+    "Env: GOVGRAPH_QUERY_TIMEOUT.",
+)
+@click.option(
+    "--limit",
+    "row_limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most rows returned, at least 1 (default 1000). Env: GOVGRAPH_QUERY_ROW_LIMIT.",
+)
 @json_option
 @translate_errors
 def query(
@@ -169,14 +176,66 @@ def query(
 @data_options
 @scenario_option
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Output format.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(), help="File (csv: folder).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(),
+    help="File to write (csv: a folder); missing parent folders are created.",
+)
 @translate_errors
 def export(source: DataSource, scenario_id: str | None, fmt: str, out: str) -> None:
-    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf or cypher."""
+    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf or cypher.
+
+    An existing file (csv: files in the folder) is overwritten.
+    """
+    _check_output(Path(out), fmt)
     with _store(source) as store:
         scenario = store.scenario(pick_scenario(store, scenario_id))
-    write_scenario(scenario, fmt, Path(out))
+    try:
+        write_scenario(scenario, fmt, Path(out))
+    except OSError as exc:
+        raise _unwritable(out, fmt, exc) from None
     click.echo(f"wrote {scenario.id} as {fmt} to {out}", err=True)
+
+
+def _check_output(out: Path, fmt: str) -> None:
+    """Refuse an -o path of the wrong kind before any work is done."""
+    if fmt == "csv" and out.exists() and not out.is_dir():
+        raise BadInput(
+            f"-o '{out}' is a file, but csv writes a folder of files",
+            hint="Give -o a folder path (new or existing), or pick another --format.",
+        )
+    if fmt != "csv" and out.is_dir():
+        raise BadInput(
+            f"-o '{out}' is a folder, but {fmt} writes one file",
+            hint=f"Give -o a file path, such as {out / ('scenario.' + fmt)}.",
+        )
+
+
+def _unwritable(out: str, fmt: str, exc: OSError) -> BadInput:
+    what = "folder" if fmt == "csv" else "file"
+    where = f" ('{exc.filename}')" if exc.filename and str(exc.filename) != out else ""
+    return BadInput(
+        f"cannot write the {fmt} {what} -o '{out}': {exc.strerror or exc}{where}",
+        hint="Give -o a path in a folder you can write to; a parent that exists "
+        "must be a folder, not a file.",
+    )
+
+
+def _import(scenarios: list[Any], target: str) -> None:
+    """Load ``scenarios`` into the store at ``target`` with a progress bar on stderr."""
+    from graph.storage import open_store
+
+    store = open_store(target)
+    try:
+        store.ping()
+        total = sum(len(s.actors) + len(s.relations) for s in scenarios)
+        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+            store.load(scenarios, progress=bar.update)
+    finally:
+        store.close()
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -213,8 +272,10 @@ class _store:
         self.store = open_data(self.source)
         return self.store
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
         self.store.close()
+        neo4j = self.source.neo4j if self.source.uses_neo4j else None
+        fit_hint(error, neo4j, self.source.db)
 
 
 from app import serve_command, neo4j_command  # noqa: E402,F401,I001 - register more commands

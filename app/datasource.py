@@ -7,10 +7,12 @@ the embedded store (in memory, or in the ``--db`` folder when it holds nothing y
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from graph.datasets import bundled_paths
+from graph.errors import StoreUnavailable
 from graph.formats import load_paths
 from graph.storage import GraphStore, open_store
 
@@ -49,17 +51,55 @@ def open_data(source: DataSource) -> GraphStore:
         When the store cannot be reached or opened.
     """
     if source.uses_neo4j:
-        store = open_store(source.neo4j)
-        store.ping()
+        with hint_for_store(source.neo4j, None):
+            store = open_store(source.neo4j)
+            try:
+                store.ping()
+            except Exception:
+                store.close()  # the driver would warn when collected unclosed
+                raise
         return store
     scenarios = load_paths(source.data) if source.data else None
-    store = open_store(source.db)
-    try:
-        _fill(store, scenarios)
-    except Exception:
-        store.close()
-        raise
+    with hint_for_store(None, source.db):
+        store = open_store(source.db)
+        try:
+            _fill(store, scenarios)
+        except Exception:
+            store.close()
+            raise
     return store
+
+
+def store_hint(neo4j: str | None, db: str | None) -> str:
+    """Return how to fix an unavailable store, for the store that was chosen.
+
+    >>> store_hint(None, "/tmp/db")
+    "Check that the --db folder '/tmp/db' can be created and written (GOVGRAPH_DB)."
+    """
+    if neo4j:
+        return (
+            f"Check that Neo4j runs at {neo4j} (--neo4j or NEO4J_URI) and that NEO4J_USER and "
+            "NEO4J_PASSWORD are right; `govgraph neo4j start` runs a local one."
+        )
+    if db:
+        return f"Check that the --db folder '{db}' can be created and written (GOVGRAPH_DB)."
+    return "The in-memory embedded store failed; run again with GOVGRAPH_DEBUG=1 for details."
+
+
+@contextmanager
+def hint_for_store(neo4j: str | None, db: str | None) -> Iterator[None]:
+    """Give a StoreUnavailable raised inside, which has only the generic hint, the store's own."""
+    try:
+        yield
+    except StoreUnavailable as exc:
+        fit_hint(exc, neo4j, db)
+        raise
+
+
+def fit_hint(error: BaseException | None, neo4j: str | None, db: str | None) -> None:
+    """Replace the generic hint of a StoreUnavailable with the one for the chosen store."""
+    if isinstance(error, StoreUnavailable) and "hint" not in vars(error):
+        error.hint = store_hint(neo4j, db)
 
 
 def _fill(store: GraphStore, scenarios: Sequence | None) -> None:

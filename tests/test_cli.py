@@ -290,6 +290,96 @@ def test_serve_announces_the_port_it_really_listens_on(tmp_path):
         proc.stderr.close()
 
 
+@pytest.mark.parametrize(
+    ("fmt", "make", "name"),
+    [
+        ("csv", lambda p: p.write_text("x"), "taken.txt"),
+        ("yaml", lambda p: p.mkdir(), "folder"),
+        (
+            "yaml",
+            lambda p: p.parent.mkdir() or p.parent.rmdir() or p.parent.write_text("x"),
+            "f/x.yaml",
+        ),
+    ],
+    ids=["csv-onto-a-file", "yaml-onto-a-folder", "yaml-under-a-file"],
+)
+def test_export_to_an_unusable_path_exits_2_naming_it(runner, tmp_path, fmt, make, name):
+    out = tmp_path / name
+    make(out)
+    result = run(runner, "export", "--scenario", "nprz", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert str(out) in result.output and "-o" in result.output
+    assert "unexpected" not in result.output
+
+
+def test_export_to_a_place_nobody_can_write_exits_2(runner):
+    result = run(runner, "export", "--scenario", "nprz", "--format", "yaml", "-o", "/proc/x.yaml")
+    assert result.exit_code == 2, result.output
+    assert "/proc/x.yaml" in result.output and "Hint:" in result.output
+    assert "unexpected" not in result.output
+
+
+@pytest.mark.parametrize(
+    "option", [["--timeout", "-1"], ["--timeout", "0"], ["--limit", "0"], ["--limit", "-3"]]
+)
+def test_query_limits_out_of_range_exit_2(runner, tmp_path, option):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "query", "--data", path, "MATCH (a:Actor) RETURN a.id", *option)
+    assert result.exit_code == 2
+    assert option[0] in result.output
+
+
+def test_query_limit_caps_the_rows(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    result = run(runner, "query", "--data", path, "MATCH (a:Actor) RETURN a.id", "--limit", "1")
+    payload = json.loads(run(runner, "query", "--data", path, "MATCH (a:Actor) RETURN a.id",
+                             "--limit", "1", "--json").stdout)  # fmt: skip
+    assert result.exit_code == 0
+    assert len(payload["rows"]) == 1 and payload["truncated"] is True
+
+
+UNREACHABLE_NEO4J = {"NEO4J_URI": "bolt://127.0.0.1:1"}
+
+
+def test_db_on_the_command_line_beats_neo4j_uri_in_the_environment(tmp_path):
+    db = str(tmp_path / "db")
+    runner = CliRunner(env=UNREACHABLE_NEO4J)
+    assert run(runner, "import", "--db", db, str(write(tmp_path, TINY))).exit_code == 0
+    result = run(runner, "query", "--db", db, "MATCH (a:Actor {id: 'min'}) RETURN a.name", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rows"] == [["Ministry"]]
+
+
+def test_neo4j_uri_in_the_environment_is_used_without_db(tmp_path):
+    result = run(CliRunner(env=UNREACHABLE_NEO4J), "query", "RETURN 1")
+    assert result.exit_code == 1
+    assert "127.0.0.1:1" in result.output
+
+
+@pytest.mark.parametrize("command", ["query", "import"])
+def test_neo4j_and_db_together_are_a_usage_error(runner, tmp_path, command):
+    args = ["RETURN 1"] if command == "query" else [str(write(tmp_path, TINY))]
+    result = run(runner, command, "--neo4j", "bolt://127.0.0.1:1", "--db", str(tmp_path), *args)
+    assert result.exit_code == 2
+    assert "--neo4j" in result.output and "--db" in result.output
+
+
+def test_unreachable_neo4j_hint_speaks_of_neo4j(runner):
+    result = run(runner, "query", "--neo4j", "bolt://127.0.0.1:1", "RETURN 1")
+    assert result.exit_code == 1
+    hint = result.output.split("Hint:", 1)[1]
+    assert "NEO4J_URI" in hint and "--db" not in hint
+
+
+def test_unusable_db_folder_hint_speaks_of_the_folder(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(runner, "query", "--db", str(blocker / "db"), "RETURN 1")
+    assert result.exit_code == 1
+    hint = result.output.split("Hint:", 1)[1]
+    assert "--db folder" in hint and "NEO4J" not in hint
+
+
 @pytest.fixture
 def fake_launcher(tmp_path):
     """A process that passes for the launcher, and its state file on port 7777."""

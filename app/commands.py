@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -141,16 +140,19 @@ def compare(
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Seconds before the query is stopped, more than 0 (default 5). "
-    "Env: GOVGRAPH_QUERY_TIMEOUT.",
+    default=5.0,
+    show_default=True,
+    envvar="GOVGRAPH_QUERY_TIMEOUT",
+    help="Seconds before the query is stopped (more than 0). Env: GOVGRAPH_QUERY_TIMEOUT.",
 )
 @click.option(
     "--limit",
     "row_limit",
     type=click.IntRange(min=1),
-    default=None,
-    help="Most rows returned, at least 1 (default 1000). Env: GOVGRAPH_QUERY_ROW_LIMIT.",
+    default=1000,
+    show_default=True,
+    envvar="GOVGRAPH_QUERY_ROW_LIMIT",
+    help="Most rows returned (at least 1). Env: GOVGRAPH_QUERY_ROW_LIMIT.",
 )
 @json_option
 @translate_errors
@@ -158,17 +160,13 @@ def query(
     source: DataSource,
     cypher: str,
     params: tuple[str, ...],
-    timeout: float | None,
-    row_limit: int | None,
+    timeout: float,
+    row_limit: int,
     as_json: bool,
 ) -> None:
     """Run one read-only Cypher statement on the chosen store."""
-    limits = {
-        "timeout": timeout or float(os.environ.get("GOVGRAPH_QUERY_TIMEOUT", 5)),
-        "row_limit": row_limit or int(os.environ.get("GOVGRAPH_QUERY_ROW_LIMIT", 1000)),
-    }
     with _store(source) as store:
-        result = store.query(cypher, parse_params(params), **limits)
+        result = store.query(cypher, parse_params(params), timeout=timeout, row_limit=row_limit)
     emit_json(result.to_dict()) if as_json else output.print_rows(result)
 
 

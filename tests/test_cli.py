@@ -441,3 +441,22 @@ def test_query_text_output_counts_one_row_and_caps_wide_cells(runner, tmp_path):
     lines = result.stdout.splitlines()
     assert max(map(len, lines)) <= 100
     assert "…" in lines[2] and lines[2].rstrip().endswith("min")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "option"),
+    [("GOVGRAPH_QUERY_TIMEOUT", "soon", "--timeout"), ("GOVGRAPH_QUERY_ROW_LIMIT", "0", "--limit")],
+)
+def test_query_limits_from_the_environment_are_checked_too(tmp_path, variable, value, option):
+    path = str(write(tmp_path, TINY))
+    result = run(CliRunner(env={variable: value}), "query", "--data", path, "RETURN 1")
+    assert result.exit_code == 2
+    assert option in result.output and "unexpected" not in result.output
+
+
+def test_query_row_limit_from_the_environment_applies(tmp_path):
+    path = str(write(tmp_path, TINY))
+    runner = CliRunner(env={"GOVGRAPH_QUERY_ROW_LIMIT": "2"})
+    result = run(runner, "query", "--data", path, "MATCH (a:Actor) RETURN a.id", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["rows"]) == 2

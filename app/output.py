@@ -83,6 +83,14 @@ def print_analysis(result: dict[str, Any]) -> None:
     _print_fragmentation(result["fragmentation"])
     section("Hierarchy of the control graph")
     click.echo(table(["measure", "value"], result["hierarchy"].items()))
+    _print_betweenness(result["centrality"])
+
+
+def _print_betweenness(centrality: dict[str, Any]) -> None:
+    how = f"sampled, k={centrality['k']}" if centrality["sampled"] else "exact"
+    section(f"Betweenness on the control graph (top 10, normalised, {how})")
+    top = sorted(centrality["betweenness"].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    click.echo(table(["actor", "betweenness"], top))
 
 
 def _print_voice(result: dict[str, Any]) -> None:

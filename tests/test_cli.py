@@ -94,6 +94,17 @@ def test_analyze_json_has_the_contract_keys(runner, tmp_path):
     assert data["voice_reach"]["resident_group"]["reached"] == {"office": 1}
 
 
+def test_analyze_text_shows_betweenness_from_the_json(runner, tmp_path):
+    path = str(write(tmp_path, TINY))
+    data = json.loads(run(runner, "analyze", "--data", path, "--json").stdout)
+    text = run(runner, "analyze", "--data", path).stdout
+    section = text.split("Betweenness on the control graph")[1]
+    assert "exact" in section.splitlines()[0]
+    top, value = max(data["centrality"]["betweenness"].items(), key=lambda kv: kv[1])
+    first_row = section.splitlines()[4].split()
+    assert first_row[0] == top and float(first_row[1]) == pytest.approx(value, abs=1e-3)
+
+
 def test_analyze_confirmed_only_drops_inferred_voice(runner, tmp_path):
     path = str(write(tmp_path, TINY))
     result = run(runner, "analyze", "--data", path, "--confirmed-only", "--json")

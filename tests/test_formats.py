@@ -134,6 +134,13 @@ def test_graphml_declares_typed_keys_and_networkx_reads_it(sample: Scenario, tmp
     assert edge["amount_eur"] == 256e6 and edge["weight"] == 0.5
 
 
+def test_graphml_nodes_carry_the_label_gephi_shows(sample: Scenario, tmp_path: Path) -> None:
+    write_scenario(sample, "graphml", tmp_path / "s.graphml")
+    G = nx.read_graphml(tmp_path / "s.graphml", force_multigraph=True)
+    assert all(G.nodes[a.id]["label"] == a.name for a in sample.actors)
+    assert read_path(tmp_path / "s.graphml")[0] == sample  # the label is not an extra field
+
+
 def test_gexf_is_1_3_with_declared_attributes(sample: Scenario, tmp_path: Path) -> None:
     write_scenario(sample, "gexf", tmp_path / "s.gexf")
     root = etree.parse(str(tmp_path / "s.gexf")).getroot()

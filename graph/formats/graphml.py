@@ -3,7 +3,9 @@
 Every attribute is declared as a ``<key>`` with ``attr.name`` and ``attr.type`` so yEd, Gephi
 and networkx read it. Graph-level keys: ``govgraph``, ``scenario_id``, ``scenario_title``,
 ``scenario_description``, ``scenario_date``, and ``sources`` and ``vocabulary`` as JSON text.
-Edges carry the relation id as their ``id``.
+Edges carry the relation id as their ``id``. Nodes also carry a ``label`` (the actor's name),
+the attribute Gephi and yEd show as a node's label; reading takes ``label`` as the name of a
+node without ``name``, as GEXF's node label is read.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ GRAPH_KEYS = (
         "vocabulary",
     )
 )
-NODE_KEYS = ACTOR_FIELDS[1:]
+NODE_KEYS = ("label", *ACTOR_FIELDS[1:])
 EDGE_KEYS = RELATION_FIELDS[3:]
 _PREFIX = {"graph": "g", "node": "n", "edge": "e"}
 
@@ -69,7 +71,9 @@ def write_graphml(scenario: Scenario, path: Path) -> None:
     _data(graph, "graph", header_values(doc))
     for actor in doc["actors"]:
         node = etree.SubElement(graph, _Q + "node", id=actor["id"])
-        _data(node, "node", {k: v for k, v in actor.items() if k != "id"})
+        _data(
+            node, "node", {"label": actor["name"], **{k: v for k, v in actor.items() if k != "id"}}
+        )
     for rel in doc["relations"]:
         edge = etree.SubElement(
             graph, _Q + "edge", id=rel["id"], source=rel["from"], target=rel["to"]
@@ -104,6 +108,15 @@ def _entry(element: Any, keys: dict[str, str], own: dict[str, Any]) -> Entry:
     return entry
 
 
+def _node(element: Any, keys: dict[str, str]) -> Entry:
+    entry = _entry(element, keys, {"id": element.get("id")})
+    label = entry.fields.pop("label", None)
+    if label is not None and "name" not in entry.fields:
+        entry.fields["name"] = label
+        entry.lines["name"] = entry.lines["label"]
+    return entry
+
+
 def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
     """Return the scenario in a GraphML file's bytes (the first graph).
 
@@ -121,7 +134,7 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
         if tag == "data" and keys.get(element.get("key")):
             result.header[keys[element.get("key")]] = (element.text or "", element.sourceline)
         elif tag == "node":
-            result.nodes.append(_entry(element, keys, {"id": element.get("id")}))
+            result.nodes.append(_node(element, keys))
         elif tag == "edge":
             own = {"id": element.get("id"), "from": element.get("source"),
                    "to": element.get("target")}  # fmt: skip

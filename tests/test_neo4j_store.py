@@ -331,8 +331,10 @@ def test_unreachable_server_is_store_unavailable() -> None:
     try:
         with pytest.raises(StoreUnavailable):
             store.ping()
-        with pytest.raises(StoreUnavailable):
+        with pytest.raises(StoreUnavailable) as caught:
             store.list_scenarios()
+        # Every surface (command line, web app) shows this hint: it must be about Neo4j.
+        assert "NEO4J_URI" in caught.value.hint and "--db" not in caught.value.hint
     finally:
         store.close()
 

@@ -161,7 +161,10 @@ class EmbeddedStore(GraphStore):
         try:
             os.makedirs(path, exist_ok=True)
         except OSError as exc:
-            raise StoreUnavailable(f"cannot create the database folder '{path}': {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot create the database folder '{path}': {exc}",
+                hint="Check that the --db folder (GOVGRAPH_DB) can be created and written.",
+            ) from exc
         return os.path.join(path, DB_FILE)
 
     def _execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
@@ -417,7 +420,10 @@ class EmbeddedStore(GraphStore):
             with self._lock:
                 self._execute("RETURN 1")
         except RuntimeError as exc:
-            raise StoreUnavailable(f"the embedded database does not answer: {exc}") from exc
+            raise StoreUnavailable(
+                f"the embedded database does not answer: {exc}",
+                hint="Restart govgraph; run it with GOVGRAPH_DEBUG=1 to see the cause.",
+            ) from exc
 
 
 def _fetch(

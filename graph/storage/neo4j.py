@@ -735,22 +735,29 @@ class _translated:
                 raise error from exc
 
 
+_UNREACHABLE = (
+    "Check that Neo4j runs where NEO4J_URI (or --neo4j) points; "
+    "`govgraph neo4j start` runs a local one."
+)
+_REFUSED = "Check NEO4J_USER and NEO4J_PASSWORD (and NEO4J_DATABASE, if set)."
+
+
 def translate(exc: BaseException, timeout: float | None = None) -> GraphError | None:
     """Return the govgraph error for a driver error, or None to let it pass unchanged."""
     from neo4j import exceptions as ne
 
     code = getattr(exc, "code", None) or ""
     if isinstance(exc, (ne.ServiceUnavailable, ne.SessionExpired, ne.AuthError)):
-        return StoreUnavailable(f"Neo4j is not available: {_message(exc)}")
+        return StoreUnavailable(f"Neo4j is not available: {_message(exc)}", hint=_UNREACHABLE)
     if "TransactionTimedOut" in code:
         shown = f"{timeout:g} s" if timeout is not None else "its timeout"
         return QueryTimeout(f"the query ran longer than {shown} and was stopped")
     if code.startswith("Neo.ClientError.Security."):
-        return StoreUnavailable(f"Neo4j refused access: {_message(exc)}")
+        return StoreUnavailable(f"Neo4j refused access: {_message(exc)}", hint=_REFUSED)
     if isinstance(exc, ne.ClientError) or isinstance(exc, ne.CypherSyntaxError):
         return QueryRejected(_message(exc), hint="Check the statement's syntax and names.")
     if isinstance(exc, (ne.DriverError, ne.Neo4jError, OSError)):
-        return StoreUnavailable(f"Neo4j failed: {_message(exc)}")
+        return StoreUnavailable(f"Neo4j failed: {_message(exc)}", hint=_UNREACHABLE)
     return None
 
 

@@ -24,9 +24,10 @@ from werkzeug.datastructures import FileStorage
 
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from app.layout import Positions
 from app.store import get_store
 from graph.errors import GraphError
-from graph.formats import FORMATS, read_bytes, write_scenario
+from graph.formats import FORMATS, POSITIONED_FORMATS, read_bytes, write_scenario
 from graph.model import Scenario
 
 __all__ = ["bp", "require_write", "json_safe", "EXPORT_TYPES"]
@@ -148,11 +149,13 @@ def export(scenario_id: str) -> Any:
         raise BadRequest(
             f"unknown export format '{fmt}'", hint=f"Use one of: {', '.join(FORMATS)}."
         )
-    scenario = views.filtered_scenario(
-        get_store(), scenario_id, views.Filters.from_args(request.args)
-    )
+    filters = views.Filters.from_args(request.args)
+    scenario = views.filtered_scenario(get_store(), scenario_id, filters)
+    positions = None
+    if fmt in POSITIONED_FORMATS:  # the explorer's layout: Gephi shows the steering bands
+        positions = views.base_view(get_store(), scenario_id, filters).positions
     mimetype, suffix = EXPORT_TYPES[fmt]
-    data = _written(scenario, fmt, suffix)
+    data = _written(scenario, fmt, suffix, positions)
     return send_file(
         io.BytesIO(data),
         mimetype=mimetype,
@@ -161,11 +164,13 @@ def export(scenario_id: str) -> Any:
     )
 
 
-def _written(scenario: Scenario, fmt: str, suffix: str) -> bytes:
+def _written(
+    scenario: Scenario, fmt: str, suffix: str, positions: Positions | None = None
+) -> bytes:
     """Write a scenario to a temporary place and return its bytes (a CSV folder zipped)."""
     with tempfile.TemporaryDirectory(prefix="govgraph-export-") as folder:
         target = Path(folder) / (scenario.id if fmt == "csv" else f"{scenario.id}{suffix}")
-        write_scenario(scenario, fmt, target)
+        write_scenario(scenario, fmt, target, positions=positions)
         if fmt != "csv":
             return target.read_bytes()
         buffer = io.BytesIO()

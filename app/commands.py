@@ -24,7 +24,8 @@ from app.cli import (
 )
 from app.datasource import DataSource, fit_hint, hint_for_store, open_data
 from graph.errors import GraphError, ValidationFailed
-from graph.formats import FORMATS, load_paths, write_scenario
+from graph.formats import FORMATS, POSITIONED_FORMATS, load_paths, write_scenario
+from graph.network import to_networkx
 
 
 @cli.command()
@@ -191,11 +192,19 @@ def export(source: DataSource, scenario_id: str | None, fmt: str, out: str) -> N
     _check_output(Path(out), fmt)
     with _store(source) as store:
         scenario = store.scenario(pick_scenario(store, scenario_id))
+    positions = _layout(scenario) if fmt in POSITIONED_FORMATS else None
     try:
-        write_scenario(scenario, fmt, Path(out))
+        write_scenario(scenario, fmt, Path(out), positions=positions)
     except OSError as exc:
         raise _unwritable(out, fmt, exc) from None
     click.echo(f"wrote {scenario.id} as {fmt} to {out}", err=True)
+
+
+def _layout(scenario: Any) -> Any:
+    """Return the explorer's layered layout of the scenario (GEXF carries it to Gephi)."""
+    from app.graphview import layered  # the web views' module: only imported when needed
+
+    return layered(to_networkx(scenario)).positions
 
 
 def _check_output(out: Path, fmt: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 from app import create_app
 from app.layout import ROW
@@ -217,6 +218,19 @@ def test_export_round_trips(ro_client, fmt):
     assert f"filename=web-tiny{suffix}" in response.headers["Content-Disposition"]
     (scenario,) = read_bytes(response.get_data(), f"web-tiny{suffix}")
     assert scenario == read_path(TINY)[0]
+
+
+def test_gexf_export_carries_the_explorer_layout(ro_client):
+    # Gephi's y axis points up: the explorer's y is negated so layer 0 stays on top.
+    nodes = _json(ro_client.get("/api/scenarios/web-tiny/graph"))["nodes"]
+    data = ro_client.get("/api/scenarios/web-tiny/export?format=gexf").get_data()
+    root = etree.fromstring(data)
+    viz = "{http://gexf.net/1.3/viz}position"
+    found = {n.get("id"): n.find(viz) for n in root.iter("{http://gexf.net/1.3}node")}
+    assert set(found) == {n["id"] for n in nodes}
+    for node in nodes:
+        position = found[node["id"]]
+        assert float(position.get("x")) == node["x"] and float(position.get("y")) == -node["y"]
 
 
 def test_export_cypher_and_filtered_export(ro_client):

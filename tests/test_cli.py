@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -175,6 +176,21 @@ def test_export_reads_back_the_same_scenario(runner, tmp_path, fmt):
     (back,) = read_path(out)
     (orig,) = read_path(src)
     assert back == orig
+
+
+def test_export_gexf_carries_the_layered_layout(runner, tmp_path):
+    out = tmp_path / "tiny.gexf"
+    result = run(runner, "export", "--data", str(write(tmp_path, TINY)), "--format", "gexf",
+                 "-o", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    G = nx.read_gexf(out)
+    layers = json.loads(
+        run(runner, "analyze", "--data", str(tmp_path / "tiny.yaml"), "--json").stdout
+    )["layers"]
+    height = {n: G.nodes[n]["viz"]["position"]["y"] for n in G}
+    placed = [n for n in layers if n != "lonely"]  # the isolated actor has its own band
+    # Gephi's y axis points up: a deeper steering layer is lower.
+    assert sorted(placed, key=lambda n: -height[n]) == sorted(placed, key=lambda n: layers[n])
 
 
 def test_export_cypher_writes_statements(runner, tmp_path):

@@ -152,6 +152,19 @@ def test_gexf_is_1_3_with_declared_attributes(sample: Scenario, tmp_path: Path) 
     assert G.nodes["council"]["label"] == "District council"
 
 
+def test_gexf_positions_are_written_for_gephi_and_ignored_on_reading(
+    sample: Scenario, tmp_path: Path
+) -> None:
+    positions = {a.id: (10.0 * i, 150.0 * (i % 3)) for i, a in enumerate(sample.actors)}
+    write_scenario(sample, "gexf", tmp_path / "s.gexf", positions=positions)
+    G = nx.read_gexf(tmp_path / "s.gexf")
+    for actor_id, (x, y) in positions.items():
+        assert G.nodes[actor_id]["viz"]["position"] == {"x": x, "y": -y, "z": 0.0}
+    assert read_path(tmp_path / "s.gexf")[0] == sample
+    write_scenario(sample, "graphml", tmp_path / "s.graphml", positions=positions)
+    assert read_path(tmp_path / "s.graphml")[0] == sample  # no layout in GraphML: left out
+
+
 def test_foreign_graphml_loads_leniently(tmp_path: Path) -> None:
     G = nx.DiGraph()
     G.add_node("alpha", label="Alpha", size=3)

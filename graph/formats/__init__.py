@@ -17,13 +17,21 @@ True
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from graph.errors import Problem, ValidationFailed
 from graph.model import Scenario
 
-__all__ = ["FORMATS", "SUFFIXES", "read_path", "read_bytes", "load_paths", "write_scenario"]
+__all__ = [
+    "FORMATS",
+    "POSITIONED_FORMATS",
+    "SUFFIXES",
+    "read_path",
+    "read_bytes",
+    "load_paths",
+    "write_scenario",
+]
 
 #: Export formats, as ``govgraph export --format`` names them.
 FORMATS: tuple[str, ...] = ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher")
@@ -50,6 +58,9 @@ _WRITERS: dict[str, str] = {
     "gexf": "gexf:write_gexf",
     "cypher": "cypher:write_cypher",
 }
+
+#: Formats that can carry a layout (node positions).
+POSITIONED_FORMATS: frozenset[str] = frozenset({"gexf"})
 
 Loaded = list[tuple[str, Scenario]]
 
@@ -199,8 +210,17 @@ def read_bytes(data: bytes, filename: str) -> list[Scenario]:
     return scenarios
 
 
-def write_scenario(scenario: Scenario, fmt: str, path: str | Path) -> None:
+def write_scenario(
+    scenario: Scenario,
+    fmt: str,
+    path: str | Path,
+    *,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
     """Write a scenario in one of :data:`FORMATS` (``csv`` writes a folder).
+
+    ``positions`` (actor id -> x, y) is a layout for the formats that carry one (GEXF);
+    the others leave it out.
 
     Raises
     ------
@@ -212,4 +232,8 @@ def write_scenario(scenario: Scenario, fmt: str, path: str | Path) -> None:
     target = Path(path)
     if target.parent != target:
         target.parent.mkdir(parents=True, exist_ok=True)
-    _function(_WRITERS[fmt])(scenario, target)
+    writer = _function(_WRITERS[fmt])
+    if positions is not None and fmt in POSITIONED_FORMATS:
+        writer(scenario, target, positions)
+    else:
+        writer(scenario, target)

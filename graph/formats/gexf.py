@@ -6,11 +6,14 @@ the scenario's title and description as Gephi shows them, and ``<keywords>`` hol
 graph-level attributes (``govgraph``, ``scenario_id``, ``scenario_date``, ``sources``,
 ``vocabulary``) as one JSON object. A node's ``label`` is the actor's name; an edge's ``id``
 is the relation id, its ``label`` the relation type and ``weight`` the relation's weight.
+Given a layout, each node also gets a ``viz:position`` (y negated: Gephi's y axis points up,
+so the top steering layer stays on top); reading ignores it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ __all__ = ["read_gexf_bytes", "write_gexf", "NS"]
 
 NS = "http://gexf.net/1.3"
 _Q = f"{{{NS}}}"
+VIZ_NS = "http://gexf.net/1.3/viz"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _SCHEMA = f"{NS} http://gexf.net/1.3/gexf.xsd"
 _TYPES = {"weight": "double", "amount_eur": "double", "formal": "boolean"}
@@ -63,10 +67,15 @@ def _meta(root: Any, doc: dict[str, Any]) -> None:
     etree.SubElement(meta, _Q + "keywords").text = json.dumps(structured, ensure_ascii=False)
 
 
-def write_gexf(scenario: Scenario, path: Path) -> None:
-    """Write a scenario as a GEXF 1.3 file (directed, static)."""
+def write_gexf(
+    scenario: Scenario, path: Path, positions: Mapping[str, tuple[float, float]] | None = None
+) -> None:
+    """Write a scenario as a GEXF 1.3 file (directed, static), with node positions if given."""
     doc = document(scenario)
-    root = etree.Element(_Q + "gexf", nsmap={None: NS, "xsi": _XSI}, version="1.3")
+    nsmap: dict[str | None, str] = {None: NS, "xsi": _XSI}
+    if positions:
+        nsmap["viz"] = VIZ_NS
+    root = etree.Element(_Q + "gexf", nsmap=nsmap, version="1.3")
     root.set(f"{{{_XSI}}}schemaLocation", _SCHEMA)
     _meta(root, doc)
     graph = etree.SubElement(root, _Q + "graph", defaultedgetype="directed", mode="static")
@@ -76,6 +85,9 @@ def write_gexf(scenario: Scenario, path: Path) -> None:
     for actor in doc["actors"]:
         node = etree.SubElement(nodes, _Q + "node", id=actor["id"], label=actor["name"])
         _values(node, {k: v for k, v in actor.items() if k not in ("id", "name")})
+        if positions and actor["id"] in positions:
+            x, y = positions[actor["id"]]
+            etree.SubElement(node, f"{{{VIZ_NS}}}position", x=repr(x), y=repr(-y), z="0.0")
     edges = etree.SubElement(graph, _Q + "edges")
     for rel in doc["relations"]:
         edge = etree.SubElement(

@@ -47,11 +47,13 @@ from graph.storage.base import (
 )
 from graph.storage.cypher_guard import Lexeme, check_parameters, guard, lexemes
 from graph.storage.embedded_dialect import (
+    depth_change,
     refuse_large_ranges,
     refuse_long_pattern_predicates,
     refuse_shadowing_order,
     refuse_unsupported_syntax,
     to_ladybug,
+    top_words,
 )
 from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.values import node_value, relationship_value, scalar_value
@@ -704,7 +706,7 @@ def _with_aliases(all_lexemes: list[Lexeme]) -> str:
             out.append(_aliased(item) + lx.text)
             item, in_return = [], word not in _ITEM_END
             continue
-        depth += _depth_change(lx)
+        depth += depth_change(lx)
         if in_return:
             item.append(lx)
         else:
@@ -714,12 +716,6 @@ def _with_aliases(all_lexemes: list[Lexeme]) -> str:
     return "".join(out) + (_aliased(item) if in_return else "")
 
 
-def _depth_change(lx: Lexeme) -> int:
-    if lx.kind != "other":
-        return 0
-    return 1 if lx.text in "([{" else -1 if lx.text in ")]}" else 0
-
-
 def _aliased(item: list[Lexeme]) -> str:
     """Return one RETURN item, with ``AS `text``` added when it has no name."""
     text = "".join(_rewrite(lx) for lx in item)
@@ -727,20 +723,11 @@ def _aliased(item: list[Lexeme]) -> str:
     original = "".join(lx.text for lx in item).strip()
     if words and words[0] == "DISTINCT":
         original = original[len("DISTINCT") :].strip()
-    if not original or original == "*" or "AS" in _top_words(item):
+    if not original or original == "*" or "AS" in top_words(item):
         return text
     trailing = text[len(text.rstrip()) :]
     name = original.replace("`", "``")
     return f"{text.rstrip()} AS `{name}`{trailing}"
-
-
-def _top_words(item: list[Lexeme]) -> list[str]:
-    depth, words = 0, []
-    for lx in item:
-        if depth == 0 and lx.kind == "word":
-            words.append(lx.text.upper())
-        depth += _depth_change(lx)
-    return words
 
 
 # Query values in the shared JSON shape

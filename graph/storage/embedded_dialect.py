@@ -26,6 +26,8 @@ __all__ = [
     "refuse_unsupported_syntax",
     "refuse_shadowing_order",
     "refuse_long_pattern_predicates",
+    "depth_change",
+    "top_words",
 ]
 
 #: Words that start a clause at the top level of a statement.
@@ -197,7 +199,7 @@ not supported by the embedded store
             bound |= _pattern_variables(clause)
             continue
         aliases = _aliases(clause)
-        if "ORDER" in _top_words(clause):
+        if "ORDER" in top_words(clause):
             for alias, expression in aliases:
                 if alias in bound and expression != alias:
                     _refuse(
@@ -221,12 +223,13 @@ def _next_text(items: list[Lexeme], i: int) -> str:
     return items[i + 1].text if i + 1 < len(items) else ""
 
 
-def _top_words(items: list[Lexeme]) -> list[str]:
+def top_words(items: list[Lexeme]) -> list[str]:
+    """Return the upper-cased words outside any brackets, in order."""
     depth, words = 0, []
     for lx in items:
         if depth == 0 and lx.kind == "word":
             words.append(lx.text.upper())
-        depth += _depth(lx)
+        depth += depth_change(lx)
     return words
 
 
@@ -240,7 +243,7 @@ def _aliases(clause: list[Lexeme]) -> list[tuple[str, str]]:
             found.append((clause[i + 1].text.strip("`"), expression.strip("`")))
         if depth == 0 and lx.text == ",":
             start = i + 1
-        depth += _depth(lx)
+        depth += depth_change(lx)
     return found
 
 
@@ -288,13 +291,14 @@ def _clauses(items: list[Lexeme]) -> list[list[Lexeme]]:
         if starts and clauses[-1]:
             clauses.append([])
         clauses[-1].append(lx)
-        depth += _depth(lx)
+        depth += depth_change(lx)
         if lx.kind != "space":
             last = word
     return clauses
 
 
-def _depth(lx: Lexeme) -> int:
+def depth_change(lx: Lexeme) -> int:
+    """Return +1 for an opening bracket, -1 for a closing one, else 0."""
     if lx.kind != "other":
         return 0
     return 1 if lx.text in "([{" else -1 if lx.text in ")]}" else 0
@@ -329,7 +333,7 @@ def _name_relationships(clause: list[Lexeme], rels: list[_Rel], counter: list[in
             i, prev = i + 1, "-"
             continue
         out.append(lx)
-        depth += _depth(lx)
+        depth += depth_change(lx)
         prev = lx.text if lx.kind != "space" else prev
         i += 1
     return out
@@ -345,7 +349,7 @@ def _next_code(items: list[Lexeme], i: int) -> str:
 def _matching(items: list[Lexeme], start: int) -> int:
     depth = 0
     for j in range(start, len(items)):
-        depth += _depth(items[j])
+        depth += depth_change(items[j])
         if depth == 0:
             return j
     return len(items) - 1
@@ -429,7 +433,7 @@ def _top_where(clause: list[Lexeme]) -> int | None:
     for i, lx in enumerate(clause):
         if depth == 0 and _word(lx) == "WHERE":
             return i
-        depth += _depth(lx)
+        depth += depth_change(lx)
     return None
 
 
@@ -469,7 +473,7 @@ def _substring_args(args: list[Lexeme]) -> str:
         if depth == 0 and lx.text == ",":
             parts.append([])
             continue
-        depth += _depth(lx)
+        depth += depth_change(lx)
         parts[-1].append(lx)
     text = ["".join(lx.text for lx in _string_functions(p)).strip() for p in parts]
     if len(text) == 2:

@@ -92,7 +92,8 @@ def show_graph(scenario_id: str) -> Any:
 def show_actor(scenario_id: str, actor_id: str) -> Any:
     """One actor with its relations, cited sources, layer, load, betweenness and chains."""
     filters = views.Filters.from_args(request.args)
-    return views.actor_json(get_store(), scenario_id, actor_id, filters)
+    reference = request.args.get("reference", "").strip() or None
+    return views.actor_json(get_store(), scenario_id, actor_id, filters, reference)
 
 
 @bp.get("/api/scenarios/<scenario_id>/chain/<actor_id>")
@@ -113,11 +114,18 @@ def show_voice_paths(scenario_id: str) -> Any:
 
 @bp.get("/api/scenarios/<scenario_id>/path")
 def show_path(scenario_id: str) -> Any:
-    """A shortest path between two actors (``directed=1`` follows relation direction)."""
+    """A shortest path between two actors (``directed=1`` follows relation direction,
+    ``follow=control`` follows control the way it flows), naming the types and modes followed."""
     filters = views.Filters.from_args(request.args)
     ends = (_required("from"), _required("to"))
     directed = views.parse_flag(request.args, "directed")
-    return views.path_json(get_store(), scenario_id, ends, directed, filters)
+    follow = request.args.get("follow", "any")
+    if follow not in views.FOLLOW:
+        raise BadRequest(
+            f"parameter 'follow' must be one of {', '.join(views.FOLLOW)}, not {follow!r}",
+            hint="Send follow=any (every relation) or follow=control (control as it flows).",
+        )
+    return views.path_json(get_store(), scenario_id, ends, directed, filters, follow)
 
 
 @bp.get("/api/scenarios/<scenario_id>/analysis")

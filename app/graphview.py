@@ -22,6 +22,7 @@ from app.errors import BadRequest
 from app.layout import COL, Positions, layered_layout
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
+from graph.analysis.distance import control_path, control_steps, distance
 from graph.analysis.flows import flows
 from graph.analysis.hierarchy import betweenness
 from graph.analysis.layers import chain_to, condense
@@ -468,21 +469,34 @@ def _group_edges(edges: list[dict[str, Any]], group_of: Mapping[str, str]) -> li
 # One actor, its chains, voice paths and shortest paths.
 
 
-def actor_json(store: CachedStore, scenario_id: str, actor_id: str, filters: Filters):
-    """Return one actor with its relations, cited sources, betweenness and chains.
+def actor_json(
+    store: CachedStore,
+    scenario_id: str,
+    actor_id: str,
+    filters: Filters,
+    reference: str | None = None,
+):
+    """Return one actor with its relations, cited sources, betweenness, chains and distance.
 
-    Everything but betweenness is cached per actor; betweenness is looked up on each call,
-    as it may become known later (see :func:`_betweenness`).
+    ``distance`` says the actor's layer (longest chain of control above it), its shortest
+    chain of control from a top actor and, given a ``reference`` actor, from that actor
+    (:func:`graph.analysis.distance.distance`). Everything but betweenness is cached per
+    actor; betweenness is looked up on each call, as it may become known later (see
+    :func:`_betweenness`).
     """
-    key = ("actor", scenario_id, actor_id, filters.base())
-    cached = store.cached(key, lambda: _actor_json(store, scenario_id, actor_id, filters))
+    key = ("actor", scenario_id, actor_id, filters.base(), reference)
+    cached = store.cached(
+        key, lambda: _actor_json(store, scenario_id, actor_id, filters, reference)
+    )
     betweenness = _betweenness(store, scenario_id, filters).get(actor_id)
     return {**cached, "actor": {**cached["actor"], "betweenness": betweenness}}
 
 
-def _actor_json(store, scenario_id, actor_id, filters) -> dict[str, Any]:
+def _actor_json(store, scenario_id, actor_id, filters, reference) -> dict[str, Any]:
     base = base_view(store, scenario_id, filters)
     _require_actor(base, actor_id, scenario_id)
+    if reference is not None:
+        _require_actor(base, reference, scenario_id)
     G = base.G
     out_rels = [edge_json(G, d) for _, _, d in G.out_edges(actor_id, data=True)]
     in_rels = [edge_json(G, d) for _, _, d in G.in_edges(actor_id, data=True)]
@@ -492,6 +506,7 @@ def _actor_json(store, scenario_id, actor_id, filters) -> dict[str, Any]:
         "in": in_rels,
         "sources": _cited_sources(G, actor_id, out_rels + in_rels),
         "chains": chain_to(G, actor_id),
+        "distance": distance(G, actor_id, reference=reference),
     }
 
 
@@ -550,29 +565,70 @@ def voice_paths_json(
     return {"kind": kind, "formal_only": formal_only, **reach}
 
 
+#: What the path finder follows: any relation, or control the way it flows.
+FOLLOW = ("any", "control")
+
+
 def path_json(
-    store: CachedStore, scenario_id: str, ends: tuple[str, str], directed: bool, filters: Filters
+    store: CachedStore,
+    scenario_id: str,
+    ends: tuple[str, str],
+    directed: bool,
+    filters: Filters,
+    follow: str = "any",
 ) -> dict[str, Any]:
-    """Return a shortest path between two actors (following or ignoring direction), or null."""
+    """Return a shortest path between two actors, with the relation types and modes followed.
+
+    ``follow="control"`` walks the control graph from ``from`` down to ``to`` (the same chain
+    the actor panel shows from a reference actor); ``"any"`` takes every relation, in its
+    direction when ``directed``. ``path`` is null when none exists.
+    """
     base = base_view(store, scenario_id, filters)
     for end in ends:
         _require_actor(base, end, scenario_id)
-    G = base.G if directed else base.G.to_undirected(as_view=True)
+    if follow == "control":
+        path = control_path(base.G, [ends[0]], ends[1])
+        steps = control_steps(base.G, path) if path else []
+    else:
+        path = _any_path(base.G, ends, directed)
+        pairs = zip(path, path[1:], strict=False) if path else ()
+        steps = [_any_step(base.G, u, v, directed) for u, v in pairs]
+    vocabulary = base.G.graph["vocabulary"]
+    for step in steps:
+        step["modes"] = sorted({vocabulary.relation_type(t).mode for t in step["types"]})
+    return {
+        "from": ends[0],
+        "to": ends[1],
+        "directed": directed or follow == "control",
+        "follow": follow,
+        "path": path,
+        "edges": [step["relations"][0] for step in steps if step["relations"]],
+        "steps": steps,
+        "modes": sorted({m for step in steps for m in step["modes"]}),
+        "filters": filters.base().to_dict(),
+    }
+
+
+def _any_path(G: nx.MultiDiGraph, ends: tuple[str, str], directed: bool) -> list[str] | None:
+    graph = G if directed else G.to_undirected(as_view=True)
     try:
-        path = nx.shortest_path(G, ends[0], ends[1])
+        return list(nx.shortest_path(graph, ends[0], ends[1]))
     except nx.NetworkXNoPath:
-        path = None
-    edges = (
-        [_edge_between(base.G, u, v, directed) for u, v in zip(path, path[1:], strict=False)]
-        if path
-        else []
-    )
-    return {"from": ends[0], "to": ends[1], "directed": directed, "path": path, "edges": edges}
+        return None
 
 
-def _edge_between(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> str:
-    keys = sorted(G.get_edge_data(u, v) or ()) or ([] if directed else sorted(G[v][u]))
-    return str(keys[0])
+def _any_step(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> dict[str, Any]:
+    """One step of a path over any relation: every relation joining u to v that it may use."""
+    found = [(str(k), str(d["type"])) for k, d in (G.get_edge_data(u, v) or {}).items()]
+    if not directed:
+        found += [(str(k), str(d["type"])) for k, d in (G.get_edge_data(v, u) or {}).items()]
+    found.sort()
+    return {
+        "from": u,
+        "to": v,
+        "types": sorted({t for _, t in found}),
+        "relations": [rid for rid, _ in found],
+    }
 
 
 # Analyses (the analysis package computes; this only caches and shapes).

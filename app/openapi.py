@@ -88,7 +88,26 @@ SCHEMAS: dict[str, Any] = {
                       legend=_obj(["kinds", "modes"], kinds=STRS, modes=STRS),
                       filters={"type": "object"},
                       total=_obj(["nodes", "edges"], nodes=INT, edges=INT)),
-    "ActorDetail": _obj(["actor", "out", "in", "sources", "chains"],
+    "Step": _obj(["from", "to", "types", "relations"], **{"from": STR}, to=STR,
+                 types={**STRS, "description": "relation types carrying the step"},
+                 relations={**STRS, "description": "their relation ids"},
+                 modes={**STRS, "description": "their modes (path answers)"}),
+    "ControlChain": {**_obj(["path", "length", "steps"], path=STRS, length=INT,
+                            steps={"type": "array", "items": ref("Step")}),
+                     "description": "A chain of control from the top down, step by step."},
+    "Distance": _obj(["layer", "longest", "from_top"], layer={**INT, "description":
+                     "steering layer: the longest chain of control above the actor"},
+                     longest={"anyOf": [ref("ControlChain"), {"type": "null"}],
+                              "description": "a longest chain (null at the top)"},
+                     from_top={"anyOf": [ref("ControlChain"), {"type": "null"}],
+                               "description": "the shortest chain of control from any top "
+                               "actor (null when control never reaches it)"},
+                     reference=STR,
+                     from_reference={"anyOf": [ref("ControlChain"), {"type": "null"}],
+                                     "description": "with ?reference: the shortest chain of "
+                                     "control from that actor (null when none runs)"}),
+    "ActorDetail": _obj(["actor", "out", "in", "sources", "chains", "distance"],
+                        distance=ref("Distance"),
                         actor={"allOf": [ref("Node"), _obj(["betweenness"],
                                                            betweenness={
                             **_nullable("number"), "description": "null for a scenario of more "
@@ -104,8 +123,12 @@ SCHEMAS: dict[str, Any] = {
                        formal_only=BOOL, paths=IDS_BY_STR, share=_nullable("number"),
                        deciders=INT, actors=INT,
                        reached={"type": "object", "additionalProperties": INT}),
-    "Path": _obj(["from", "to", "path", "edges"], **{"from": STR}, to=STR, directed=BOOL,
-                 path={"type": ["array", "null"], "items": STR}, edges=STRS),
+    "Path": _obj(["from", "to", "path", "edges", "steps", "modes", "follow"], **{"from": STR},
+                 to=STR, directed=BOOL, follow={"enum": ["any", "control"]},
+                 path={"type": ["array", "null"], "items": STR}, edges=STRS,
+                 steps={"type": "array", "items": ref("Step")},
+                 modes={**STRS, "description": "the relation modes the path followed"},
+                 filters={"type": "object"}),
     "Analysis": {**_obj(["scenario", "layers", "isolated", "steering_depth", "steering_chains",
                          "voice_reach", "decisive_voice_reach", "accountability_load",
                          "fragmentation", "hierarchy", "centrality"],
@@ -278,7 +301,10 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
             "aggregate", FLAG, "Group actors by (layer, kind).")])),
     "api.show_actor": ("/api/scenarios/{scenario_id}/actors/{actor_id}", "get", _op(
         "One actor with relations, sources, layer, load, betweenness and chains.",
-        _ok("ActorDetail"), 400, 404, params=[SCENARIO, ACTOR, *BASE_FILTERS])),
+        _ok("ActorDetail"), 400, 404, params=[SCENARIO, ACTOR, *BASE_FILTERS, _query(
+            "reference", STR, "Also measure the shortest chain of control from this actor "
+            "(empty: none).",
+            example="min-bzk")])),
     "api.show_chain": ("/api/scenarios/{scenario_id}/chain/{actor_id}", "get", _op(
         "Longest control chains ending at an actor.", _ok("Chains"), 400, 404,
         params=[SCENARIO, ACTOR, *BASE_FILTERS])),
@@ -293,6 +319,8 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
             _query("from", ID, "Start actor id.", True, example="min-bzk"),
             _query("to", ID, "End actor id.", True, example="bewoners-arnhem-oost"),
             _query("directed", FLAG, "Follow relation direction."),
+            _query("follow", {"enum": ["any", "control"], "default": "any"},
+                   "`any` relation, or `control` as it flows (from the controller down)."),
             *BASE_FILTERS])),
     "api.show_analysis": ("/api/scenarios/{scenario_id}/analysis", "get", _op(
         "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
@@ -21,8 +21,9 @@ import pytest
 from graph.datasets import bundled_paths
 from graph.errors import UnsupportedQuery
 from graph.formats import load_paths
-from graph.model import Scenario
+from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
 from graph.storage import GraphStore, open_store
+from graph.vocabulary import kind_label
 
 NPLV = "nplv-2022"
 Rows = list[list[Any]]
@@ -75,6 +76,21 @@ def rels(s: dict[str, Scenario], *types: str) -> list[Any]:
 
 def actor_kinds(s: dict[str, Scenario]) -> dict[str, str]:
     return {a.id: a.kind for a in nplv(s).actors}
+
+
+def all_labels(s: dict[str, Scenario]) -> list[str]:
+    """Every label Neo4j gives the bundled scenarios: Actor, Source, Scenario and kind labels."""
+    kinds = {kind_label(a.kind) for sc in s.values() for a in sc.actors}
+    return sorted(kinds | {"Actor", "Source", "Scenario"})
+
+
+PROPERTY_NAMES = {
+    "uid",
+    "scenario",
+    "ord",
+    "vocabulary",
+    *(f.name for t in (Actor, Relation, Source, ScenarioInfo) for f in fields(t)),
+}
 
 
 def tally(values: Iterable[Any]) -> list[list[Any]]:
@@ -324,6 +340,25 @@ QUERIES: list[Q] = [
     Q("UNION", "MATCH (a:Actor {scenario: $scenario}) RETURN a.kind AS kind "
       "UNION MATCH (a:Actor {scenario: 'nprz'}) RETURN a.kind AS kind",
       eq(lambda s: [[k] for k in {a.kind for sc in (s[NPLV], s["nprz"]) for a in sc.actors}])),
+    # Schema procedures, as Neo4j Browser users call them
+    Q("db.labels()", "CALL db.labels()", eq(lambda s: [[x] for x in all_labels(s)]),
+      ordered=True, params=()),
+    Q("db.labels() YIELD WHERE RETURN", "CALL db.labels() YIELD label AS l WHERE l <> 'Actor' "
+      "RETURN l ORDER BY l DESC", eq(lambda s: [[x] for x in all_labels(s) if x != "Actor"]),
+      ordered=True, params=()),
+    Q("db.relationshipTypes()", "CALL db.relationshipTypes() YIELD relationshipType",
+      eq(lambda s: [[t] for t in {r.type for sc in s.values() for r in sc.relations}]),
+      ordered=True, params=()),
+    Q("db.relationshipTypes() count", "CALL db.relationshipTypes() YIELD relationshipType "
+      "RETURN count(*) AS types",
+      count(lambda s: len({r.type for sc in s.values() for r in sc.relations})), params=()),
+    Q("db.propertyKeys()", "CALL db.propertyKeys()",
+      nonempty(lambda row, s: row[0] in PROPERTY_NAMES), ordered=True, params=()),
+    Q("db.schema.visualization()", "CALL db.schema.visualization()",
+      nonempty(lambda row, s: sorted(n["name"] for n in row[0]) == all_labels(s)), params=()),
+    Q("schema visualization sizes", "CALL db.schema.visualization() YIELD nodes, relationships "
+      "RETURN size(nodes) AS labels, size(relationships) > 0 AS linked",
+      eq(lambda s: [[len(all_labels(s)), True]]), params=()),
     Q("relationship value", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'})-[r]->() "
       "RETURN r", nonempty(lambda row, s: row[0]["_from"] == "min-bzk" and "ord" not in row[0])),
 ]  # fmt: skip

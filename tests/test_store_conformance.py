@@ -17,7 +17,14 @@ import pytest
 from graph.errors import GraphError, NotFound, QueryRejected, QueryTimeout
 from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
 from graph.storage import GraphStore
-from graph.vocabulary import CORE_KINDS, CORE_RELATION_TYPES, LEVELS, RelationType, Vocabulary
+from graph.vocabulary import (
+    CORE_KINDS,
+    CORE_RELATION_TYPES,
+    LEVELS,
+    RelationType,
+    Vocabulary,
+    kind_label,
+)
 
 DATASETS = Path(__file__).resolve().parent.parent / "graph" / "datasets"
 
@@ -354,6 +361,13 @@ REFUSED = [
     "MATCH (a:Actor) CALL { WITH a DETACH DELETE a } RETURN 1",
     "DROP TABLE Actor",
     "MATCH (a:Actor) FOREACH (x IN [1] | SET a.name = 'x')",
+    "CALL db.labels() YIELD label CREATE (:Actor {id: label})",
+    "CALL db.labels() YIELD label MATCH (a:Actor) DETACH DELETE a",
+    "CALL db.schema.visualization() YIELD nodes UNWIND nodes AS n MERGE (:Actor {uid: n.id})",
+    "CALL db.labels() YIELD label WHERE label = 'x' CALL { CREATE (:Actor {uid: 'y'}) } RETURN 1",
+    "MATCH (a:Actor) CALL db.labels() YIELD label RETURN label",
+    "CALL db.createLabel('Injected')",
+    "CALL db.labels(); CALL dbms.components()",
 ]
 
 
@@ -364,6 +378,32 @@ def test_guard_refusals_leave_store_unchanged(store: GraphStore, cypher: str) ->
     with pytest.raises(QueryRejected):
         store.query(cypher)
     assert store.scenario("demo") == s
+
+
+def test_schema_procedures_answer_from_the_data(store: GraphStore) -> None:
+    s = small_scenario()
+    store.load([s])
+    kinds = {kind_label(a.kind) for a in s.actors}
+    labels = sorted(kinds | {"Actor", "Scenario"} | ({"Source"} if s.sources else set()))
+    assert store.query("CALL db.labels()").rows == [[label] for label in labels]
+    types = sorted({r.type for r in s.relations})
+    assert store.query("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t").rows == [
+        [t] for t in types
+    ]
+    keys = [row[0] for row in store.query("CALL db.propertyKeys()").rows]
+    assert {"id", "name", "kind", "scenario", "title"} <= set(keys) and "nope" not in keys
+    nodes, rels = store.query("CALL db.schema.visualization()").rows[0]
+    assert sorted(n["name"] for n in nodes) == labels
+    assert {(r["_from"], r["_type"], r["_to"]) for r in rels} >= {
+        ("Actor", t, "Actor") for t in types
+    }
+
+
+def test_other_procedures_get_one_message(store: GraphStore) -> None:
+    with pytest.raises(QueryRejected) as info:
+        store.query("CALL db.schema.nodeTypeProperties()")
+    assert "only read-only schema procedures" in info.value.message
+    assert "db.schema.visualization()" in info.value.hint
 
 
 def test_syntax_error_is_rejected(store: GraphStore) -> None:

@@ -26,13 +26,20 @@ __all__ = [
     "lexemes",
     "Lexeme",
     "READ_ONLY_PROCEDURES",
+    "PROCEDURE_NAMES",
     "FORBIDDEN_CLAUSES",
 ]
 
-#: Neo4j procedures that only read the schema; every other ``CALL name`` is refused.
-READ_ONLY_PROCEDURES: frozenset[str] = frozenset(
-    {"db.labels", "db.relationshiptypes", "db.propertykeys"}
+#: The schema procedures both stores answer (graph.storage.procedures), as Neo4j spells them.
+PROCEDURE_NAMES = (
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "db.schema.visualization",
 )
+
+#: The one allowlist: every other ``CALL name`` is refused, on both stores alike.
+READ_ONLY_PROCEDURES: frozenset[str] = frozenset(name.lower() for name in PROCEDURE_NAMES)
 
 #: Words that start a writing, administrative or outward-reaching clause, with the reason.
 FORBIDDEN_CLAUSES: dict[str, str] = {
@@ -225,8 +232,13 @@ def _check_call(code: list[Lexeme], i: int, allowed_calls: frozenset[str]) -> No
     if name.lower() not in allowed_calls:
         raise QueryRejected(
             f"CALL {name or '...'} is not allowed: only read-only schema procedures may be called",
-            hint=f"Allowed procedures: {', '.join(sorted(allowed_calls)) or 'none'}.",
+            hint=f"Allowed procedures: {_shown(allowed_calls) or 'none'}.",
         )
+
+
+def _shown(allowed_calls: frozenset[str]) -> str:
+    names = [n for n in PROCEDURE_NAMES if n.lower() in allowed_calls]
+    return ", ".join(n + "()" for n in names + sorted(allowed_calls - READ_ONLY_PROCEDURES))
 
 
 def _dotted_name(code: list[Lexeme], i: int) -> str:

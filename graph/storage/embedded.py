@@ -56,6 +56,7 @@ from graph.storage.embedded_dialect import (
     top_words,
 )
 from graph.storage.integrity import check_scenarios, check_type_name
+from graph.storage.procedures import procedure_call
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
@@ -375,6 +376,9 @@ class EmbeddedStore(GraphStore):
         QueryTimeout
             When the statement runs past ``timeout`` seconds.
         """
+        call = procedure_call(cypher, params)
+        if call is not None:
+            return call.answer(self.query, params, timeout=timeout, row_limit=row_limit)
         statement = check_subset(cypher)
         check_parameters(cypher, params or {})
         conn = ladybug.Connection(self._db)
@@ -626,7 +630,7 @@ def _check_lexeme(code: list[Lexeme], i: int) -> None:
     if word in UNSUPPORTED_SUBQUERIES and after == "{" and before != ".":
         _refuse(f"{word} {{...}}", "use OPTIONAL MATCH ... WITH count(...) instead")
     if word == "CALL" and before not in (".", "$", ":"):
-        _refuse("CALL", "procedures and CALL subqueries are not part of the common subset")
+        _refuse("CALL { ... } (a subquery)", "write the subquery's clauses in the statement itself")
     if word == "SHORTEST" and before != ".":
         _refuse("SHORTEST", "LadybugDB's '* SHORTEST' differs from Neo4j's shortest paths")
     if lx.text == ":" and code[i - 1 : i] and _is_node_label(code, i):

@@ -48,6 +48,7 @@ from graph.storage.base import (
 )
 from graph.storage.cypher_guard import check_parameters, guard
 from graph.storage.integrity import check_type_name
+from graph.storage.procedures import procedure_call
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import RelationType, Vocabulary, kind_label
 
@@ -287,6 +288,9 @@ class Neo4jStore(GraphStore):
         QueryTimeout
             When the statement runs past ``timeout`` seconds.
         """
+        call = procedure_call(cypher, params)
+        if call is not None:
+            return call.answer(self.query, params, timeout=timeout, row_limit=row_limit)
         statement = guard(cypher)
         args = dict(params or {})
         check_parameters(statement, args)

@@ -5,6 +5,7 @@
   "use strict";
   const { el } = window.GG;
   const { visNode, visEdge, kindStyle, networkOptions } = window.GraphStyle;
+  const Map_ = window.ExplorerMap;
 
   const BASE_OPTIONS = {
     autoResize: true,
@@ -46,9 +47,8 @@
   const FADE_SCALE = 0.3;
   // Networks with up to this many edges are always drawn by vis-network, edge by edge.
   const FEW_EDGES = 800;
-  // Distance between the groups of one row in the aggregated view.
-  const GROUP_SPACING = 170;
-  const GROUP_ROW = 190;
+  // Groups of the overview are bigger than actors: their slots and rows are wider.
+  const GROUP_LAYOUT = { slot: 170, subrow: 96, gap: 120 };
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -62,11 +62,14 @@
       this.bands = null;
       this.highlighted = null;
       this.layout = "layers";
+      this.labelOrder = [];
+      this.drawnLabels = [];
+      this.drawnBands = [];
       this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, BASE_OPTIONS);
       this.viewport = null;
       installEdgeRenderer(this);
       this.network.on("beforeDrawing", (ctx) => this.drawBackground(ctx));
-      this.network.on("afterDrawing", (ctx) => this.drawBandLabels(ctx));
+      this.network.on("afterDrawing", (ctx) => this.drawOverlay(ctx));
       this.network.on("click", (params) => this.onClick(params));
       this.network.on("dragStart", () => this.hideTooltip());
       this.network.on("zoom", () => { this.hideTooltip(); this.cameraChanged(); });
@@ -83,10 +86,10 @@
       this.raw = { nodes: new Map(), edges: new Map() };
       this.expansions = new Map();
       this.highlighted = null;
-      const source = opts.layout === "layers" && data.nodes.some((n) => n.count) ? groupRows(data.nodes) : data.nodes;
+      const source = opts.layout === "layers" ? this.mapNodes(data.nodes) : data.nodes;
       const nodes = source.map((n) => this.prepareNode(n));
       const edges = data.edges.map((e) => this.prepareEdge(e));
-      this.bands = opts.layout === "layers" ? computeBands(source) : null;
+      this.labelOrder = labelOrder(source, data.edges);
       this.indexPairs();
       this.nodes = new vis.DataSet(nodes);
       this.edges = new vis.DataSet(edges);
@@ -101,10 +104,29 @@
       else this.fit();
     }
 
-    /* Fit the whole picture with a margin, so no actor sits under a band's tag. */
+    /* Server positions re-wrapped into bands fitted to the canvas (see explorer-map.js). */
+    mapNodes(nodes) {
+      const grouped = nodes.some((n) => n.count);
+      if (nodes.some((n) => n.x === undefined || n.x === null)) { this.bands = null; return nodes; }
+      const map = Map_.reflow(nodes, this.size(), grouped ? GROUP_LAYOUT : {});
+      this.bands = { bands: map.bands, gap: map.gap };
+      return nodes.map((n) => Object.assign({}, n, map.positions.get(n.id)));
+    }
+
+    size() {
+      return { width: this.container.clientWidth || 800, height: this.container.clientHeight || 600 };
+    }
+
+    /* Fit the whole picture: right of the band titles in the layered view, with a margin. */
     fit() {
-      this.network.fit({ animation: false });
-      this.network.moveTo({ scale: this.network.getScale() * 0.94, animation: false });
+      if (!this.bands) {
+        this.network.fit({ animation: false });
+        this.network.moveTo({ scale: this.network.getScale() * 0.94, animation: false });
+        return;
+      }
+      const positions = Object.values(this.network.getPositions());
+      const camera = Map_.fitCamera(positions, this.size(), 16);
+      this.network.moveTo({ position: { x: camera.x, y: camera.y }, scale: camera.scale, animation: false });
     }
 
     /* Whether edges are drawn one by one (with dashes and arrowheads) at the current zoom. */
@@ -115,13 +137,17 @@
     prepareNode(n) {
       this.raw.nodes.set(n.id, n);
       const node = visNode(n);
+      // Labels are drawn by drawOverlay, placed so that none overlaps another.
+      delete node.label;
       if (this.layout === "force") { delete node.x; delete node.y; }
       return node;
     }
 
     prepareEdge(e) {
       this.raw.edges.set(e.id, e);
-      return visEdge(e);
+      const edge = visEdge(e);
+      delete edge.label;
+      return edge;
     }
 
     indexPairs() {
@@ -159,6 +185,8 @@
       const newNodes = data.nodes.filter((n) => !this.raw.nodes.has(n.id)).map((n, i) => {
         added.nodes.add(n.id);
         const node = this.prepareNode(n);
+        // Server positions are not those of the fitted bands: new actors ring the anchor.
+        if (this.bands) { delete node.x; delete node.y; }
         if (node.x === undefined) { node.x = anchor.x + 80 * Math.cos(i); node.y = anchor.y + 80 * Math.sin(i); }
         return node;
       });
@@ -289,16 +317,47 @@
       ctx.save();
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(tl.x, tl.y, br.x - tl.x, br.y - tl.y);
-      if (this.bands) drawBands(ctx, this.bands, tl, br, this.network.getScale());
+      if (this.bands) Map_.drawBandBackgrounds(ctx, this.bands, tl, br, this.network.getScale());
       ctx.restore();
     }
 
-    /* Band labels on top of the network, so edges and nodes never hide them. */
-    drawBandLabels(ctx) {
-      if (!this.bands || !this.viewport) return;
+    /* Band titles and actor labels on top of the network, in screen pixels. */
+    drawOverlay(ctx) {
+      const net = this.network, scale = net.getScale(), origin = net.canvasToDOM({ x: 0, y: 0 });
+      const { width, height } = this.size();
+      const ratio = (net.canvas && net.canvas.pixelRatio) || window.devicePixelRatio || 1;
       ctx.save();
-      drawLabels(ctx, this.bands, this.viewport, this.network.getScale());
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      const obstacles = [];
+      let left = 0;
+      this.drawnBands = [];
+      if (this.bands) {
+        this.drawnBands = Map_.drawGutter(ctx, this.bands, (y) => y * scale + origin.y, height);
+        left = Map_.GUTTER;
+      }
+      const body = net.body.nodes, selected = new Set(net.getSelectedNodes()), keep = this.highlighted && this.highlighted.nodes;
+      const landmarks = new Set(this.labelIds().slice(0, landmarkCount(this.labelIds().length)));
+      for (const id of this.labelIds()) {
+        const node = body[id];
+        if (!node) continue;
+        const x = node.x * scale + origin.x, y = node.y * scale + origin.y, r = Math.max(3, (node.options.size || 13) * scale);
+        if (x < -r || x > width + r || y < -r || y > height + r) continue;
+        obstacles.push({ owner: id, minor: !landmarks.has(id), left: x - r, right: x + r, top: y - r, bottom: y + r });
+      }
+      const order = selected.size ? [...selected, ...this.labelIds()] : this.labelIds();
+      this.drawnLabels = Map_.drawLabels(ctx, order, obstacles, (id) => {
+        const node = body[id], raw = this.raw.nodes.get(id);
+        if (!node || !raw || (keep && !keep.has(id))) return null;
+        const r = Math.max(3, (node.options.size || 13) * scale);
+        return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || selected.has(id) };
+      }, { left, top: 0, right: width, bottom: height });
       ctx.restore();
+    }
+
+    /* Node ids, most important first (see labelOrder); nodes added by expanding come last. */
+    labelIds() {
+      if (this.labelOrder.length !== this.raw.nodes.size) this.labelOrder = labelOrder([...this.raw.nodes.values()], [...this.raw.edges.values()]);
+      return this.labelOrder;
     }
 
     pngDataUrl() {
@@ -314,48 +373,6 @@
       });
       return { nodes, edges: this.edges.get() };
     }
-  }
-
-  /* Bands from server positions: one per layer (its sub-rows together), the isolated one apart. */
-  function computeBands(nodes) {
-    const spans = new Map();
-    for (const n of nodes) {
-      if (n.x === undefined || n.x === null) return null;
-      const key = n.isolated ? "isolated" : n.layer;
-      const span = spans.get(key) || { label: n.isolated ? "isolated" : "layer " + n.layer, isolated: !!n.isolated, top: n.y, bottom: n.y };
-      span.top = Math.min(span.top, n.y);
-      span.bottom = Math.max(span.bottom, n.y);
-      spans.set(key, span);
-    }
-    const bands = [...spans.values()].sort((a, b) => a.top - b.top);
-    let step = 150;
-    for (let i = 1; i < bands.length; i++) {
-      const gap = bands[i].top - bands[i - 1].bottom;
-      if (gap > 1) step = Math.min(step, gap);
-    }
-    return { bands, step };
-  }
-
-  /* Groups of the aggregated view on one row per band, evenly spaced in their server order:
-     the members a group is placed by may sit on different sub-rows of a wrapped layer, and
-     the bands of a handful of groups need none of the height of a wrapped layer. */
-  function groupRows(nodes) {
-    const rows = new Map();
-    for (const n of nodes) {
-      const key = n.isolated ? "isolated" : n.layer;
-      if (!rows.has(key)) rows.set(key, []);
-      rows.get(key).push(n);
-    }
-    const placed = [];
-    const tops = [...rows.values()].map((row) => Math.min(...row.map((n) => n.y))).sort((a, b) => a - b);
-    for (const row of rows.values()) {
-      const rank = tops.indexOf(Math.min(...row.map((n) => n.y)));
-      // The isolated band stays one empty row apart from the deepest layer.
-      const y = (rank + (row[0].isolated && rank ? 1 : 0)) * GROUP_ROW;
-      row.sort((a, b) => a.x - b.x);
-      row.forEach((n, i) => placed.push(Object.assign({}, n, { x: (i - (row.length - 1) / 2) * GROUP_SPACING, y })));
-    }
-    return placed;
   }
 
   /* Replace vis-network's edge drawing (vis-network 9 draws every edge each frame): edges out
@@ -442,49 +459,34 @@
     ctx.fill();
   }
 
-  function drawBands(ctx, info, tl, br, scale) {
-    const half = info.step / 2;
-    info.bands.forEach((band, i) => {
-      const top = band.top - half, height = band.bottom - band.top + info.step;
-      ctx.fillStyle = band.isolated ? "#fdf8f1" : i % 2 ? "#ffffff" : "#f4f7fb";
-      ctx.fillRect(tl.x, top, br.x - tl.x, height);
-      if (band.isolated) {
-        ctx.strokeStyle = "#d9a65b";
-        ctx.setLineDash([8 / scale, 6 / scale]);
-        ctx.lineWidth = 1.2 / scale;
-        ctx.beginPath();
-        ctx.moveTo(tl.x, top);
-        ctx.lineTo(br.x, top);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
-    });
+  /* How many of the most important actors are landmarks, whose labels may cover minor nodes:
+     one in twelve, at most 24. */
+  function landmarkCount(total) {
+    return Math.min(24, Math.ceil(total / 12));
   }
 
-  /* Each band's name in a small tag at the left edge of the view, inside the band while any
-     of it shows. */
-  function drawLabels(ctx, info, area, scale) {
-    const half = info.step / 2, px = 1 / scale;
-    ctx.font = "600 " + 10.5 * px + "px Inter, system-ui, sans-serif";
-    ctx.textBaseline = "middle";
-    for (const band of info.bands) {
-      const top = band.top - half, bottom = band.bottom + half;
-      if (bottom < area.top || top > area.bottom) continue;
-      const text = band.label.toUpperCase(), width = ctx.measureText(text).width + 12 * px, height = 18 * px;
-      const y = Math.min(Math.max(top, area.top) + 6 * px, bottom - height - 4 * px);
-      const x = area.left + 8 * px;
-      ctx.globalAlpha = 0.92;
-      ctx.fillStyle = "#ffffff";
-      ctx.strokeStyle = band.isolated ? "#e3c08a" : "#d5dde7";
-      ctx.lineWidth = px;
-      ctx.beginPath();
-      ctx.rect(x, y, width, height);
-      ctx.fill();
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = band.isolated ? "#a86b1d" : "#52606d";
-      ctx.fillText(text, x + 6 * px, y + height / 2);
+  /* The text a node's label shows: a group says how many of which kind. */
+  function labelText(n) {
+    if (n.count) return n.count + " × " + String(n.kind || "").replace(/_/g, " ");
+    return n.name || n.label || n.id;
+  }
+
+  /* Ids by importance for labelling: groups by size; actors by their relations plus how close
+     they are to the top layer (isolated actors count half), ties by name. */
+  function labelOrder(nodes, edges) {
+    const degree = new Map();
+    for (const e of edges) {
+      const w = e.count || 1;
+      degree.set(e.from, (degree.get(e.from) || 0) + w);
+      degree.set(e.to, (degree.get(e.to) || 0) + w);
     }
+    const deepest = Math.max(0, ...nodes.map((n) => Number(n.layer) || 0));
+    const score = (n) => {
+      if (n.count) return 1e6 + n.count;
+      const d = degree.get(n.id) || 0;
+      return n.isolated ? d / 2 : d + (deepest - (Number(n.layer) || 0));
+    };
+    return nodes.map((n) => [score(n), labelText(n), n.id]).sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map((t) => t[2]);
   }
 
   window.ExplorerView = ExplorerView;

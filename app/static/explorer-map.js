@@ -1,0 +1,321 @@
+/* The explorer's map: the layered layout fitted to the canvas, band titles in a gutter at the
+   left, and actor labels placed by importance so that no two ever overlap.
+
+   Positions from the server give each band's order (crossing-reduced); here each band is
+   wrapped into as many sub-rows as the canvas shape asks for, in world units sized for a
+   label (so at zoom 1 every label has room). Labels are drawn at a fixed screen size: zoomed
+   out, the most important actors of each stretch keep theirs and the rest are hidden; zooming
+   in gives room to more, until every actor has one. */
+(function () {
+  "use strict";
+
+  // World units between neighbours in one sub-row: a label's width plus a gap.
+  const SLOT = 136;
+  // World units between the sub-rows of one band: a node and two lines of label.
+  const SUBROW = 66;
+  // World units from the last sub-row of one band to the first of the next.
+  const GAP = 96;
+  // Screen pixels at the left of the canvas kept for the band titles.
+  const GUTTER = 184;
+  const MARGIN = 18;
+  // The most a fitted view zooms in: small structures are not blown up.
+  const MAX_FIT_SCALE = 1.25;
+  const LABEL = { size: 12, line: 14, maxWidth: 124, widths: [124, 88, 64], maxLines: 2, pad: 3, gap: 3 };
+  const FONT = "Inter, system-ui, sans-serif";
+  // Work budget per frame: enough for every actor of a bundled scenario, bounded for 20k.
+  const MAX_TRIES = 3000;
+  const MAX_LABELS = 600;
+  const CELL = 64;
+
+  const NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+
+  /* What a band means, in words: "Layer 4 — four steps of control below the top (42)". */
+  function bandTitle(band) {
+    if (band.isolated) return { head: "No control relation (" + band.count + ")", meaning: "may still have voice or other relations", full: "No control relation; may still have voice or other relations (" + band.count + ")" };
+    const layer = band.layer;
+    const meaning = layer === 0 ? "steered by no one in this model"
+      : (NUMBERS[layer] || String(layer)) + (layer === 1 ? " step" : " steps") + " of control below the top";
+    return { head: "Layer " + layer + " (" + band.count + ")", meaning, full: "Layer " + layer + " — " + meaning + " (" + band.count + ")" };
+  }
+
+  function bandKey(n) { return n.isolated ? "isolated" : Number(n.layer) || 0; }
+
+  /* Place ``nodes`` ({id, layer, isolated, x, y} with the server's order) in bands fitted to a
+     canvas of ``size`` ({width, height}); returns {positions: Map id -> {x, y}, bands}. */
+  function reflow(nodes, size, opts) {
+    const o = Object.assign({ slot: SLOT, subrow: SUBROW, gap: GAP }, opts || {});
+    const rows = new Map();
+    for (const n of nodes) {
+      const key = bandKey(n);
+      if (!rows.has(key)) rows.set(key, []);
+      rows.get(key).push(n);
+    }
+    const keys = [...rows.keys()].sort((a, b) => (a === "isolated") - (b === "isolated") || a - b);
+    keys.forEach((k) => rows.get(k).sort((a, b) => (a.x - b.x) || (a.y - b.y) || (a.id < b.id ? -1 : 1)));
+    const sizes = keys.map((k) => rows.get(k).length);
+    const columns = columnsFor(sizes, size, o);
+    const positions = new Map(), bands = [];
+    let top = 0;
+    keys.forEach((key) => {
+      const row = rows.get(key), sub = Math.ceil(row.length / columns), step = o.slot / sub, middle = (row.length - 1) / 2;
+      if (key === "isolated" && bands.length) top += o.gap / 2;
+      row.forEach((n, i) => positions.set(n.id, { x: (i - middle) * step, y: top + (i % sub) * o.subrow }));
+      const band = { key, layer: key === "isolated" ? 0 : key, isolated: key === "isolated", count: row.reduce((s, n) => s + (n.count || 1), 0), top, bottom: top + (sub - 1) * o.subrow };
+      Object.assign(band, { title: bandTitle(band) });
+      bands.push(band);
+      top = band.bottom + o.gap;
+    });
+    return { positions, bands, gap: o.gap, columns };
+  }
+
+  /* Columns per sub-row: the fewest that make the picture as wide as the canvas is (relative
+     to its height), but never fewer than fit the canvas width at zoom 1. */
+  function columnsFor(sizes, size, o) {
+    const width = Math.max(200, size.width - GUTTER - 2 * MARGIN), height = Math.max(150, size.height - 2 * MARGIN);
+    const widest = Math.max(1, ...sizes);
+    const roomy = Math.min(widest, Math.max(1, Math.floor(width / o.slot)));
+    const aspect = (c) => c * o.slot / (sizes.reduce((h, n) => h + (Math.ceil(n / c) - 1) * o.subrow, 0) + o.gap * sizes.length);
+    let low = 1, high = widest;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (aspect(middle) >= width / height) high = middle; else low = middle + 1;
+    }
+    return Math.max(low, roomy);
+  }
+
+  /* The camera that shows every node, right of the gutter, as large as fits (at most 1.25). */
+  function fitCamera(points, size, nodeRadius) {
+    if (!points.length) return { x: 0, y: 0, scale: 1 };
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const p of points) {
+      left = Math.min(left, p.x); right = Math.max(right, p.x);
+      top = Math.min(top, p.y); bottom = Math.max(bottom, p.y);
+    }
+    const r = nodeRadius || 14;
+    left -= LABEL.maxWidth / 2 + 4; right += LABEL.maxWidth / 2 + 4;
+    top -= r + 6; bottom += r + LABEL.gap + LABEL.line * LABEL.maxLines + 6;
+    const width = size.width - GUTTER - 2 * MARGIN, height = size.height - 2 * MARGIN;
+    const scale = Math.min(MAX_FIT_SCALE, width / (right - left), height / (bottom - top));
+    // vis-network's camera position is the world point shown at the centre of the canvas.
+    const shift = (GUTTER / 2) / scale;
+    return { x: (left + right) / 2 - shift, y: (top + bottom) / 2, scale };
+  }
+
+  // ---- text -----------------------------------------------------------------------------
+
+  const widths = new Map();
+
+  function measure(ctx, text) {
+    const key = ctx.font + "\u0000" + text;
+    let w = widths.get(key);
+    if (w === undefined) { w = ctx.measureText(text).width; widths.set(key, w); }
+    return w;
+  }
+
+  /* Break ``text`` into at most ``maxLines`` lines of at most ``maxWidth`` pixels; the last
+     line ends in an ellipsis when the text does not fit. */
+  function wrap(ctx, text, maxWidth, maxLines) {
+    const words = String(text).split(/\s+/).filter(Boolean);
+    const lines = [];
+    let i = 0;
+    while (i < words.length && lines.length < maxLines) {
+      let line = words[i++];
+      while (i < words.length && measure(ctx, line + " " + words[i]) <= maxWidth) line += " " + words[i++];
+      lines.push(line);
+    }
+    if (i < words.length) lines[lines.length - 1] += " " + words.slice(i).join(" ");
+    return lines.map((l) => ellipsis(ctx, l, maxWidth));
+  }
+
+  function ellipsis(ctx, text, maxWidth) {
+    if (measure(ctx, text) <= maxWidth) return text;
+    let low = 0, high = text.length;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (measure(ctx, text.slice(0, middle).trimEnd() + "…") <= maxWidth) low = middle; else high = middle - 1;
+    }
+    return text.slice(0, low).trimEnd() + "…";
+  }
+
+  // ---- collision grid ---------------------------------------------------------------------
+
+  class Grid {
+    constructor() { this.cells = new Map(); }
+    keys(b) {
+      const out = [];
+      for (let i = Math.floor(b.left / CELL); i <= Math.floor(b.right / CELL); i++)
+        for (let j = Math.floor(b.top / CELL); j <= Math.floor(b.bottom / CELL); j++) out.push(i * 100003 + j);
+      return out;
+    }
+    add(b) {
+      for (const k of this.keys(b)) {
+        if (!this.cells.has(k)) this.cells.set(k, []);
+        this.cells.get(k).push(b);
+      }
+    }
+    hits(b, except, landmark) {
+      for (const k of this.keys(b)) {
+        for (const o of this.cells.get(k) || []) {
+          if (o.owner !== undefined && (o.owner === except || (landmark && o.minor))) continue;
+          if (o.left < b.right && b.left < o.right && o.top < b.bottom && b.top < o.bottom) return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /* Where a label may go around its node, in order of preference: below in up to two lines,
+     below or above in one, then the same narrower (cut with an ellipsis), then right or left. */
+  function placements(ctx, n) {
+    const below = n.y + n.r + LABEL.gap, above = n.y - n.r - LABEL.gap - LABEL.line, middle = n.y - LABEL.line / 2;
+    const variants = [];
+    for (const width of LABEL.widths) {
+      const full = wrap(ctx, n.text, width, LABEL.maxLines);
+      const one = [ellipsis(ctx, full.join(" "), width)];
+      if (full.length > 1) variants.push({ lines: full, x: n.x, y: below });
+      variants.push({ lines: one, x: n.x, y: below }, { lines: one, x: n.x, y: above });
+    }
+    const one = [ellipsis(ctx, n.text, LABEL.maxWidth)], w = measure(ctx, one[0]);
+    variants.push({ lines: one, x: n.x + n.r + LABEL.gap + w / 2, y: middle }, { lines: one, x: n.x - n.r - LABEL.gap - w / 2, y: middle });
+    return variants;
+  }
+
+  function boxOf(ctx, v) {
+    const width = Math.max(...v.lines.map((l) => measure(ctx, l)));
+    return {
+      left: v.x - width / 2 - LABEL.pad, right: v.x + width / 2 + LABEL.pad,
+      top: v.y - 1, bottom: v.y + v.lines.length * LABEL.line + 1,
+    };
+  }
+
+  /* Label the nodes in ``order`` (most important first) where there is room, and draw them on
+     ``ctx`` in screen pixels. ``nodeAt(id)`` gives {x, y, r, text, bold} in screen pixels or
+     null; ``obstacles`` are boxes no label may cover (nodes carry their ``owner`` id, which
+     their own label may touch). The labels of landmarks (``n.landmark``: the few most
+     important actors) may cover the symbols of minor nodes (``minor`` obstacles), so the
+     actors that matter most keep their names even in a crowded band. Returns the labels drawn: [{id, lines, left, top, width, height}]. */
+  function drawLabels(ctx, order, obstacles, nodeAt, area) {
+    const grid = new Grid();
+    obstacles.forEach((b) => grid.add(b));
+    const placed = [];
+    let tries = 0;
+    for (const id of order) {
+      if (tries >= MAX_TRIES || placed.length >= MAX_LABELS) break;
+      const n = nodeAt(id);
+      if (!n || !n.text || n.x < area.left || n.x > area.right || n.y < area.top || n.y > area.bottom) continue;
+      tries++;
+      ctx.font = (n.bold ? "600 " : "") + LABEL.size + "px " + FONT;
+      for (const v of placements(ctx, n)) {
+        const box = boxOf(ctx, v);
+        if (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom) continue;
+        if (grid.hits(box, id, n.landmark)) continue;
+        grid.add(box);
+        placed.push(Object.assign({ id, font: ctx.font, left: box.left, top: box.top, width: box.right - box.left, height: box.bottom - box.top }, v));
+        break;
+      }
+    }
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    for (const p of placed) {
+      ctx.font = p.font;
+      p.lines.forEach((line, i) => {
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "rgba(255,255,255,0.92)";
+        ctx.strokeText(line, p.x, p.y + i * LABEL.line);
+        ctx.fillStyle = "#1f2933";
+        ctx.fillText(line, p.x, p.y + i * LABEL.line);
+      });
+    }
+    return placed;
+  }
+
+  // ---- bands ------------------------------------------------------------------------------
+
+  /* Alternating band backgrounds across the view, in world units (drawn before the network). */
+  function drawBandBackgrounds(ctx, info, tl, br, scale) {
+    const half = info.gap / 2;
+    info.bands.forEach((band, i) => {
+      const top = band.top - half, height = band.bottom - band.top + info.gap;
+      ctx.fillStyle = band.isolated ? "#fdf8f1" : i % 2 ? "#ffffff" : "#f3f6fa";
+      ctx.fillRect(tl.x, top, br.x - tl.x, height);
+      if (band.isolated) {
+        ctx.strokeStyle = "#d9a65b";
+        ctx.setLineDash([8 / scale, 6 / scale]);
+        ctx.lineWidth = 1.2 / scale;
+        ctx.beginPath();
+        ctx.moveTo(tl.x, top);
+        ctx.lineTo(br.x, top);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    });
+  }
+
+  /* The gutter: each band's title at the left, wrapped into the lines its height allows.
+     ``toY`` maps a world y to screen pixels; returns the gutter box (an obstacle for labels). */
+  function drawGutter(ctx, info, toY, height) {
+    const half = info.gap / 2;
+    ctx.fillStyle = "rgba(255,255,255,0.94)";
+    ctx.fillRect(0, 0, GUTTER, height);
+    ctx.strokeStyle = "#d5dde7";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(GUTTER - 0.5, 0);
+    ctx.lineTo(GUTTER - 0.5, height);
+    ctx.stroke();
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    const drawn = [];
+    info.bands.forEach((band, i) => {
+      const top = toY(band.top - half), bottom = toY(band.bottom + half);
+      if (bottom < 0 || top > height) return;
+      if (i) {
+        ctx.strokeStyle = band.isolated ? "#d9a65b" : "#e1e7ef";
+        ctx.beginPath();
+        ctx.moveTo(0, Math.round(top) + 0.5);
+        ctx.lineTo(GUTTER, Math.round(top) + 0.5);
+        ctx.stroke();
+      }
+      const room = Math.floor((Math.min(bottom, height) - Math.max(top, 0) - 8) / 14);
+      if (room < 1) return;
+      let y = Math.max(top, 0) + 5;
+      ctx.font = "700 12px " + FONT;
+      ctx.fillStyle = band.isolated ? "#8a5a12" : "#243b53";
+      const head = ellipsis(ctx, band.title.head, GUTTER - 20);
+      ctx.fillText(head, 10, y);
+      const lines = [head];
+      ctx.font = "10.5px " + FONT;
+      ctx.fillStyle = "#52606d";
+      for (const line of wrap(ctx, band.title.meaning, GUTTER - 16, Math.min(3, room - 1))) {
+        y += 14;
+        ctx.fillText(line, 10, y);
+        lines.push(line);
+      }
+      drawn.push({ key: band.key, title: band.title.full, lines });
+    });
+    return drawn;
+  }
+
+  /* In a narrow window the filters and the details open over the network: the toolbar's
+     toggles open and close them, and the details open by themselves when they show something. */
+  function bindPanelToggles() {
+    const workspace = document.querySelector(".workspace"), panel = document.getElementById("panel");
+    if (!workspace || !panel) return;
+    const buttons = [...document.querySelectorAll("[data-toggles]")];
+    const sync = () => buttons.forEach((b) => b.setAttribute("aria-pressed", String(workspace.classList.contains(b.dataset.toggles))));
+    buttons.forEach((b) => b.addEventListener("click", () => {
+      const other = b.dataset.toggles === "show-panel" ? "show-filters" : "show-panel";
+      workspace.classList.remove(other);
+      workspace.classList.toggle(b.dataset.toggles);
+      sync();
+    }));
+    new MutationObserver(() => {
+      if (panel.querySelector(".panel-body")) { workspace.classList.remove("show-filters"); workspace.classList.add("show-panel"); sync(); }
+    }).observe(panel, { childList: true });
+  }
+
+  bindPanelToggles();
+
+  window.ExplorerMap = { reflow, fitCamera, drawLabels, drawBandBackgrounds, drawGutter, bandTitle, wrap, GUTTER, LABEL, FONT, SLOT, SUBROW, GAP };
+})();

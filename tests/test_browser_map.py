@@ -1,0 +1,251 @@
+"""The explorer's map in real headless Chromium: labels, bands, overview and exports.
+
+Labels are checked from what the canvas really drew: an init script records every
+``fillText`` on the network's canvas with the box its own text metrics give
+(``measureText``), mapped through the context's transform to CSS pixels. No two boxes may
+intersect, at the fitted zoom and zoomed in twice, for each bundled scenario and for a
+16-actor structure uploaded as a file by the test.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
+
+pytestmark = pytest.mark.browser
+
+BUNDLED = ["nplv-2022", "wijkaanpak-manifest", "nprz"]
+SIZES = [(1440, 900), (1024, 768)]
+
+#: Records each text drawn on the network's canvas with its box in CSS pixels.
+RECORD_TEXT = """
+(() => {
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText;
+  window.__texts = null;
+  P.fillText = function (text, x, y) {
+    if (window.__texts && this.canvas.closest && this.canvas.closest('#network')) {
+      const m = this.getTransform(), t = this.measureText(text);
+      const ratio = this.canvas.width / this.canvas.clientWidth;
+      const left = x - t.actualBoundingBoxLeft, right = x + t.actualBoundingBoxRight;
+      const top = y - t.actualBoundingBoxAscent, bottom = y + t.actualBoundingBoxDescent;
+      const X = (v) => (m.a * v + m.e) / ratio, Y = (v) => (m.d * v + m.f) / ratio;
+      window.__texts.push({ text: String(text), left: X(left), right: X(right),
+                            top: Y(top), bottom: Y(bottom) });
+    }
+    return fill.apply(this, arguments);
+  };
+})();
+"""
+
+ACTORS = [
+    ("min", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "ministry"),
+    ("tk", "Tweede Kamer der Staten-Generaal", "parliament"),
+    ("prog", "Nationaal Programma Leefbaarheid", "programme"),
+    ("office", "Programmabureau Leefbaarheid en Veiligheid", "programme_office"),
+    ("rdam", "Gemeente Rotterdam", "municipality"),
+    ("dh", "Gemeente Den Haag", "municipality"),
+    ("ams", "Gemeente Amsterdam", "municipality"),
+    ("utr", "Gemeente Utrecht", "municipality"),
+    ("zuid", "Rotterdam-Zuid", "focus_area"),
+    ("schilder", "Den Haag Schilderswijk", "focus_area"),
+    ("nw", "Amsterdam Nieuw-West", "focus_area"),
+    ("overvecht", "Utrecht Overvecht", "focus_area"),
+    ("youth", "Jongerenwerkers (youth workers)", "professional_group"),
+    ("res", "Bewonersraad Rotterdam-Zuid", "resident_group"),
+    ("spuk", "Specifieke uitkering leefbaarheid", "instrument"),
+    ("scp", "Sociaal en Cultureel Planbureau", "advisory_body"),
+]
+SIXTEEN = {
+    "govgraph": 1,
+    "scenario": {"id": "sixteen", "title": "An uploaded programme of sixteen actors"},
+    "actors": [{"id": i, "name": n, "kind": k} for i, n, k in ACTORS],
+    "relations": [
+        {"from": "tk", "to": "min", "type": "MONITORS"},
+        {"from": "min", "to": "prog", "type": "STEERS"},
+        {"from": "prog", "to": "office", "type": "STEERS"},
+        {"from": "min", "to": "spuk", "type": "FUNDS"},
+        *[{"from": "spuk", "to": m, "type": "FUNDS"} for m in ("rdam", "dh", "ams", "utr")],
+        *[{"from": "office", "to": m, "type": "COORDINATES"} for m in ("rdam", "dh", "ams", "utr")],
+        {"from": "rdam", "to": "zuid", "type": "TARGETS"},
+        {"from": "dh", "to": "schilder", "type": "TARGETS"},
+        {"from": "ams", "to": "nw", "type": "TARGETS"},
+        {"from": "utr", "to": "overvecht", "type": "TARGETS"},
+        {"from": "zuid", "to": "youth", "type": "STEERS"},
+        {"from": "res", "to": "rdam", "type": "PARTICIPATES_IN"},
+        {"from": "scp", "to": "min", "type": "ADVISES"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app with the bundled scenarios on waitress, plus the 16-actor file uploaded."""
+    import waitress
+
+    from app import create_app
+
+    app = create_app()
+    port = free_port()
+    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    upload = urllib.request.Request(
+        base + "/api/scenarios?filename=sixteen.json",
+        data=json.dumps(SIXTEEN).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(upload) as response:
+        assert response.status == 201
+    try:
+        yield base
+    finally:
+        httpd.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def page(browser, request):  # noqa: F811 - the fixture imported above
+    context = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
+    context.add_init_script(RECORD_TEXT)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    assert pg.errors == []
+    context.close()
+
+
+def open_view(page, server: str, scenario: str, query: str = "") -> None:
+    page.goto(f"{server}/scenarios/{scenario}{query}")
+    page.wait_for_selector('#network[data-ready="1"]', timeout=30000)
+
+
+def drawn_texts(page) -> list[dict]:
+    """Redraw the network while recording, and return every text the canvas drew."""
+    return page.evaluate(
+        """() => {
+          window.__texts = [];
+          window.govgraph.network.redraw();
+          const texts = window.__texts;
+          window.__texts = null;
+          return texts;
+        }"""
+    )
+
+
+def overlaps(texts: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes intersect (by more than half a pixel)."""
+    found = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if (
+                min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+                and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+            ):
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def label_report(page) -> dict:
+    """The labels the view says it drew, each with its node's position from the network."""
+    return page.evaluate(
+        """() => {
+          const view = window.govgraph.view, net = view.network;
+          const positions = net.getPositions();
+          const box = document.querySelector('#network canvas').getBoundingClientRect();
+          const onScreen = Object.values(positions).map((p) => net.canvasToDOM(p))
+            .filter((p) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height).length;
+          return {
+            onScreen,
+            order: view.labelIds(),
+            labels: view.drawnLabels.map((l) => ({ id: l.id, lines: l.lines, left: l.left,
+              right: l.left + l.width, top: l.top, bottom: l.top + l.height,
+              node: net.canvasToDOM(positions[l.id]),
+              radius: (net.body.nodes[l.id].options.size || 13) * net.getScale() })),
+          };
+        }"""
+    )
+
+
+def zoom_by(page, factor: float) -> None:
+    page.evaluate(
+        """(f) => { const n = window.govgraph.network;
+                    n.moveTo({scale: n.getScale() * f, animation: false}); }""",
+        factor,
+    )
+
+
+def check_labels(page) -> dict:
+    """Assert no drawn texts overlap and every label sits next to its own node."""
+    texts = drawn_texts(page)
+    assert texts, "nothing was drawn"
+    assert overlaps(texts) == []
+    report = label_report(page)
+    drawn = {t["text"] for t in texts}
+    for label in report["labels"]:
+        assert set(label["lines"]) <= drawn
+        node = label["node"]
+        gap_x = max(label["left"] - node["x"], node["x"] - label["right"], 0)
+        gap_y = max(label["top"] - node["y"], node["y"] - label["bottom"], 0)
+        near = label["radius"] + 8
+        assert gap_x < near and gap_y < near, f"label {label['lines']} is far from its node"
+    return report
+
+
+@pytest.mark.parametrize("scenario", [*BUNDLED, "sixteen"])
+def test_labels_never_overlap_at_fit_and_zoomed_in(page, server, scenario):
+    open_view(page, server, scenario, "?aggregate=0")
+    fit = check_labels(page)
+    assert fit["labels"], "no actor is labelled at fit zoom"
+    # The most important actors (by layer and relations) are labelled at fit zoom.
+    labelled = {label["id"] for label in fit["labels"]}
+    assert fit["order"][0] in labelled
+    shares = [len(fit["labels"]) / fit["onScreen"]]
+    for _ in range(2):
+        zoom_by(page, 2.0)
+        deeper = check_labels(page)
+        shares.append(len(deeper["labels"]) / max(1, deeper["onScreen"]))
+    # Zooming in gives room to more labels, until every actor in view has one.
+    assert shares[2] >= shares[0]
+    assert shares[2] == 1.0 or shares[2] > shares[0]
+
+
+@pytest.mark.parametrize("scenario", ["nprz", "sixteen"])
+def test_small_structures_are_fully_labelled_at_fit(page, server, scenario):
+    open_view(page, server, scenario, "?aggregate=0")
+    report = check_labels(page)
+    nodes = page.evaluate("window.govgraph.view.nodes.length")
+    assert len(report["labels"]) == nodes == report["onScreen"]
+
+
+def test_bands_say_what_they_mean(page, server):
+    open_view(page, server, "nplv-2022", "?aggregate=0")
+    layers = json.load(urllib.request.urlopen(f"{server}/api/scenarios/nplv-2022/graph"))["layers"]
+    bands = page.evaluate("window.govgraph.view.drawnBands")
+    titles = [b["title"] for b in bands]
+    assert titles[0] == f"Layer 0 — steered by no one in this model ({layers['sizes']['0']})"
+    assert f"Layer 4 — four steps of control below the top ({layers['sizes']['4']})" in titles
+    isolated = "No control relation; may still have voice or other relations"
+    assert titles[-1] == f"{isolated} ({layers['isolated']})"
+    texts = {t["text"] for t in drawn_texts(page)}
+    assert f"Layer 4 ({layers['sizes']['4']})" in texts
+    # The layered view spans the canvas: its nodes reach from the gutter to the right edge.
+    spread = page.evaluate(
+        """() => {
+          const net = window.govgraph.network;
+          const xs = Object.values(net.getPositions()).map((p) => net.canvasToDOM(p).x);
+          return [Math.min(...xs), Math.max(...xs), document.getElementById('network').clientWidth];
+        }"""
+    )
+    used = (spread[1] - spread[0]) / (spread[2] - window_gutter(page))
+    assert used > 0.75
+
+
+def window_gutter(page) -> float:
+    return page.evaluate("window.ExplorerMap.GUTTER")

@@ -94,13 +94,16 @@ def analyze(
     as_json: bool,
 ) -> None:
     """Every steering metric of one scenario: layers, chains, voice reach, accountability
-    load, fragmentation, hierarchy, centrality."""
+    load, fragmentation, hierarchy, centrality; first the findings in plain sentences, each
+    with its figure on confirmed facts only and a link to the explorer view that shows it."""
+    from graph.analysis.findings import with_findings
     from graph.analysis.report import analyze as run_analysis
 
     with _store(source) as store:
         sid = pick_scenario(store, scenario_id)
         G = store.graph(sid, as_of=_date(as_of), confirmed_only=confirmed_only)
         result = run_analysis(G, scenario_id=sid)
+    result = with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only)
     emit_json(result) if as_json else output.print_analysis(result)
 
 
@@ -117,7 +120,7 @@ def compare(
 ) -> None:
     """Compare two loaded scenarios: actors and relations added, removed and changed, and
     every metric side by side with its delta."""
-    from graph.analysis.report import compare as run_compare
+    from graph.analysis.compare import compare as run_compare
 
     with _store(source) as store:
         graphs = [

@@ -635,11 +635,26 @@ def _any_step(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> dict[str, A
 
 
 def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
-    """Return (cached) the ``analyze --json`` object of a scenario after as_of/confirmed_only."""
+    """Return (cached) the ``analyze --json`` object of a scenario after as_of/confirmed_only,
+    with its findings (whose confirmed-facts figures come from the cached confirmed analysis)."""
+    from graph.analysis.findings import with_findings
     from graph.analysis.report import analyze
 
     def compute() -> dict[str, Any]:
-        return analyze(base_view(store, scenario_id, filters).G, scenario_id=scenario_id)
+        G = base_view(store, scenario_id, filters).G
+        result = analyze(G, scenario_id=scenario_id)
+        confirmed = (
+            result
+            if filters.confirmed_only
+            else analysis_json(store, scenario_id, Filters(filters.as_of, confirmed_only=True))
+        )
+        return with_findings(
+            G,
+            result,
+            confirmed=confirmed,
+            as_of=filters.as_of,
+            confirmed_only=filters.confirmed_only,
+        )
 
     return store.cached(("analysis", scenario_id, filters.base()), compute)
 

@@ -69,6 +69,7 @@ def print_rows(result: Any) -> None:
 def print_analysis(result: dict[str, Any]) -> None:
     """Print the analysis of one scenario as readable tables."""
     click.echo(f"Scenario {result['scenario']}: steering depth {result['steering_depth']}")
+    _print_findings(result.get("findings") or [])
     layer_sizes = Counter(result["layers"].values())
     section("Steering layers")
     click.echo(table(["layer", "actors"], sorted(layer_sizes.items())))
@@ -84,6 +85,16 @@ def print_analysis(result: dict[str, Any]) -> None:
     section("Hierarchy of the control graph")
     click.echo(table(["measure", "value"], result["hierarchy"].items()))
     _print_betweenness(result["centrality"])
+
+
+def _print_findings(findings: list[dict[str, Any]]) -> None:
+    """Print each finding as a sentence, its confirmed-facts figure and its explorer link."""
+    if not findings:
+        return
+    section("Findings")
+    for finding in findings:
+        click.echo(f"- {finding['text']}")
+        click.echo(f"  {finding['confidence_text']} Explorer: {finding['link']['url']}")
 
 
 def _print_betweenness(centrality: dict[str, Any]) -> None:

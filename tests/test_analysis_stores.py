@@ -7,7 +7,7 @@ import json
 import pytest
 
 from graph.analysis import analyze
-from graph.analysis.report import compare
+from graph.analysis.compare import compare
 from graph.datasets import bundled_paths
 from graph.formats import load_paths
 from graph.storage import open_store

@@ -427,7 +427,13 @@
   async function applyHighlight(what) {
     const result = document.getElementById("path-result");
     try {
-      if (what === "voice") return highlightVoice(await getJSON(apiBase + "/voice-paths?kind=resident_group" + asOfQuery()), result);
+      // voice (residents), voice:<kind>, decisive:<kind> (formal voice relations only)
+      const voice = /^(voice|decisive)(?::([a-z0-9_]+))?$/.exec(what);
+      if (voice) {
+        const query = new URLSearchParams({ kind: voice[2] || "resident_group" });
+        if (voice[1] === "decisive") query.set("formal_only", "1");
+        return highlightVoice(await getJSON(apiBase + "/voice-paths?" + query + asOfQuery()), result, voice[1] === "decisive");
+      }
       if (what.startsWith("chain:")) return highlightChains(await getJSON(apiBase + "/chain/" + encodeURIComponent(what.slice(6)) + "?" + asOfQuery().slice(1)), result);
       if (what.startsWith("path:")) {
         const [from, to, directed] = what.slice(5).split(",");
@@ -451,12 +457,13 @@
     result.textContent = chains.length ? chains.length + " steering chain(s) of length " + data.length + " to " + nameOf(data.actor) : "No steering chain reaches " + nameOf(data.actor) + ".";
   }
 
-  function highlightVoice(data, result) {
+  function highlightVoice(data, result, formal) {
     const paths = Object.values(data.paths || {});
     const nodes = new Set(paths.flat());
     view.highlight(nodes, paths.flatMap((p) => view.edgesAlong(p)));
     const share = data.share === null || data.share === undefined ? "—" : Math.round(data.share * 100) + "%";
-    result.textContent = "Residents' voice reaches " + paths.length + " of " + (data.deciders ?? "?") + " deciders (" + share + ").";
+    const who = data.kind && data.kind !== "resident_group" ? data.kind.replace(/_/g, " ") + "s'" : "Residents'";
+    result.textContent = who + (formal ? " formal (decisive) voice" : " voice") + " reaches " + paths.length + " of " + (data.deciders ?? "?") + " deciders (" + share + ").";
   }
 
   function highlightPath(data, result) {

@@ -29,6 +29,9 @@ Number = int | float | None
 _SKIPPED = frozenset(
     {
         "layers",
+        "layer_sizes",
+        "steering_chain_patterns",
+        "findings",
         "accountability_load",
         "accountability_by_kind",
         "steering_chains",

@@ -31,6 +31,8 @@ __all__ = [
     "steering_depth",
     "steering_chains",
     "chain_to",
+    "chain_patterns",
+    "layer_sizes",
 ]
 
 #: The most chains listed by :func:`steering_chains` and :func:`chain_to` by default.
@@ -322,3 +324,49 @@ def chain_to(
         raise NotFound(f"actor '{actor}' is not in the graph", hint="Check the actor id.")
     cond = condense(G, flow=flow)
     return cond.chains([cond.component[actor]], limit)
+
+
+def chain_patterns(chains: list[list[str]], kinds: Mapping[str, str]) -> list[dict[str, object]]:
+    """Group chains by their pattern, the sequence of their actors' kinds, most common first.
+
+    Parameters
+    ----------
+    chains : list of list of str
+        Steering chains (actor ids, top down).
+    kinds : mapping
+        Actor id -> kind.
+
+    Returns
+    -------
+    list of dict
+        ``{"kinds": [...], "count": int, "chains": [[ids...], ...]}``, the most common
+        pattern first, ties in the order the chains came.
+
+    Examples
+    --------
+    >>> kinds = {"m": "ministry", "a": "focus_area", "b": "focus_area", "p": "mayor"}
+    >>> found = chain_patterns([["m", "a"], ["p", "a"], ["m", "b"]], kinds)
+    >>> [(p["kinds"], p["count"]) for p in found]
+    [(['ministry', 'focus_area'], 2), (['mayor', 'focus_area'], 1)]
+    """
+    groups: dict[tuple[str, ...], list[list[str]]] = {}
+    for chain in chains:
+        groups.setdefault(tuple(kinds.get(a, "other") for a in chain), []).append(chain)
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))  # stable: first seen first
+    return [{"kinds": list(k), "count": len(c), "chains": c} for k, c in ordered]
+
+
+def layer_sizes(layers: Mapping[str, int], isolated: Iterable[str]) -> dict[str, int]:
+    """Return layer (as text, a JSON key) -> the number of actors in it, isolated ones left out.
+
+    Examples
+    --------
+    >>> layer_sizes({"a": 0, "b": 1, "c": 1, "d": 0}, ["d"])
+    {'0': 1, '1': 2}
+    """
+    alone = set(isolated)
+    sizes: dict[int, int] = {}
+    for actor, layer in layers.items():
+        if actor not in alone:
+            sizes[layer] = sizes.get(layer, 0) + 1
+    return {str(layer): sizes[layer] for layer in sorted(sizes)}

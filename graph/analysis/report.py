@@ -1,8 +1,10 @@
 """Every analysis of one scenario in one JSON-ready object (``govgraph analyze --json``).
 
 The control and voice arcs are computed once and shared by every analysis. The required keys
-of DESIGN section 6 are never renamed; extra keys (``counts``, ``steering_chain_count``,
-``accountability_by_kind``, ``hierarchy_note`` ...) add detail.
+of DESIGN section 6 are never renamed; extra keys (``counts``, ``layer_sizes``,
+``steering_chain_count``, ``steering_chain_patterns``, ``accountability_by_kind``,
+``hierarchy_note`` ...) add detail. The comparison (:mod:`graph.analysis.compare`) builds on
+this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from graph.analysis.accountability import accountability_load, load_by_kind, loa
 from graph.analysis.flows import Flows, flows
 from graph.analysis.fragmentation import fragmentation
 from graph.analysis.hierarchy import betweenness, hierarchy
-from graph.analysis.layers import MAX_CHAINS, condense
+from graph.analysis.layers import MAX_CHAINS, chain_patterns, condense, layer_sizes
 from graph.analysis.voice import voice_reach_by_kind
 
-__all__ = ["analyze", "compare", "scenario_id_of"]
+__all__ = ["analyze", "scenario_id_of"]
 
 
 def scenario_id_of(G: nx.MultiDiGraph) -> str | None:
@@ -48,13 +50,16 @@ def _steering(G: nx.MultiDiGraph, f: Flows, limit: int) -> dict[str, Any]:
     cond = condense(G, flow=f)
     deepest = cond.deepest()
     count = cond.chain_count(deepest)
+    layers, chains = cond.layers(), cond.chains(deepest, limit)
     return {
-        "layers": cond.layers(),
+        "layers": layers,
+        "layer_sizes": layer_sizes(layers, cond.isolated),
         "isolated": cond.isolated,
         "steering_depth": cond.depth,
-        "steering_chains": cond.chains(deepest, limit),
+        "steering_chains": chains,
         "steering_chain_count": count,
         "steering_chains_truncated": count > limit,
+        "steering_chain_patterns": chain_patterns(chains, f.kinds),
     }
 
 
@@ -90,8 +95,9 @@ def analyze(
     Returns
     -------
     dict
-        ``scenario``, ``counts``, ``layers``, ``isolated``, ``steering_depth``,
-        ``steering_chains``, ``steering_chain_count``, ``steering_chains_truncated``,
+        ``scenario``, ``counts``, ``layers``, ``layer_sizes``, ``isolated``,
+        ``steering_depth``, ``steering_chains``, ``steering_chain_count``,
+        ``steering_chains_truncated``, ``steering_chain_patterns``,
         ``voice_reach``, ``decisive_voice_reach``, ``accountability_load``,
         ``accountability_summary``, ``accountability_by_kind``, ``fragmentation``,
         ``hierarchy``, ``hierarchy_note`` and ``centrality``; plain Python values, None where
@@ -125,29 +131,3 @@ def analyze(
         "fragmentation": fragmentation(G, flow=f),
         **_hierarchy(G, f),
     }
-
-
-def compare(
-    Ga: nx.MultiDiGraph,
-    Gb: nx.MultiDiGraph,
-    *,
-    a_id: str | None = None,
-    b_id: str | None = None,
-    analysis_a: dict[str, Any] | None = None,
-    analysis_b: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Return the comparison of two scenario graphs (``govgraph compare --json``).
-
-    The same as :func:`graph.analysis.compare.compare`, offered here beside :func:`analyze`.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph(scenario={"id": "x"})
-    >>> compare(G, G, b_id="y")["b"]
-    'y'
-    """
-    from graph.analysis.compare import compare as compare_graphs  # compare imports analyze
-
-    return compare_graphs(
-        Ga, Gb, a_id=a_id, b_id=b_id, analysis_a=analysis_a, analysis_b=analysis_b
-    )

@@ -104,7 +104,12 @@ def wants_json() -> bool:
 
 
 def error_body(
-    status: int, code: str, message: str, hint: str = "", errors: list[dict[str, Any]] | None = None
+    status: int,
+    code: str,
+    message: str,
+    hint: str = "",
+    errors: list[dict[str, Any]] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the one error shape: ``{"ok": false, "status", "error": {...}, "errors": [...]}``.
 
@@ -115,7 +120,7 @@ def error_body(
         {
             "ok": False,
             "status": status,
-            "error": {"code": code, "message": message, "hint": hint},
+            "error": {"code": code, "message": message, "hint": hint, **(details or {})},
             "errors": errors or [],
         }
     )
@@ -140,10 +145,15 @@ def printable(value: Any) -> Any:
 
 
 def error_response(
-    status: int, code: str, message: str, hint: str = "", errors: list[dict[str, Any]] | None = None
+    status: int,
+    code: str,
+    message: str,
+    hint: str = "",
+    errors: list[dict[str, Any]] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Response:
     """Return the error as JSON or as an HTML page, whichever the request wants."""
-    body = error_body(status, code, message, hint, errors)
+    body = error_body(status, code, message, hint, errors, details)
     if wants_json():
         response = jsonify(body)
     else:
@@ -169,7 +179,12 @@ def _html(body: dict[str, Any]) -> str:
 def handle_graph_error(error: GraphError) -> Response:
     """Translate one of our errors; a bad upload lists its located problems in ``errors``."""
     problems = [p.to_dict() for p in getattr(error, "problems", [])]
-    return error_response(status_of(error), error.code, error.message, error.hint, problems)
+    # A syntax error says where: {"line", "column", "offset"} in the query as sent.
+    position = getattr(error, "position", None)
+    details = {"position": position} if position else None
+    return error_response(
+        status_of(error), error.code, error.message, error.hint, problems, details
+    )
 
 
 def handle_http_error(error: HTTPException) -> Response:

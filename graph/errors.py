@@ -12,6 +12,7 @@ __all__ = [
     "NotFound",
     "QueryRejected",
     "UnsupportedQuery",
+    "QuerySyntaxError",
     "QueryTimeout",
     "StoreUnavailable",
 ]
@@ -119,6 +120,19 @@ class QueryRejected(GraphError):
 
     code = "query-rejected"
     hint = "Only one read-only statement is allowed (MATCH ... RETURN)."
+
+
+class QuerySyntaxError(QueryRejected):
+    """A query is not valid Cypher; ``position`` (line, column, offset) says where, if known."""
+
+    code = "syntax-error"
+    hint = "Check the statement's syntax."
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, position: dict[str, int] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.position = position
 
 
 class UnsupportedQuery(QueryRejected):

@@ -295,6 +295,15 @@ def test_query_refusals(ro_client, payload, code):
     assert body["error"]["code"] == code and body["ok"] is False
 
 
+def test_syntax_error_says_where(ro_client):
+    cypher = "MATCH (a:Actor)\nRETRUN a.id"
+    body = _json(ro_client.post("/api/query", json={"cypher": cypher}), 400)
+    error = body["error"]
+    assert error["code"] == "syntax-error"
+    assert error["position"] == {"line": 2, "column": 1, "offset": 16}
+    assert "'RETRUN'" in error["message"] and "did you mean RETURN?" in error["message"]
+
+
 def test_query_refusal_leaves_data_alone(ro_client):
     ro_client.post("/api/query", json={"cypher": "MATCH (a) DETACH DELETE a"})
     assert _json(ro_client.get("/api/scenarios"))["scenarios"][0]["actors"] == 8

@@ -14,6 +14,7 @@ import pytest
 from graph.errors import (
     GraphError,
     QueryRejected,
+    QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
     UnsupportedQuery,
@@ -269,11 +270,47 @@ def test_internal_ids_are_not_shown(embedded: EmbeddedStore) -> None:
         assert not {"uid", "ord", "_ID", "_LABEL", "_SRC", "_DST"} & set(value)
 
 
-def test_syntax_errors_carry_ladybugs_message(embedded: EmbeddedStore) -> None:
-    with pytest.raises(QueryRejected, match="Parser exception"):
+def test_syntax_errors_speak_cypher_not_grammar_rules(embedded: EmbeddedStore) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
         embedded.query("MATCH (a:Actor RETURN a")
+    assert info.value.message == (
+        "Invalid input 'RETURN': expected ')' to close the '(' at line 1, column 7"
+    )
+    assert info.value.position == {"line": 1, "column": 16, "offset": 15}
+    assert "oC_" not in info.value.message + info.value.hint
     with pytest.raises(QueryRejected, match="Binder exception"):
         embedded.query("MATCH (a:Actor) RETURN a.nope")
+
+
+@pytest.mark.parametrize(
+    ("cypher", "line", "column", "words"),
+    [
+        ("MATCH (n:Actor) RETRUN n", 1, 17, "did you mean RETURN?"),
+        ("MATH (n:Actor) RETURN n", 1, 1, "did you mean MATCH?"),
+        ("// who\nMATCH (n:Actor)\n/* c */ WHERE n.kind = 'x' AND\nRETURN n", 4, 8, "expression"),
+        ("MATCH (n:Actor) RETURN n ORDER n.id", 1, 32, "expected 'BY'"),
+        ("MATCH (n:Actor) RETURN n LIMIT", 1, 31, "a number or a $parameter"),
+        ("RETURN 'abc", 1, 8, "never closed"),
+        ("MATCH (n:Actor) RETURN count(*", 1, 31, "expression"),
+        ("MATCH (a:Actor)-[r:STEERS->(b) RETURN a", 1, 26, "']' to close the '['"),
+        ("MATCH (n:Actor) WHERE n:Actor RETURN n", 1, 24, "label predicate in WHERE"),
+    ],
+)
+def test_syntax_errors_are_placed_in_the_text_as_written(
+    embedded: EmbeddedStore, cypher: str, line: int, column: int, words: str
+) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        embedded.query(cypher)
+    position = info.value.position
+    assert position is not None and (position["line"], position["column"]) == (line, column)
+    assert words in info.value.message
+    assert "oC_" not in info.value.message and "rule" not in info.value.message
+    assert info.value.hint.endswith(" " * (column - 1) + "^")
+
+
+def test_unbound_variable_is_named(embedded: EmbeddedStore) -> None:
+    with pytest.raises(QueryRejected, match="Variable `x` not defined"):
+        embedded.query("MATCH (n:Actor) RETURN x")
 
 
 def test_unbounded_unwind_is_stopped(embedded: EmbeddedStore) -> None:

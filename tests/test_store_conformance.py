@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.errors import GraphError, NotFound, QueryRejected, QueryTimeout
+from graph.errors import GraphError, NotFound, QueryRejected, QuerySyntaxError, QueryTimeout
 from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source
 from graph.storage import GraphStore
 from graph.vocabulary import (
@@ -409,6 +409,29 @@ def test_other_procedures_get_one_message(store: GraphStore) -> None:
 def test_syntax_error_is_rejected(store: GraphStore) -> None:
     with pytest.raises(QueryRejected):
         store.query("MATCH (a:Actor RETURN a")
+
+
+@pytest.mark.parametrize(
+    ("cypher", "line", "column"),
+    [
+        ("MATCH (a:Actor RETURN a", 1, 16),
+        ("// first the actors\nMATCH (a:Actor)\n  /* then */ RETRUN a", 3, 14),
+        ("MATCH (a:Actor)\nWHERE a.kind =\nRETURN a", 3, 8),
+        ("MATCH (a:Actor) RETURN a ORDER a.id", 1, 32),
+    ],
+)
+def test_syntax_errors_are_placed_alike(
+    store: GraphStore, cypher: str, line: int, column: int
+) -> None:
+    """Both stores point at the same place in the text as written, comments included."""
+    with pytest.raises(QuerySyntaxError) as info:
+        store.query(cypher)
+    assert info.value.position is not None
+    assert (info.value.position["line"], info.value.position["column"]) == (line, column)
+    lines = cypher.split("\n")
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    assert info.value.position["offset"] == offset
+    assert info.value.message.startswith("Invalid input") and "oC_" not in info.value.message
 
 
 def test_runaway_query_times_out_and_store_still_works(store: GraphStore) -> None:

@@ -47,6 +47,7 @@
       this.code = error.code || "http-" + status;
       this.hint = error.hint || "";
       this.problems = (body && body.errors) || [];
+      this.position = error.position || null;
     }
   }
 

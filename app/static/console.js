@@ -80,12 +80,41 @@
     try {
       lastResult = await postJSON("/api/query", { cypher: editor.value, params });
     } catch (err) {
-      document.getElementById("result-meta").textContent = "";
-      return errorArea.replaceChildren(errorBox(err));
+      return showError(err);
     }
     renderMeta(lastResult, performance.now() - started);
     renderTable(lastResult);
     if (!graphPane.hidden) renderGraph(lastResult);
+  }
+
+  /* An error replaces the previous result (rows, graph and counts), so no stale rows remain
+     under it; a syntax error shows the line with a caret and moves the cursor there. */
+  function showError(err) {
+    lastResult = null;
+    document.getElementById("result-meta").textContent = "";
+    tablePane.dataset.rows = "";
+    tablePane.replaceChildren(el("p", { class: "muted", id: "no-result" }, "No result: the query failed."));
+    if (network) network.setData({ nodes: [], edges: [] });
+    networkBox.dataset.nodeCount = "0";
+    networkBox.dataset.edgeCount = "0";
+    const box = errorBox(Object.assign({}, err, { message: err.message, hint: err.position ? "" : err.hint }));
+    if (err.position) box.appendChild(caretBlock(err.position));
+    errorArea.replaceChildren(box);
+    if (err.position) placeCursor(err.position.offset);
+  }
+
+  function caretBlock(pos) {
+    const line = editor.value.split("\n")[pos.line - 1] || "";
+    return el("div", { class: "caret-block" },
+      el("div", { class: "hint" }, "Line " + pos.line + ", column " + pos.column + ":"),
+      el("pre", { class: "error-caret", dataset: { line: pos.line, column: pos.column } },
+        el("span", { class: "caret-line" }, line), "\n",
+        el("span", { class: "caret-mark" }, " ".repeat(Math.max(0, pos.column - 1)) + "^")));
+  }
+
+  function placeCursor(offset) {
+    editor.focus();
+    editor.setSelectionRange(offset, Math.min(editor.value.length, offset + 1));
   }
 
   function renderMeta(result, ms) {

@@ -20,6 +20,7 @@ import os
 import re
 import threading
 import uuid
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from decimal import Decimal
@@ -32,6 +33,7 @@ from graph.errors import (
     GraphError,
     NotFound,
     QueryRejected,
+    QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
     UnsupportedQuery,
@@ -46,6 +48,7 @@ from graph.storage.base import (
     ScenarioSummary,
 )
 from graph.storage.cypher_guard import Lexeme, check_parameters, guard, lexemes
+from graph.storage.cypher_syntax import from_ladybug, without_rules
 from graph.storage.embedded_dialect import (
     depth_change,
     refuse_large_ranges,
@@ -383,8 +386,22 @@ class EmbeddedStore(GraphStore):
         check_parameters(cypher, params or {})
         conn = ladybug.Connection(self._db)
         conn.set_query_timeout(max(1, int(timeout * 1000)))
-        columns, rows, truncated = self._run_watched(conn, statement, params, timeout, row_limit)
+        try:
+            columns, rows, truncated = self._run_watched(
+                conn, statement, params, timeout, row_limit
+            )
+        except QuerySyntaxError as error:
+            raise self._located(cypher, error) from error
         return QueryResult(columns, convert_rows(conn, rows), truncated)
+
+    def _located(self, cypher: str, error: QuerySyntaxError) -> QuerySyntaxError:
+        """Parse the statement as the user wrote it (the store ran a rewritten one) so that the
+        error's position is theirs; keep the first error if that text parses."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # prepare() alone parses
+            prepared = ladybug.Connection(self._db).prepare(cypher)
+        message = "" if prepared.is_success() else str(prepared.get_error_message())
+        return from_ladybug(message, cypher) if message.startswith("Parser exception") else error
 
     def _run_watched(
         self,
@@ -461,12 +478,21 @@ def _outcome(outcome: dict[str, Any], timeout: float) -> tuple[list[str], list[l
             f"{missing.group(1).lower()}() is not supported by the embedded store ({message})",
             hint="LadybugDB lacks this function; see docs/cypher.md for the common subset.",
         ) from error
+    if message.startswith("Parser exception"):
+        raise QuerySyntaxError(without_rules(message)) from error
+    unbound = _NOT_IN_SCOPE.match(message)
+    if unbound:
+        raise QueryRejected(
+            f"Variable `{unbound.group(1)}` not defined",
+            hint="Bind it in a MATCH, UNWIND or WITH first (WITH keeps only what it names).",
+        ) from error
     if message.startswith("Binder exception"):
         # Neo4j binds more (missing properties are null, strings add to numbers).
         raise UnsupportedQuery(message, hint="See docs/cypher.md for the common subset.") from error
     raise QueryRejected(message, hint="Check the statement against docs/cypher.md.")
 
 
+_NOT_IN_SCOPE = re.compile(r"^Binder exception: Variable (\w+) is not in scope")
 _MISSING_FUNCTION = re.compile(r"^Catalog exception: function (\w+) does not exist")
 
 

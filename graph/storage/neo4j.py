@@ -33,6 +33,7 @@ from graph.errors import (
     GraphError,
     NotFound,
     QueryRejected,
+    QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
 )
@@ -47,6 +48,7 @@ from graph.storage.base import (
     ScenarioSummary,
 )
 from graph.storage.cypher_guard import check_parameters, guard
+from graph.storage.cypher_syntax import from_neo4j
 from graph.storage.integrity import check_type_name
 from graph.storage.procedures import procedure_call
 from graph.storage.values import node_value, relationship_value, scalar_value
@@ -299,6 +301,11 @@ class Neo4jStore(GraphStore):
             try:
                 _check_explain(tx, statement, args)
                 return _fetch(tx, statement, args, row_limit)
+            except Exception as exc:
+                if getattr(exc, "code", None) != _SYNTAX_ERROR:
+                    raise
+                tx.close()
+                raise _located(session, cypher, args, exc) from exc
             finally:
                 tx.close()
 
@@ -635,6 +642,23 @@ def _check_explain(tx: Any, statement: str, params: dict[str, Any]) -> None:
         raise QueryRejected(
             f"the statement is not read-only (Neo4j plans it as query type '{summary.query_type}')"
         )
+
+
+_SYNTAX_ERROR = "Neo.ClientError.Statement.SyntaxError"
+
+
+def _located(session: Any, cypher: str, params: dict[str, Any], exc: Exception) -> GraphError:
+    """Return the syntax error positioned in the text as the user wrote it.
+
+    The guarded statement has no comments and follows ``EXPLAIN``; explaining the original
+    text on a line of its own gives Neo4j's position in the user's lines and columns.
+    """
+    try:
+        session.run(cast(LiteralString, "EXPLAIN\n" + cypher), params).consume()
+    except Exception as again:  # noqa: BLE001 - only a syntax error is expected here
+        if getattr(again, "code", None) == _SYNTAX_ERROR:
+            return from_neo4j(_message(again), cypher, lines_before=1)
+    return QuerySyntaxError(_message(exc).split("\n")[0])
 
 
 def _fetch(tx: Any, statement: str, params: dict[str, Any], row_limit: int) -> QueryResult:

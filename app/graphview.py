@@ -310,6 +310,7 @@ def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
     kept = select_nodes(base, filters)
     nodes = [node_json(base, n) for n in kept]
     edges = [edge_json(base.G, d) for d in select_edges(base, set(kept), filters)]
+    facets = facets_json(base, nodes, edges)
     if aggregate:
         nodes, edges = aggregate_view(nodes, edges)
     return {
@@ -320,7 +321,39 @@ def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
         "legend": legend_json(nodes, edges),
         "filters": {**filters.to_dict(), "aggregate": aggregate},
         "total": {"nodes": base.G.number_of_nodes(), "edges": base.G.number_of_edges()},
+        "facets": facets,
     }
+
+
+def facets_json(
+    base: Base, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Return, per filter, every value of the scenario with its count in the view and in all.
+
+    Values that the current view leaves out stay listed (count 0), so a filter can always be
+    widened again; levels and confidences list their whole vocabulary.
+    """
+    vocabulary = base.G.graph["vocabulary"]
+    all_edges = [
+        {"type": d["type"], "mode": vocabulary.relation_type(d["type"]).mode}
+        for _, _, d in base.G.edges(data=True)
+    ]
+    all_nodes = [d for _, d in base.G.nodes(data=True)]
+    spec = {
+        "kinds": (all_nodes, nodes, "kind", ()),
+        "levels": (all_nodes, nodes, "level", LEVELS),
+        "confidence": (all_nodes, nodes, "confidence", CONFIDENCES),
+        "modes": (all_edges, edges, "mode", ()),
+        "types": (all_edges, edges, "type", ()),
+    }
+    return {name: _facet(*args) for name, args in spec.items()}
+
+
+def _facet(everything, shown, field: str, vocabulary: tuple[str, ...]) -> list[dict[str, Any]]:
+    total = Counter(item.get(field) for item in everything)
+    count = Counter(item.get(field) for item in shown)
+    values = [v for v in vocabulary] + sorted(str(v) for v in total if v and v not in vocabulary)
+    return [{"value": v, "count": count.get(v, 0), "total": total.get(v, 0)} for v in values]
 
 
 def select_nodes(base: Base, filters: Filters) -> list[str]:

@@ -89,7 +89,13 @@ SCHEMAS: dict[str, Any] = {
                                   sizes={"type": "object", "additionalProperties": INT}),
                       legend=_obj(["kinds", "modes"], kinds=STRS, modes=STRS),
                       filters={"type": "object"},
-                      total=_obj(["nodes", "edges"], nodes=INT, edges=INT)),
+                      total=_obj(["nodes", "edges"], nodes=INT, edges=INT),
+                      facets={"type": "object", "description": "per filter (kinds, levels, "
+                              "confidence, modes, types): every value of the scenario with its "
+                              "count in this view and in all (`total`)",
+                              "additionalProperties": {"type": "array", "items": _obj(
+                                  ["value", "count", "total"], value=STR, count=INT,
+                                  total=INT)}}),
     "Step": _obj(["from", "to", "types", "relations"], **{"from": STR}, to=STR,
                  types={**STRS, "description": "relation types carrying the step"},
                  relations={**STRS, "description": "their relation ids"},

@@ -241,7 +241,7 @@ def test_voice_paths_and_path_finder_highlight(page, server):
     page.fill("#path-to", "cab")
     page.click("#path-button")
     page.wait_for_function(
-        "() => document.getElementById('path-result').textContent.startsWith('Path')"
+        "() => / steps? following /.test(document.getElementById('path-result').textContent)"
     )
     assert "hl=path" in page.url
 

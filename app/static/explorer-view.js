@@ -49,6 +49,10 @@
   const FEW_EDGES = 800;
   // Groups of the overview are bigger than actors: their slots and rows are wider.
   const GROUP_LAYOUT = { slot: 170, subrow: 96, gap: 120 };
+  // Hover dims all but an actor's neighbours up to this many drawn actors: above it, redrawing
+  // every node's opacity on each hover would make the pointer lag.
+  const HOVER_MAX = 4000;
+  const DIM_NODE = 0.15, DIM_EDGE = 0.07;
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -73,10 +77,13 @@
       this.network.on("click", (params) => this.onClick(params));
       this.network.on("dragStart", () => this.hideTooltip());
       this.network.on("zoom", () => { this.hideTooltip(); this.cameraChanged(); });
-      this.network.on("dragEnd", () => this.cameraChanged());
+      this.network.on("dragEnd", (params) => { this.pin(params.nodes || []); this.cameraChanged(); });
+      this.network.on("doubleClick", (params) => {
+        if (params.nodes.length && this.callbacks.onExpand) this.callbacks.onExpand(params.nodes[0]);
+      });
       this.network.on("stabilizationIterationsDone", () => this.stabilised());
       container.addEventListener("pointermove", (event) => this.pointerMoved(event));
-      container.addEventListener("pointerleave", () => this.hideTooltip());
+      container.addEventListener("pointerleave", () => { this.hideTooltip(); this.hoverNeighbours(undefined); });
     }
 
     /* Replace the whole graph with a /graph answer; calls onReady after the first drawing. */
@@ -86,6 +93,9 @@
       this.raw = { nodes: new Map(), edges: new Map() };
       this.expansions = new Map();
       this.highlighted = null;
+      this.hovering = null;
+      this.hoverFor = undefined;
+      this.pinned = new Set();
       const source = opts.layout === "layers" ? this.mapNodes(data.nodes) : data.nodes;
       const nodes = source.map((n) => this.prepareNode(n));
       const edges = data.edges.map((e) => this.prepareEdge(e));
@@ -152,7 +162,12 @@
 
     indexPairs() {
       this.pairs = new Map();
+      this.incident = new Map();
       for (const e of this.raw.edges.values()) {
+        for (const end of [e.from, e.to]) {
+          if (!this.incident.has(end)) this.incident.set(end, []);
+          this.incident.get(end).push(e);
+        }
         for (const key of [e.from + "\u0000" + e.to, e.to + "\u0000" + e.from]) {
           if (!this.pairs.has(key)) this.pairs.set(key, []);
           this.pairs.get(key).push(e.id);
@@ -275,6 +290,7 @@
       this.tooltipFrame = requestAnimationFrame(() => {
         this.tooltipFrame = null;
         const id = this.network.getNodeAt(this.pointer);
+        this.hoverNeighbours(id);
         if (id === undefined) return this.hideTooltip();
         if (id !== this.tooltipFor) this.showTooltip(id);
         this.placeTooltip();
@@ -352,6 +368,70 @@
         return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || selected.has(id) };
       }, { left, top: 0, right: width, bottom: height });
       ctx.restore();
+    }
+
+    /* Hovering an actor lights it and its neighbours and dims the rest, as Kumu and Bloom do;
+       a highlight (chain, path, voice) set from the panel takes precedence. */
+    hoverNeighbours(id) {
+      if (id === this.hoverFor) return;
+      this.hoverFor = id;
+      if (this.highlighted || this.nodes.length > HOVER_MAX) return;
+      if (id === undefined || id === null || !this.raw.nodes.has(id)) return this.undim();
+      const near = new Set([id]), edges = new Set();
+      for (const e of this.incident.get(id) || []) { near.add(e.from); near.add(e.to); edges.add(e.id); }
+      this.dim(near, edges);
+      this.hovering = { id, nodes: near, edges };
+    }
+
+    dim(nodes, edges) {
+      this.nodes.update([...this.raw.nodes.values()].map((n) => {
+        const base = visNode(n);
+        return { id: n.id, opacity: nodes.has(n.id) ? (base.opacity === undefined ? 1 : base.opacity) : DIM_NODE };
+      }));
+      this.edges.update([...this.raw.edges.values()].map((e) => {
+        const base = visEdge(e);
+        return { id: e.id, color: Object.assign({}, base.color, { opacity: edges.has(e.id) ? base.color.opacity : DIM_EDGE }) };
+      }));
+    }
+
+    undim() {
+      if (!this.hovering) return;
+      this.hovering = null;
+      this.nodes.update([...this.raw.nodes.values()].map((n) => {
+        const base = visNode(n);
+        return { id: n.id, opacity: base.opacity === undefined ? 1 : base.opacity };
+      }));
+      this.edges.update([...this.raw.edges.values()].map(visEdge).map((e) => ({ id: e.id, color: e.color })));
+    }
+
+    /* Dragged actors stay where they are put, also when physics runs; unpin() frees them. */
+    pin(ids) {
+      const moved = ids.filter((id) => this.raw.nodes.has(id));
+      if (!moved.length) return;
+      moved.forEach((id) => this.pinned.add(id));
+      this.nodes.update(moved.map((id) => ({ id, fixed: { x: true, y: true } })));
+      if (this.callbacks.onPin) this.callbacks.onPin(moved);
+    }
+
+    unpin(id) {
+      this.pinned.delete(id);
+      this.nodes.update([{ id, fixed: this.layout === "layers" ? { x: false, y: true } : false }]);
+    }
+
+    /* Visible feedback after an expansion: the new actors flash as selected for a moment. */
+    pulse(id, added) {
+      if (!added.length) return;
+      this.network.selectNodes([id, ...added.filter((n) => this.nodes.get(n))]);
+      clearTimeout(this.pulseTimer);
+      this.pulseTimer = setTimeout(() => this.network.selectNodes(this.nodes.get(id) ? [id] : []), 1800);
+    }
+
+    /* Fit the given actors in view (a neighbourhood), leaving a margin. */
+    fitNodes(ids) {
+      const drawn = ids.filter((id) => this.nodes.get(id));
+      if (!drawn.length) return;
+      this.network.fit({ nodes: drawn, animation: false });
+      this.network.moveTo({ scale: this.network.getScale() * 0.9, animation: false });
     }
 
     /* Node ids, most important first (see labelOrder); nodes added by expanding come last. */

@@ -4,6 +4,7 @@
   "use strict";
   const { el, getJSON, errorBox, externalLink, download, fmt } = window.GG;
   const { shapeIcon, buildLegend } = window.GraphStyle;
+  const { Suggest, rankActors, resolveActor, isoDate } = window.ExplorerTools;
 
   const container = document.getElementById("network");
   const scenario = container.dataset.scenario;
@@ -14,7 +15,9 @@
   const panel = document.getElementById("panel");
 
   const FILTER_KEYS = ["as_of", "confirmed_only", "kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "aggregate"];
-  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "view"];
+  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "view"];
+  // The filters that change the scenario itself: every JSON endpoint the page calls gets them.
+  const BASE_KEYS = ["as_of", "confirmed_only"];
   const LEVELS = ["national", "regional", "municipal", "district", "neighbourhood"];
   const CONFIDENCES = ["confirmed", "inferred", "uncertain"];
   const seen = { kinds: new Set(), modes: new Set(), types: new Set() };
@@ -25,6 +28,7 @@
   const view = new window.ExplorerView(container, {
     onReady: markReady,
     onSelect: (kind, id) => select(kind, id),
+    onExpand: (id) => expandWithFeedback(id),
     onCamera: (cam) => { state.view = [cam.x, cam.y, cam.scale].map((v) => Number(v).toFixed(v === cam.scale ? 3 : 0)).join(","); writeUrl(); },
   });
   window.govgraph = { view, network: view.network, get state() { return Object.assign({}, state); }, reload: load };
@@ -38,13 +42,44 @@
     return s;
   }
 
-  function writeUrl() {
+  /* Put the state in the URL. A view change (filters, selection, layout, highlight) is a new
+     history entry, so Back and Forward step through views; camera moves only replace it. */
+  function writeUrl(push) {
     const params = new URLSearchParams();
     for (const key of FILTER_KEYS.concat(UI_KEYS)) if (state[key]) params.set(key, state[key]);
     const query = params.toString();
-    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    const url = window.location.pathname + (query ? "?" + query : "");
+    if (push && url !== window.location.pathname + window.location.search) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
     updateLinks();
   }
+
+  /* The as-of date and confirmed-only switch as a query string: one place, so the panel,
+     chain, path finder, voice paths, expansion and dashboard link can never drift apart. */
+  function baseQuery(extra) {
+    const q = new URLSearchParams();
+    BASE_KEYS.forEach((k) => state[k] && q.set(k, state[k]));
+    for (const [k, v] of Object.entries(extra || {})) if (v !== null && v !== undefined && v !== "") q.set(k, v);
+    return q.toString();
+  }
+
+  function withBase(url, extra) {
+    const q = baseQuery(extra);
+    return url + (q ? (url.includes("?") ? "&" : "?") + q : "");
+  }
+
+  window.addEventListener("popstate", () => {
+    const before = state;
+    state = readUrl();
+    const same = (keys) => keys.every((k) => (before[k] || "") === (state[k] || ""));
+    updateLinks();
+    if (!same(FILTER_KEYS) || !same(["layout", "expand"])) return load();
+    syncControls();
+    if (!same(["hl"])) { view.clearHighlight(); document.getElementById("path-result").textContent = ""; if (state.hl) applyHighlight(state.hl); }
+    if (state.select) { view.select("node", state.select); view.focusOn(state.select); showActor(state.select); }
+    else if (state.edge) { view.select("edge", state.edge); showEdge(state.edge); }
+    else { view.network.unselectAll(); showEmpty(); }
+  });
 
   function filterQuery(extra) {
     const params = new URLSearchParams();
@@ -54,11 +89,12 @@
   }
 
   function setState(changes, reload) {
+    const keys = Object.keys(changes);
     for (const [k, v] of Object.entries(changes)) {
       if (v === null || v === undefined || v === "" || v === false) delete state[k];
       else state[k] = String(v);
     }
-    writeUrl();
+    writeUrl(keys.some((k) => k !== "view" && k !== "physics"));
     if (reload) load();
   }
 
@@ -105,7 +141,9 @@
   async function restoreExtras(camera) {
     for (const id of (state.expand || "").split(",").filter(Boolean)) await expand(id, true);
     if (state.hl) await applyHighlight(state.hl);
-    if (state.select) { view.select("node", state.select); if (!camera) view.focusOn(state.select); showActor(state.select); }
+    // A focused view fits the whole neighbourhood; otherwise a selection is centred.
+    if (state.focus && !camera) view.fit();
+    if (state.select) { view.select("node", state.select); if (!camera && !state.focus) view.focusOn(state.select); showActor(state.select); }
     else if (state.edge) { view.select("edge", state.edge); showEdge(state.edge); }
   }
 
@@ -152,22 +190,29 @@
 
   // ---- filters and toolbar -------------------------------------------------------------
 
-  function checklist(id, key, values) {
+  /* One filter's values with their counts in the view; a value the view leaves out stays
+     listed, greyed with 0, so the filter can be widened again. */
+  function checklist(id, key, values, facet) {
     const chosen = new Set((state[key] || "").split(",").filter(Boolean));
-    const all = [...new Set([...values, ...chosen])].sort();
-    document.getElementById(id).replaceChildren(...all.map((value) =>
-      el("label", { class: "check" },
+    const counts = new Map((facet || []).map((f) => [f.value, f]));
+    const all = facet ? [...facet.map((f) => f.value), ...[...chosen].filter((v) => !counts.has(v))] : [...new Set([...values, ...chosen])].sort();
+    document.getElementById(id).replaceChildren(...all.map((value) => {
+      const f = counts.get(value);
+      return el("label", { class: "check" + (f && !f.count ? " zero" : ""), title: f ? f.count + " in this view, " + f.total + " in the scenario" : null },
         el("input", { type: "checkbox", value: value, checked: chosen.has(value), dataset: { key } }),
         key === "kinds" ? shapeIcon(value) : null,
-        " " + value.replace(/_/g, " "))));
+        " " + value.replace(/_/g, " "),
+        f ? el("span", { class: "count" }, String(f.count)) : null);
+    }));
   }
 
   function renderFilters() {
-    checklist("filter-kinds", "kinds", seen.kinds);
-    checklist("filter-levels", "levels", LEVELS);
-    checklist("filter-modes", "modes", seen.modes);
-    checklist("filter-types", "types", seen.types);
-    checklist("filter-confidence", "confidence", CONFIDENCES);
+    const facets = graph.facets || {};
+    checklist("filter-kinds", "kinds", seen.kinds, facets.kinds);
+    checklist("filter-levels", "levels", LEVELS, facets.levels);
+    checklist("filter-modes", "modes", seen.modes, facets.modes);
+    checklist("filter-types", "types", seen.types, facets.types);
+    checklist("filter-confidence", "confidence", CONFIDENCES, facets.confidence);
   }
 
   function fillDatalist() {
@@ -182,7 +227,8 @@
     document.getElementById("physics").checked = state.physics === "1";
     document.getElementById("aggregate").checked = wantsAggregate();
     document.getElementById("confirmed-only").checked = state.confirmed_only === "1";
-    document.getElementById("as-of").value = /^\d{4}-\d{2}-\d{2}$/.test(state.as_of || "") ? state.as_of : "";
+    document.getElementById("as-of").value = state.as_of || "";
+    showDateError(null);
     document.getElementById("search").value = state.q || "";
     document.getElementById("layer-min").value = state.layer_min || "";
     document.getElementById("layer-max").value = state.layer_max || "";
@@ -200,9 +246,7 @@
     const twin = document.getElementById("json-twin");
     if (twin) twin.href = container.dataset.graphUrl + (filterQuery() ? "?" + filterQuery() : "");
     const dash = document.getElementById("dashboard-link");
-    const dashQuery = new URLSearchParams();
-    ["as_of", "confirmed_only"].forEach((k) => state[k] && dashQuery.set(k, state[k]));
-    if (dash) dash.href = "/scenarios/" + encodeURIComponent(scenario) + "/analysis" + (dashQuery.toString() ? "?" + dashQuery : "");
+    if (dash) dash.href = withBase("/scenarios/" + encodeURIComponent(scenario) + "/analysis");
   }
 
   function bindControls() {
@@ -214,8 +258,9 @@
     on("physics", "change", (e) => { setState({ physics: e.target.checked ? "1" : null }); view.setPhysics(e.target.checked); });
     on("aggregate", "change", (e) => setState({ aggregate: e.target.checked ? "1" : "0", select: null, edge: null, expand: null, hl: null, view: null }, true));
     on("confirmed-only", "change", (e) => setState({ confirmed_only: e.target.checked ? "1" : null }, true));
-    on("as-of", "change", (e) => setState({ as_of: e.target.value || null }, true));
-    on("search-form", "submit", (e) => { e.preventDefault(); setState({ q: document.getElementById("search").value.trim(), view: null }, true); });
+    on("as-of", "change", (e) => changeDate(e.target.value));
+    on("as-of", "keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); changeDate(e.target.value); } });
+    on("search-form", "submit", (e) => e.preventDefault());
     on("search", "search", (e) => { if (!e.target.value && state.q) setState({ q: null, view: null }, true); });
     on("filter-form", "change", onFilterChange);
     on("reset-filters", "click", () => {
@@ -227,7 +272,94 @@
     on("voice-button", "click", () => toggleHighlight("voice"));
     on("path-button", "click", findPath);
     on("clear-highlight", "click", () => { setState({ hl: null }); view.clearHighlight(); document.getElementById("path-result").textContent = ""; });
+    bindSuggestions();
+    bindKeys();
     document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportView(b.dataset.export)));
+  }
+
+  /* The as-of field takes YYYY-MM-DD (or YYYY-MM, YYYY; empty for all time), whatever the
+     browser's locale; a malformed date is named beside the field and changes nothing. */
+  function changeDate(text) {
+    const t = text.trim();
+    if (!t) { showDateError(null); return setState({ as_of: null }, true); }
+    const date = isoDate(t);
+    if (!date) return showDateError("“" + t + "” is not a date: write YYYY-MM-DD, e.g. 2022-07-01.");
+    showDateError(null);
+    if (date !== state.as_of) setState({ as_of: date }, true);
+  }
+
+  function showDateError(message) {
+    const box = document.getElementById("as-of-error");
+    const input = document.getElementById("as-of");
+    box.hidden = !message;
+    box.textContent = message || "";
+    input.classList.toggle("invalid", !!message);
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  // ---- search, suggestions and the keyboard --------------------------------------------
+
+  /* The actors the page knows: the current view, or (aggregated) the server's search. */
+  async function actorsFor(text) {
+    if (graph && !graph.aggregated) return rankActors(graph.nodes, text, 12);
+    const found = await getJSON(withBase(container.dataset.graphUrl, { q: text.trim() })).catch(() => ({ nodes: [] }));
+    return rankActors(found.nodes, text, 12).length ? rankActors(found.nodes, text, 12) : found.nodes.slice(0, 12);
+  }
+
+  function knownActors() {
+    return graph && !graph.aggregated ? graph.nodes : [];
+  }
+
+  function bindSuggestions() {
+    const search = document.getElementById("search");
+    new Suggest(search, {
+      source: actorsFor,
+      onPick: (a) => openActor(a.id),
+      fallback: (text) => setState({ q: text, view: null }, true),
+      fallbackLabel: (text) => "Show only actors matching “" + text + "”",
+    });
+    for (const id of ["path-from", "path-to"]) {
+      new Suggest(document.getElementById(id), { source: actorsFor, onPick: () => {}, keepText: true, onEnter: findPath });
+    }
+  }
+
+  /* Select an actor, centre it and open its panel (search, keyboard, links in the panel). */
+  function openActor(id) {
+    if (!view.nodes.get(id)) {
+      // Not drawn (filtered out or grouped): show it in its neighbourhood.
+      return setState({ aggregate: graph && graph.aggregated ? "0" : state.aggregate, focus: id, select: id, edge: null, view: null }, true);
+    }
+    view.select("node", id);
+    view.focusOn(id);
+    select("node", id);
+  }
+
+  /* The drawn actors in reading order: band by band, left to right. */
+  function readingOrder() {
+    const positions = view.network.getPositions();
+    return [...view.raw.nodes.values()].filter((n) => !n.count && positions[n.id])
+      .sort((a, b) => positions[a.id].y - positions[b.id].y || positions[a.id].x - positions[b.id].x).map((n) => n.id);
+  }
+
+  function step(delta) {
+    const order = readingOrder();
+    if (!order.length) return;
+    const at = order.indexOf(state.select);
+    openActor(order[at < 0 ? (delta > 0 ? 0 : order.length - 1) : (at + delta + order.length) % order.length]);
+  }
+
+  /* Keys: "/" search, "n"/"p" (or "]"/"[") next and previous actor, "." the panel, Escape
+     clears the selection. Keys typed into a field are left alone. */
+  function bindKeys() {
+    document.addEventListener("keydown", (e) => {
+      const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) || e.target.isContentEditable;
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "/") { e.preventDefault(); document.getElementById("search").focus(); }
+      else if (e.key === "n" || e.key === "]") { e.preventDefault(); step(1); }
+      else if (e.key === "p" || e.key === "[") { e.preventDefault(); step(-1); }
+      else if (e.key === ".") { e.preventDefault(); panel.focus(); }
+      else if (e.key === "Escape" && (state.select || state.edge)) { view.network.unselectAll(); select(null, null); }
+    });
   }
 
   function onFilterChange(event) {
@@ -308,7 +440,7 @@
     panel.replaceChildren(el("p", { class: "muted" }, "Loading " + id + "…"));
     let data;
     try {
-      data = await getJSON(apiBase + "/actors/" + encodeURIComponent(id));
+      data = await getJSON(withBase(apiBase + "/actors/" + encodeURIComponent(id), { reference: state.ref && state.ref !== id ? state.ref : null }));
     } catch (err) {
       return panel.replaceChildren(errorBox(err));
     }
@@ -320,24 +452,105 @@
       el("h2", { class: "actor-name" }, a.name || a.id),
       el("code", { class: "actor-id" }, a.id),
       a.description ? el("p", { class: "description" }, a.description) : null,
+      filterNote(),
+      distanceBlock(a, data.distance || {}),
       el("dl", { class: "props" },
-        row("Layer", a.layer), row("Isolated", a.isolated ? "yes (no control relation)" : null), row("Level", a.level), row("Sector", a.sector),
+        row("Level", a.level), row("Sector", a.sector),
         row("Accountability load", a.accountability_load), row("Betweenness", a.betweenness === undefined ? null : fmt(a.betweenness)),
         row("Since", a.since), row("Until", a.until), row("Tags", a.tags), row("Note", a.note)),
       actorActions(a.id),
       el("h4", {}, "Sources"), sourceList(data.sources),
       relationList("Outgoing", data.out, "out"), relationList("Incoming", data.in, "in"),
       chainList(data.chains)));
+    bindReference();
+  }
+
+  /* Which moment and facts the panel describes, when not all of them. */
+  function filterNote() {
+    const parts = [];
+    if (state.as_of) parts.push("as of " + state.as_of);
+    if (state.confirmed_only) parts.push("confirmed facts only");
+    return parts.length ? el("p", { class: "filter-note" }, "Showing this actor " + parts.join(", ") + ".") : null;
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  /* One account of distance, in words: the layer (the longest chain above, shown), the
+     shortest chain from a top actor and, with a reference actor, the shortest from it. */
+  function distanceBlock(a, d) {
+    const items = [];
+    if (a.isolated) {
+      items.push(el("p", {}, el("strong", {}, "No control relation. "),
+        "In this model no one steers this actor and it steers no one; it may still have voice or other relations."));
+    } else if (!a.layer) {
+      items.push(el("p", {}, el("strong", {}, "Layer 0 — at the top. "), "Steered by no one in this model."));
+    } else {
+      items.push(el("p", {}, el("strong", {}, "Layer " + a.layer + " — "),
+        "the longest chain of control above it has " + plural(a.layer, "step") + ":"), chainSteps(d.longest, "longest"));
+    }
+    if (!a.isolated && a.layer && d.from_top) {
+      const same = d.from_top.length === a.layer;
+      items.push(el("p", {}, el("strong", {}, "Shortest from the top: " + plural(d.from_top.length, "step")),
+        same ? " — no shorter chain of control reaches it." : " — fewer steps than its layer, along:"), same ? null : chainSteps(d.from_top, "from-top"));
+    }
+    items.push(referenceBlock(a, d));
+    return el("section", { class: "distance", id: "distance", "aria-label": "Distance from the top" }, el("h4", {}, "Distance from the top"), items);
+  }
+
+  function referenceBlock(a, d) {
+    const input = el("input", { type: "text", id: "reference", placeholder: "e.g. a ministry", value: state.ref ? nameOf(state.ref) : "", "aria-label": "Measure from actor" });
+    const field = el("div", { class: "suggest-wrap reference" }, el("label", { for: "reference" }, "Measure from"), input);
+    if (!state.ref || state.ref === a.id) return field;
+    const chain = d.from_reference;
+    const result = chain
+      ? [el("p", {}, el("strong", {}, plural(chain.length, "step") + " of control"), " from " + nameOf(state.ref) + ":"), chainSteps(chain, "from-reference")]
+      : el("p", { class: "muted" }, "No chain of control runs from " + nameOf(state.ref) + " down to this actor. The path finder can look along any relation.");
+    return [field, el("div", { id: "reference-result" }, result)];
+  }
+
+  function bindReference() {
+    const input = document.getElementById("reference");
+    if (!input) return;
+    new Suggest(input, {
+      source: actorsFor, keepText: true,
+      onPick: (ref) => { setState({ ref: ref.id }); if (state.select) showActor(state.select); },
+      onEnter: (text) => { const found = resolveActor(knownActors(), text); setState({ ref: found ? found.id : null }); if (state.select) showActor(state.select); },
+    });
+  }
+
+  /* A chain as names joined by the relation types followed: A —STEERS→ B —TARGETS→ C;
+     a click on "show" highlights it on the map. */
+  function chainSteps(chain, name) {
+    if (!chain || !chain.path) return null;
+    const parts = [actorButton(chain.path[0])];
+    for (const s of chain.steps || []) {
+      parts.push(el("span", { class: "step-type" }, " —" + (s.types.length ? s.types.join(", ") : "same group") + "→ "), actorButton(s.to));
+    }
+    const show = el("button", { type: "button", class: "small", onclick: () => showChain(chain) }, "show");
+    return el("p", { class: "chain-steps", dataset: { chain: name } }, parts, " ", show);
+  }
+
+  function showChain(chain) {
+    const edges = (chain.steps || []).flatMap((s) => s.relations);
+    view.highlight(new Set(chain.path), edges.length ? edges : view.edgesAlong(chain.path));
   }
 
   function actorActions(id) {
     const expanded = view.expansions.has(id);
     return el("div", { class: "actions" },
       el("button", { type: "button", onclick: () => setState({ focus: id, depth: state.depth || "1", view: null }, true) }, "Focus neighbourhood"),
-      el("button", { type: "button", id: "expand-button", onclick: () => (expanded ? collapse(id) : expand(id)) }, expanded ? "Collapse" : "Expand"),
+      el("button", { type: "button", id: "expand-button", title: "Add its neighbours to the view (or double-click it)", onclick: () => (expanded ? collapse(id) : expandWithFeedback(id)) }, expanded ? "Collapse" : "Expand"),
       el("button", { type: "button", id: "chain-button", onclick: () => toggleHighlight("chain:" + id) }, "Steering chain"),
-      el("button", { type: "button", onclick: () => { document.getElementById("path-from").value = id; } }, "Path from here"),
-      el("button", { type: "button", onclick: () => { document.getElementById("path-to").value = id; } }, "Path to here"));
+      view.pinned.has(id) ? el("button", { type: "button", onclick: () => { view.unpin(id); showActor(id); } }, "Unpin") : null,
+      el("button", { type: "button", id: "reference-button", onclick: () => { setState({ ref: id }); showActor(id); } }, "Measure others from here"),
+      el("button", { type: "button", onclick: () => setPathEnd("path-from", id) }, "Path from here"),
+      el("button", { type: "button", onclick: () => setPathEnd("path-to", id) }, "Path to here"));
+  }
+
+  function setPathEnd(field, id) {
+    const input = document.getElementById(field);
+    input.value = nameOf(id);
+    input.dataset.id = id;
   }
 
   function chainList(chains) {
@@ -391,18 +604,39 @@
 
   // ---- expand, highlight, path ---------------------------------------------------------
 
+  /* Add an actor's neighbours to the view; returns how many actors were new (null on error). */
   async function expand(id, restoring) {
-    const query = new URLSearchParams({ focus: id, depth: "1" });
-    ["as_of", "confirmed_only"].forEach((k) => state[k] && query.set(k, state[k]));
+    let added;
     try {
-      const data = await getJSON(container.dataset.graphUrl + "?" + query);
-      view.expand(id, data);
+      added = view.expand(id, await getJSON(withBase(container.dataset.graphUrl, { focus: id, depth: "1" })));
     } catch (err) {
-      return showStatus(errorBox(err));
+      showStatus(errorBox(err));
+      return null;
     }
     if (!restoring) setState({ expand: addTo(state.expand, id) });
     container.dataset.nodeCount = String(view.nodes.length);
     if (state.select === id) showActor(id);
+    return added;
+  }
+
+  /* Double-click or the panel's Expand: add the neighbours and say what happened. */
+  async function expandWithFeedback(id) {
+    const raw = view.raw.nodes.get(id);
+    if (!raw || raw.count) return;
+    if (view.expansions.has(id)) return flash("The neighbours of " + nameOf(id) + " are already shown.");
+    flash("Adding the neighbours of " + nameOf(id) + "…");
+    const added = await expand(id);
+    if (added === null) return;
+    view.pulse(id, [...(view.expansions.get(id) || { nodes: [] }).nodes]);
+    flash(added ? "Added " + plural(added, "neighbour") + " of " + nameOf(id) + " (Collapse in its panel)." : "All neighbours of " + nameOf(id) + " were already shown.");
+  }
+
+  let flashTimer = null;
+  function flash(message) {
+    showStatus(message);
+    statusBox.dataset.flash = message;
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => { if (statusBox.dataset.flash === message) hideStatus(); }, 3500);
   }
 
   function collapse(id) {
@@ -430,24 +664,19 @@
       // voice (residents), voice:<kind>, decisive:<kind> (formal voice relations only)
       const voice = /^(voice|decisive)(?::([a-z0-9_]+))?$/.exec(what);
       if (voice) {
-        const query = new URLSearchParams({ kind: voice[2] || "resident_group" });
-        if (voice[1] === "decisive") query.set("formal_only", "1");
-        return highlightVoice(await getJSON(apiBase + "/voice-paths?" + query + asOfQuery()), result, voice[1] === "decisive");
+        const query = { kind: voice[2] || "resident_group", formal_only: voice[1] === "decisive" ? "1" : null };
+        return highlightVoice(await getJSON(withBase(apiBase + "/voice-paths", query)), result, voice[1] === "decisive");
       }
-      if (what.startsWith("chain:")) return highlightChains(await getJSON(apiBase + "/chain/" + encodeURIComponent(what.slice(6)) + "?" + asOfQuery().slice(1)), result);
+      if (what.startsWith("chain:")) return highlightChains(await getJSON(withBase(apiBase + "/chain/" + encodeURIComponent(what.slice(6)))), result);
       if (what.startsWith("path:")) {
-        const [from, to, directed] = what.slice(5).split(",");
-        return highlightPath(await getJSON(apiBase + "/path?" + new URLSearchParams({ from, to, directed: directed === "d" ? "1" : "0" }) + asOfQuery()), result);
+        const [from, to, how] = what.slice(5).split(",");
+        restorePathFields(from, to, how);
+        const query = { from, to, directed: how === "d" ? "1" : "0", follow: how === "c" ? "control" : "any" };
+        return highlightPath(await getJSON(withBase(apiBase + "/path", query)), result);
       }
     } catch (err) {
       result.replaceChildren(errorBox(err));
     }
-  }
-
-  function asOfQuery() {
-    const q = new URLSearchParams();
-    ["as_of", "confirmed_only"].forEach((k) => state[k] && q.set(k, state[k]));
-    return q.toString() ? "&" + q : "";
   }
 
   function highlightChains(data, result) {
@@ -466,17 +695,46 @@
     result.textContent = who + (formal ? " formal (decisive) voice" : " voice") + " reaches " + paths.length + " of " + (data.deciders ?? "?") + " deciders (" + share + ").";
   }
 
+  const FOLLOWED = { any: "any relation, either way", d: "any relation, in its direction", control: "control, from the controller down" };
+
+  /* The path in words: how many steps, which modes, and each step's relation types. */
   function highlightPath(data, result) {
-    if (!data.path) { view.clearHighlight(); result.textContent = "No path between " + nameOf(data.from) + " and " + nameOf(data.to) + "."; return; }
-    view.highlight(new Set(data.path), data.edges && data.edges.length ? data.edges : view.edgesAlong(data.path));
-    result.textContent = "Path of " + (data.path.length - 1) + " step(s): " + data.path.map(nameOf).join(" → ");
+    const how = data.follow === "control" ? FOLLOWED.control : data.directed ? FOLLOWED.d : FOLLOWED.any;
+    if (!data.path) {
+      view.clearHighlight();
+      result.replaceChildren("No path from " + nameOf(data.from) + " to " + nameOf(data.to) + " following " + how + ".");
+      return;
+    }
+    const edges = (data.steps || []).flatMap((s) => s.relations);
+    view.highlight(new Set(data.path), edges.length ? edges : view.edgesAlong(data.path));
+    const modes = data.modes && data.modes.length ? data.modes.join(" and ") : "no relation";
+    const chain = chainSteps({ path: data.path, steps: data.steps || [] }, "path");
+    result.replaceChildren(el("span", { class: "path-summary" }, plural(data.path.length - 1, "step") + " following " + modes +
+      " relations (searched: " + how + "):"), chain);
+  }
+
+  function restorePathFields(from, to, how) {
+    [["path-from", from], ["path-to", to]].forEach(([field, id]) => {
+      const input = document.getElementById(field);
+      if (input.dataset.id === id) return;
+      input.value = nameOf(id);
+      input.dataset.id = id;
+    });
+    document.getElementById("path-follow").value = how === "d" || how === "c" ? how : "";
   }
 
   function findPath() {
-    const from = document.getElementById("path-from").value.trim();
-    const to = document.getElementById("path-to").value.trim();
-    if (!from || !to) { document.getElementById("path-result").textContent = "Choose two actors."; return; }
-    const what = "path:" + from + "," + to + (document.getElementById("path-directed").checked ? ",d" : "");
+    const result = document.getElementById("path-result");
+    const ends = ["path-from", "path-to"].map((id) => {
+      const input = document.getElementById(id);
+      return input.dataset.id || (resolveActor(knownActors(), input.value) || {}).id || input.value.trim();
+    });
+    // A new search never leaves the previous answer lit.
+    view.clearHighlight();
+    result.textContent = "";
+    if (!ends[0] || !ends[1]) { result.textContent = "Choose two actors (type a name and pick it)."; return; }
+    const how = document.getElementById("path-follow").value;
+    const what = "path:" + ends[0] + "," + ends[1] + (how ? "," + how : "");
     setState({ hl: what });
     applyHighlight(what);
   }

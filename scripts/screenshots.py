@@ -15,7 +15,9 @@ from pathlib import Path
 
 from scripts.chromium import launch
 
-#: (file name, path, selector that says the page is drawn, optional action)
+#: The two window sizes every page must work at.
+LARGE, SMALL = (1440, 900), (1024, 768)
+#: (file name, path, selector that says the page is drawn, optional action[, window size])
 SHOTS = [
     ("index.png", "/", ".scenario-card", None),
     ("explorer.png", "/scenarios/nplv-2022", '#network[data-ready="1"]', None),
@@ -26,7 +28,33 @@ SHOTS = [
         "select",
     ),
     ("dashboard.png", "/scenarios/nplv-2022/analysis", '#dashboard[data-ready="1"]', None),
+    (
+        "dashboard-1024.png",
+        "/scenarios/nplv-2022/analysis",
+        '#dashboard[data-ready="1"]',
+        None,
+        SMALL,
+    ),
+    (
+        "dashboard-charts.png",
+        "/scenarios/nplv-2022/analysis",
+        '#dashboard[data-ready="1"]',
+        "charts",
+    ),
     ("compare.png", "/compare?a=nplv-2022&b=wijkaanpak-manifest", '#compare[data-ready="1"]', None),
+    (
+        "compare-1024.png",
+        "/compare?a=nplv-2022&b=wijkaanpak-manifest",
+        '#compare[data-ready="1"]',
+        None,
+        SMALL,
+    ),
+    (
+        "compare-views.png",
+        "/compare?a=nplv-2022&b=wijkaanpak-manifest",
+        '#compare[data-ready="1"]',
+        "views",
+    ),
     ("console.png", "/console", "#cypher", "query"),
 ]
 
@@ -52,6 +80,10 @@ def act(page, action: str | None) -> None:
         actor = actor or page.evaluate("window.govgraph.view.nodes.getIds()[0]")
         page.evaluate("(id) => window.govgraph.view.callbacks.onSelect('node', id)", actor)
         page.wait_for_selector("#panel .panel-body h2")
+    elif action == "charts":
+        page.evaluate("document.getElementById('layer-sizes').scrollIntoView()")
+    elif action == "views":
+        page.evaluate("document.getElementById('views').scrollIntoView()")
     elif action == "query":
         page.select_option("#examples", label="Who steers residents")
         page.click("#run")
@@ -63,6 +95,7 @@ def act(page, action: str | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--only", help="take only the shots whose file name contains this")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -72,13 +105,17 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            for name, path, ready, action in SHOTS:
+            for name, path, ready, action, *size in SHOTS:
+                if args.only and args.only not in name:
+                    continue
+                width, height = size[0] if size else LARGE
+                page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(base + path)
                 page.wait_for_selector(ready, timeout=60_000)
                 act(page, action)
-                page.screenshot(path=str(out / name), full_page=name == "dashboard.png")
+                page.screenshot(path=str(out / name))
                 print(out / name)
+                page.close()
             browser.close()
     finally:
         server.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import urllib.request
@@ -299,10 +300,16 @@ def test_dashboard_shows_metrics_linking_into_the_explorer(page, server):
     analysis = api(server, "/api/scenarios/hostile/analysis")
     depth = page.inner_text('.stat[data-metric="steering_depth"] .value')
     assert depth == str(analysis["steering_depth"])
-    for section in ("#layer-sizes svg", "#hierarchy svg", "#voice-reach svg", "#centrality svg"):
+    charts = ("#layer-sizes svg", "#hierarchy svg", "#voice-reach svg", "#accountability svg")
+    for section in charts:
         assert page.query_selector(section)
+    ranks = page.locator("#centrality table.ranks tbody tr")
+    assert ranks.count() and ranks.first.inner_text().startswith("1")
+    share = page.inner_text("#centrality tbody td:nth-child(3)")
+    assert re.fullmatch(r"\d+(\.\d)? %", share), share  # a share, not a 0.0004-style value
     hrefs = [a.get_attribute("href") for a in page.query_selector_all("#chains a.actor-link")]
     assert hrefs and all("select=" in h for h in hrefs)
+    assert page.locator("#findings .finding").count() >= 3
     assert PAYLOAD in page.inner_text("#dashboard")
 
 

@@ -12,6 +12,8 @@ from urllib.parse import quote, urlencode
 
 import networkx as nx
 
+from graph.analysis.wording import decimal, percent
+
 __all__ = ["Analysis", "Path", "Context", "Figure", "make_finding", "resolve", "explorer_url"]
 
 Path = tuple[str, ...]
@@ -100,6 +102,18 @@ class Figure:
     path: Path
     say: Callable[[Analysis], str]
     count: bool = False
+    #: What the short figure counts, shown under it ("layers", "of deciders reached").
+    unit: str = ""
+
+    def short(self, value: Any) -> str:
+        """Return the figure alone, as a dashboard tile shows it: 23 %, 0.10, 6."""
+        if value is None:
+            return "–"
+        if isinstance(value, bool) or isinstance(value, int):
+            return str(int(value))
+        if self.path[-1] in ("share", "cross_sector_share") or self.path[0] == "centrality":
+            return percent(value)
+        return decimal(value)
 
 
 def make_finding(
@@ -119,6 +133,8 @@ def make_finding(
         "analysis": analysis,
         "text": text,
         "figure": {
+            "short": figure.short(value),
+            "unit": figure.unit,
             "path": list(figure.path),
             "count": figure.count,
             "value": value,

@@ -64,7 +64,7 @@ def voice(c: Context, kind: str) -> dict[str, Any] | None:
         f"voice_reach.{kind}",
         "voice_reach",
         text,
-        Figure(path + ("share",), _say_reach("voice_reach", kind)),
+        Figure(path + ("share",), _say_reach("voice_reach", kind), unit="of deciders reached"),
         numbers,
         c.link(f"{who} voice paths to the deciders", **view),
     )
@@ -83,6 +83,7 @@ def no_voice(c: Context) -> dict[str, Any]:
         Figure(
             ("counts", "voice_arcs"),
             lambda a: f"{resolve(a, ('counts', 'voice_arcs')) or 0} voice relations",
+            unit="voice relations",
         ),
         [(("counts", "voice_arcs"), False)],
         c.link("Voice relations in the explorer", modes="voice"),
@@ -118,7 +119,9 @@ def decisive(c: Context) -> dict[str, Any] | None:
         "decisive_voice_reach.resident_group",
         "decisive_voice_reach",
         text,
-        Figure(path + ("share",), _say_reach("decisive_voice_reach", kind)),
+        Figure(
+            path + ("share",), _say_reach("decisive_voice_reach", kind), unit="reached formally"
+        ),
         numbers,
         c.link("Residents' formal voice paths", hl=f"decisive:{kind}"),
     )
@@ -162,6 +165,7 @@ def accountability(c: Context, frontline: bool) -> dict[str, Any] | None:
             Figure(
                 ("accountability_summary", "max"),
                 lambda a: plural(resolve(a, ("accountability_summary", "max")) or 0, "controller"),
+                unit="controllers at most",
             ),
             [(("accountability_summary", "max"), False)],
             c.link("The explorer"),
@@ -188,7 +192,7 @@ def accountability(c: Context, frontline: bool) -> dict[str, Any] | None:
         "accountability_load.frontline" if frontline else "accountability_load.max",
         "accountability_load",
         text,
-        Figure(("accountability_load", first), _say_load(first)),
+        Figure(("accountability_load", first), _say_load(first), unit="controllers to account to"),
         [(("accountability_load", a), False) for a in heaviest],
         c.link(
             f"Whom {c.name(first)} accounts to",

@@ -28,7 +28,7 @@ __all__ = [
 def depth(c: Context) -> dict[str, Any]:
     depth = int(c.all.get("steering_depth") or 0)
     path = ("steering_depth",)
-    say = Figure(path, lambda a: plural(resolve(a, path) or 0, "layer"))
+    say = Figure(path, lambda a: plural(resolve(a, path) or 0, "layer"), unit="layers of control")
     if not depth:
         text = "No actor controls another: the structure has no layers of control."
         return _finding(
@@ -78,6 +78,7 @@ def layer_profile(c: Context) -> dict[str, Any] | None:
         ("isolated",),
         lambda a: f"{len(a.get('isolated') or ())} actors outside control",
         count=True,
+        unit="actors outside control",
     )
     numbers: list[tuple[Path, bool]] = [(("isolated",), True), (("counts", "actors"), False)]
     if not sizes:
@@ -113,7 +114,9 @@ def chains(c: Context) -> dict[str, Any] | None:
     count = int(c.all.get("steering_chain_count") or 0)
     patterns = c.all.get("steering_chain_patterns") or []
     say = Figure(
-        ("steering_chain_count",), lambda a: f"{resolve(a, ('steering_chain_count',)) or 0} chains"
+        ("steering_chain_count",),
+        lambda a: f"{resolve(a, ('steering_chain_count',)) or 0} chains",
+        unit="longest chains",
     )
     if not count or not patterns:
         return None  # the depth finding already says there is no control
@@ -208,7 +211,11 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
         "fragmentation.focus_area",
         "fragmentation",
         text,
-        Figure(path + (most, "controllers"), _bearing(c.all, "focus_area", most)),
+        Figure(
+            path + (most, "controllers"),
+            _bearing(c.all, "focus_area", most),
+            unit="controllers at most",
+        ),
         numbers,
         c.link(
             f"What bears on {c.name(most)}",
@@ -240,7 +247,9 @@ def professionals(c: Context) -> dict[str, Any] | None:
         "fragmentation.professional_group",
         "fragmentation",
         text,
-        Figure(path + ("controllers",), _bearing(c.all, "professional_group", most)),
+        Figure(
+            path + ("controllers",), _bearing(c.all, "professional_group", most), unit="controllers"
+        ),
         numbers,
         c.link(
             f"What bears on {c.name(most)}",
@@ -263,7 +272,7 @@ def cross_sector(c: Context) -> dict[str, Any] | None:
         "fragmentation.cross_sector",
         "fragmentation",
         text,
-        Figure(path, lambda a: percent(resolve(a, path))),
+        Figure(path, lambda a: percent(resolve(a, path)), unit="of relations cross sectors"),
         [(path, False)],
         c.link("All relations in the explorer"),
     )
@@ -289,6 +298,7 @@ def centrality(c: Context) -> dict[str, Any] | None:
             if resolve(a, path) is not None
             else "not in the structure"
         ),
+        unit="of control paths",
     )
     if not value:
         text = "No actor stands between two others on a control path: control runs in one step."
@@ -364,7 +374,7 @@ def hierarchy(c: Context) -> dict[str, Any] | None:
         "hierarchy",
         "hierarchy",
         text,
-        Figure(path, lambda a: decimal(resolve(a, path))),
+        Figure(path, lambda a: decimal(resolve(a, path)), unit="Krackhardt hierarchy"),
         numbers,
         c.link("The control relations by layer", types=c.types_with("control")),
     )
@@ -387,7 +397,7 @@ def tops(c: Context) -> dict[str, Any] | None:
         "hierarchy.lub",
         "hierarchy",
         text,
-        Figure(path, lambda a: decimal(resolve(a, path))),
+        Figure(path, lambda a: decimal(resolve(a, path)), unit="least upper boundedness"),
         numbers,
         c.link(
             "The top layer of control", layer_min="0", layer_max="0", types=c.types_with("control")

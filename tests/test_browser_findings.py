@@ -1,0 +1,170 @@
+"""The findings in real Chromium: on the dashboard's first screen, each link opening the
+explorer view it names, the steering chains grouped by pattern, and the comparison summary.
+
+The scenarios are built here: a programme with three focus areas steered alike (one chain
+pattern "× 3"), and a variant that gives residents a formal say.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from test_browser import api, browser, free_port  # noqa: F401 - browser is a fixture
+
+from graph.model import Scenario
+from graph.storage import open_store
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1440, 900), (1024, 768)]
+
+
+def fan_scenario(scenario_id: str = "fan", formal: bool = False) -> Scenario:
+    """A ministry over a programme over three alliances, each over its focus area."""
+    actors = [
+        ("house", "House of Representatives", "parliament"),
+        ("min", "Ministry of the Interior", "ministry"),
+        ("prog", "Liveability programme", "programme"),
+        ("youth", "Youth workers", "professional_group"),
+        ("res", "Residents", "resident_group"),
+    ]
+    relations = [("house", "min", "STEERS", {}), ("min", "prog", "STEERS", {})]
+    for area in ("north", "south", "west"):
+        actors += [
+            (f"table-{area}", f"Alliance table {area}", "consultation_body"),
+            (f"fa-{area}", f"Focus area {area}", "focus_area"),
+        ]
+        relations += [
+            ("prog", f"table-{area}", "STEERS", {}),
+            (f"table-{area}", f"fa-{area}", "STEERS", {"confidence": "inferred"}),
+        ]
+    relations += [
+        ("prog", "youth", "TARGETS", {}),
+        ("youth", "prog", "REPORTS_TO", {}),
+        ("youth", "min", "REPORTS_TO", {"confidence": "inferred"}),
+        ("res", "table-north", "PARTICIPATES_IN", {"formal": formal}),
+    ]
+    return Scenario.from_dict(
+        {
+            "govgraph": 1,
+            "scenario": {"id": scenario_id, "title": f"Fan {scenario_id}", "date": "2022-07"},
+            "sources": [
+                {"id": "letter", "title": "Programme letter", "url": "https://example.org/l"}
+            ],
+            "actors": [
+                {"id": i, "name": n, "kind": k, "sources": ["letter"]} for i, n, k in actors
+            ],
+            "relations": [
+                {"from": a, "to": b, "type": t, "sources": ["letter"], **extra}
+                for a, b, t, extra in relations
+            ],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    import waitress
+
+    from app import create_app
+
+    store = open_store(None)
+    store.load([fan_scenario(), fan_scenario("fan-formal", formal=True)])
+    app = create_app({"STORE": store})
+    port = free_port()
+    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.close()
+        thread.join(timeout=5)
+
+
+def new_page(browser, size=(1440, 900)):  # noqa: F811 - the fixture's value
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page
+
+
+def on_first_screen(page, selector: str) -> list[dict]:
+    """The boxes of the matching elements that lie wholly inside the window."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    boxes = [
+        page.locator(selector).nth(i).bounding_box() for i in range(page.locator(selector).count())
+    ]
+    return [b for b in boxes if b and b["y"] >= 0 and b["y"] + b["height"] <= height
+            and b["x"] >= 0 and b["x"] + b["width"] <= width]  # fmt: skip
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_dashboard_opens_with_three_finding_sentences(browser, server, size):  # noqa: F811
+    page = new_page(browser, size)
+    page.goto(f"{server}/scenarios/fan/analysis")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    analysis = api(server, "/api/scenarios/fan/analysis")
+    shown = page.locator("#findings .finding .sentence").all_inner_texts()
+    assert shown[:3] == [f["text"] for f in analysis["findings"][:3]]
+    assert len(on_first_screen(page, "#findings .finding .sentence")) >= 3
+    no_overflow = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(no_overflow), "the dashboard scrolls sideways"
+    assert page.errors == []
+    page.context.close()
+
+
+def test_every_finding_link_opens_the_explorer_view_it_names(browser, server):  # noqa: F811
+    page = new_page(browser)
+    page.goto(f"{server}/scenarios/fan/analysis?as_of=2023-01-01")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    page.click("#more-findings summary")
+    links = page.eval_on_selector_all(
+        "#findings a.finding-link", "els => els.map(a => [a.closest('li').dataset.finding, a.href])"
+    )
+    findings = api(server, "/api/scenarios/fan/analysis?as_of=2023-01-01")["findings"]
+    assert [key for key, _ in links] == [f["id"] for f in findings]
+    for (key, href), finding in zip(links, findings, strict=True):
+        view = finding["link"]["view"]
+        assert view["as_of"] == "2023-01-01", key
+        page.goto(href)
+        page.wait_for_selector('#network[data-ready="1"]')
+        state = page.evaluate("window.govgraph.state")
+        assert {k: state.get(k) for k in view} == view, key
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+        assert {k: query.get(k) for k in view} == view, key
+        if "hl" in view:
+            page.wait_for_function(
+                "() => document.getElementById('path-result').textContent.length > 0"
+            )
+        if "select" in view:
+            page.wait_for_selector(f'.panel-body[data-actor="{view["select"]}"]')
+        if "kinds" in view:
+            kind_of = {n["id"]: n["kind"] for n in api(server, "/api/scenarios/fan/graph")["nodes"]}
+            shown = page.evaluate("window.govgraph.view.nodes.getIds()")
+            assert shown and {kind_of[i] for i in shown} <= set(view["kinds"].split(",")), key
+    assert page.errors == []
+    page.context.close()
+
+
+def test_chains_are_grouped_by_pattern_and_a_pattern_expands(browser, server):  # noqa: F811
+    page = new_page(browser)
+    page.goto(f"{server}/scenarios/fan/analysis")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    patterns = api(server, "/api/scenarios/fan/analysis")["steering_chain_patterns"]
+    assert [p["count"] for p in patterns] == [3]
+    summary = page.locator('#chains details.pattern[data-pattern="0"] summary')
+    assert "× 3" in summary.inner_text()
+    assert "parliament → ministry → programme → consultation body → focus area" in (
+        summary.inner_text().replace("\n", " ").replace("  ", " ")
+    )
+    chains = page.locator('#chains details.pattern[data-pattern="0"] ol.chains li')
+    assert not chains.first.is_visible()
+    summary.click()
+    assert chains.count() == 3 and chains.first.is_visible()
+    assert "Focus area north" in chains.first.inner_text()
+    page.context.close()

@@ -31,6 +31,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import shutil
@@ -99,7 +100,10 @@ def synthetic(actors: int, relations: int, seed: int, scenario_id: str = "bench"
     types = rng.choices(list(TYPES), weights=list(TYPES.values()), k=relations)
     # Preferential ends: a few top bodies steer many, as in a real programme.
     weights = [1 + 30 * (KINDS[a.kind][1] == "national") for a in people]
-    rels = tuple(_relation(rng, i, people, weights, t) for i, t in enumerate(types))
+    # Cumulative weights built once (random.choices would rebuild them for every relation,
+    # making the generator quadratic); the same draws, so the same scenario for a seed.
+    cumulative = list(itertools.accumulate(weights))
+    rels = tuple(_relation(rng, i, people, cumulative, t) for i, t in enumerate(types))
     return Scenario(ScenarioInfo(scenario_id, "Synthetic benchmark"), actors=people, relations=rels)
 
 
@@ -117,9 +121,9 @@ def _actor(rng: random.Random, i: int, kind: str) -> Actor:
 
 
 def _relation(
-    rng: random.Random, i: int, people: tuple[Actor, ...], weights: list[int], rel_type: str
+    rng: random.Random, i: int, people: tuple[Actor, ...], cumulative: list[int], rel_type: str
 ) -> Relation:
-    a = rng.choices(people, weights=weights)[0]
+    a = rng.choices(people, cum_weights=cumulative)[0]
     b = people[rng.randrange(len(people))]
     while b.id == a.id:
         b = people[rng.randrange(len(people))]

@@ -213,9 +213,13 @@ def _number(value: Any) -> float | None:
             value = float(value.strip())
         except ValueError:
             return None
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
+    if not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _weight(ck: _Checker, path: Path, value: Any) -> Any:
@@ -643,7 +647,11 @@ def _relation(rid: str, rec: dict[str, Any]) -> Relation:
 
 
 def validate_document(
-    doc: dict[str, Any], *, file: str | None = None, locate: Locate | None = None
+    doc: dict[str, Any],
+    *,
+    file: str | None = None,
+    locate: Locate | None = None,
+    fast: bool = True,
 ) -> Scenario:
     """Return the scenario a parsed interchange document describes, or report every problem.
 
@@ -656,7 +664,10 @@ def validate_document(
         The file name to put in each problem.
     locate : callable, optional
         Maps a path such as ``("actors", 3, "kind")`` to a place dict such as ``{"line": 12}``
-        or ``{"sheet": "actors", "row": 5}``.
+        or ``{"sheet": "actors", "row": 5}``. It is only called when a problem is reported.
+    fast : bool
+        Try :func:`graph.validation_fast.fast_scenario` first (the same result for the plain
+        valid documents it accepts); False runs the full checks on every field.
 
     Returns
     -------
@@ -682,6 +693,11 @@ def validate_document(
     ...     print(exc.problems[0])
     demo.yaml:3: [unknown-kind] unknown actor kind 'minstry' (value: 'minstry'). Hint: Did you mean 'ministry'? Use a core kind or declare it under 'vocabulary: {kinds: [...]}'.
     """  # noqa: E501
+    from graph.validation_fast import fast_scenario  # it builds on this module's checks
+
+    quick = fast_scenario(doc) if fast else None
+    if quick is not None:
+        return quick
     ck = _Checker(file, locate)
     if not isinstance(doc, Mapping):
         ck.report(

@@ -22,7 +22,7 @@ from app.cli import (
     scenario_option,
     translate_errors,
 )
-from app.datasource import DataSource, fit_hint, hint_for_store, open_data
+from app.datasource import DataSource, announce_notices, fit_hint, hint_for_store, open_data
 from graph.errors import GraphError, ValidationFailed
 from graph.formats import FORMATS, POSITIONED_FORMATS, load_paths, write_scenario
 from graph.network import to_networkx
@@ -44,6 +44,7 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
         if as_json:
             emit_json({"ok": False, "errors": [p.to_dict() for p in exc.problems]})
         raise
+    announce_notices(scenarios)
     if as_json:
         emit_json({"ok": True, "scenarios": [output.scenario_size(s) for s in scenarios]})
         return
@@ -70,6 +71,7 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
     if not neo4j and not db:
         raise click.UsageError("import needs a lasting store: give --neo4j URI or --db PATH")
     scenarios = load_paths(paths)
+    announce_notices(scenarios)
     with hint_for_store(neo4j, db):
         _import(scenarios, neo4j or db)
     if as_json:

@@ -11,9 +11,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import click
+
 from graph.datasets import bundled_paths
 from graph.errors import StoreUnavailable
 from graph.formats import load_paths
+from graph.formats.foreign import mapping_notice
+from graph.model import Scenario
 from graph.storage import GraphStore, open_store
 
 
@@ -60,6 +64,7 @@ def open_data(source: DataSource) -> GraphStore:
                 raise
         return store
     scenarios = load_paths(source.data) if source.data else None
+    announce_notices(scenarios or [])
     with hint_for_store(None, source.db):
         store = open_store(source.db)
         try:
@@ -68,6 +73,21 @@ def open_data(source: DataSource) -> GraphStore:
             store.close()
             raise
     return store
+
+
+def announce_notices(scenarios: Sequence[Scenario]) -> None:
+    """Say on stderr which scenarios need a mapping to governance meaning (foreign files)."""
+    for scenario in scenarios:
+        notice = mapping_notice(scenario)
+        if notice:
+            click.echo(f"notice: {scenario.id}: {notice} {MAPPING_ADVICE}", err=True)
+
+
+#: How to give a foreign scenario its governance meaning, said after each notice.
+MAPPING_ADVICE = (
+    "Map it in the browser (the scenario's 'Map to governance meaning' page) "
+    "or with --map MAP.yaml (see docs/format.md)."
+)
 
 
 def store_hint(neo4j: str | None, db: str | None) -> str:

@@ -6,6 +6,7 @@ every format round-trips them unchanged; :mod:`graph.network` interprets them as
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -23,7 +24,10 @@ __all__ = [
     "SOURCE_FIELDS",
     "SCENARIO_FIELDS",
     "LIST_FIELDS",
+    "MAPPING_FIELDS",
     "derive_relation_ids",
+    "attributes_dict",
+    "attributes_text",
 ]
 
 
@@ -65,6 +69,9 @@ class Actor:
     until: str | None = None
     confidence: str = "confirmed"
     note: str | None = None
+    #: Attributes a foreign file gave beyond govgraph's fields, as JSON object text with
+    #: sorted keys (see :func:`attributes_dict`); kept as text so every store holds it alike.
+    attributes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Relation:
     until: str | None = None
     confidence: str = "confirmed"
     tags: tuple[str, ...] = ()
+    attributes: str | None = None
 
 
 def _names(cls: type) -> tuple[str, ...]:
@@ -97,6 +105,8 @@ SOURCE_FIELDS: tuple[str, ...] = _names(Source)
 SCENARIO_FIELDS: tuple[str, ...] = _names(ScenarioInfo)
 #: Fields that are lists in every store (a single string is read as a one-element list).
 LIST_FIELDS: frozenset[str] = frozenset({"sector", "sources", "tags"})
+#: Fields that hold a mapping in YAML and JSON and JSON object text in every other format.
+MAPPING_FIELDS: frozenset[str] = frozenset({"attributes"})
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,26 @@ def relation_to_dict(relation: Relation) -> dict[str, Any]:
 _DEFAULTS = {"confidence": "confirmed", "weight": 1.0, "formal": False}
 
 
+def attributes_text(values: dict[str, Any] | None) -> str | None:
+    """Return foreign attributes as canonical JSON text (sorted keys), None when empty.
+
+    Examples
+    --------
+    >>> attributes_text({"b": 1, "a": "x"})
+    '{"a": "x", "b": 1}'
+    >>> attributes_dict(attributes_text({"a": True}))
+    {'a': True}
+    """
+    if not values:
+        return None
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+def attributes_dict(text: str | None) -> dict[str, Any]:
+    """Return the foreign attributes an actor or relation keeps (empty when none)."""
+    return json.loads(text) if text else {}
+
+
 def _compact(obj: Any) -> dict[str, Any]:
     """Return a dataclass as a dict without empty values and defaults, tuples as lists."""
     data: dict[str, Any] = {}
@@ -176,6 +206,8 @@ def _compact(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         if value is None or value == () or _DEFAULTS.get(f.name, object()) == value:
             continue
+        if f.name == "attributes":
+            value = attributes_dict(value)  # a mapping in the interchange document
         data[f.name] = list(value) if isinstance(value, tuple) else value
     return data
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import math
 import re
 import reprlib
@@ -29,6 +30,7 @@ from graph.model import (
     Scenario,
     ScenarioInfo,
     Source,
+    attributes_text,
     derive_relation_ids,
 )
 from graph.network import period
@@ -291,6 +293,33 @@ def _item(ck: _Checker, path: Path, value: Any) -> Any:
     return text.strip() or None if isinstance(text, str) else text
 
 
+def _attributes(ck: _Checker, path: Path, value: Any) -> Any:
+    """Foreign attributes: a mapping (YAML, JSON) or its JSON text (other formats)."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            pass
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return attributes_text({k: _plain(v) for k, v in value.items() if v is not None})
+    hint = "Write 'attributes' as a mapping of names to values (JSON object text in tables)."
+    ck.report("wrong-type", path, "'attributes' must be a mapping", hint, value)
+    return _BAD
+
+
+def _plain(value: Any) -> Any:
+    """Return an attribute value as JSON keeps it: scalars as they are, the rest as text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 _level = _choice("unknown-level", LEVELS, "level")
 _confidence = _choice("bad-confidence", CONFIDENCES, "confidence")
 _mode = _choice("bad-mode", MODES, "relation mode")
@@ -302,13 +331,13 @@ ACTOR_SPEC: dict[str, Converter] = {
     "id": _id, "name": _text, "kind": _text, "level": _level,
     "sector": _string_list(_item), "description": _text, "sources": _string_list(_item),
     "tags": _string_list(_item), "since": _date, "until": _date, "confidence": _confidence,
-    "note": _text,
+    "note": _text, "attributes": _attributes,
 }  # fmt: skip
 RELATION_SPEC: dict[str, Converter] = {
     "id": _relation_id, "from": _text, "to": _text, "type": _text,
     "sources": _string_list(_item), "note": _text, "weight": _weight, "formal": _boolean,
     "amount_eur": _amount, "since": _date, "until": _date, "confidence": _confidence,
-    "tags": _string_list(_item),
+    "tags": _string_list(_item), "attributes": _attributes,
 }  # fmt: skip
 SOURCE_SPEC: dict[str, Converter] = {
     "id": _id, "title": _text, "url": _text, "published": _date, "publisher": _text,

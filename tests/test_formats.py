@@ -176,7 +176,8 @@ def test_foreign_graphml_loads_leniently(tmp_path: Path) -> None:
         ("alpha", "Alpha", "other"),
         ("beta", "beta", "other"),
     ]
-    assert scenario.relations[0].type == "COLLABORATES_WITH"
+    assert scenario.relations[0].type == "RELATED_TO"  # declared, without control or voice
+    assert scenario.actors[0].attributes == '{"size": 3}'
 
 
 def test_foreign_gexf_loads_leniently(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "SUFFIXES",
     "read_path",
     "read_bytes",
+    "read_uploads",
     "load_paths",
     "write_scenario",
 ]
@@ -40,8 +41,9 @@ FORMATS: tuple[str, ...] = ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "c
 _READERS: dict[str, str] = {
     ".yaml": "yamljson:read_yaml_bytes",
     ".yml": "yamljson:read_yaml_bytes",
-    ".json": "yamljson:read_json_bytes",
-    ".xlsx": "xlsx:read_xlsx_bytes",
+    ".json": "foreign_json:read_any_json_bytes",
+    ".xlsx": "foreign_tables:read_any_xlsx_bytes",
+    ".csv": "foreign_tables:read_csv_bytes",
     ".zip": "csvfolder:read_zip_bytes",
     ".graphml": "graphml:read_graphml_bytes",
     ".gexf": "gexf:read_gexf_bytes",
@@ -136,13 +138,29 @@ def _read_folder(folder: Path) -> Loaded:
     return _collect(members)
 
 
+def _read_csv_files(paths: Sequence[Path]) -> Loaded:
+    """Read CSV files named together (not a folder) as the tables of one scenario."""
+    files = []
+    for path in paths:
+        if not path.is_file():
+            return _read_any(path)  # reports the missing file
+        files.append((path.read_bytes(), str(path)))
+    reader = _function("foreign_tables:read_csv_files")
+    return [(str(paths[0]), reader(files))]  # type: ignore[list-item]
+
+
 def _collect(paths: Sequence[Path]) -> Loaded:
-    """Read every path, gathering all problems (and duplicate scenario ids) before failing."""
+    """Read every path, gathering all problems (and duplicate scenario ids) before failing.
+
+    CSV files named together are the tables of one scenario (nodes and edges).
+    """
     loaded: Loaded = []
     problems: list[Problem] = []
-    for path in paths:
+    csv_files = [p for p in paths if p.suffix.lower() == ".csv"]
+    groups = [[p] for p in paths if p.suffix.lower() != ".csv"] + ([csv_files] if csv_files else [])
+    for group in groups:
         try:
-            loaded.extend(_read_any(path))
+            loaded.extend(_read_any(group[0]) if len(group) == 1 else _read_csv_files(group))
         except ValidationFailed as exc:
             problems.extend(exc.problems)
     problems.extend(_duplicates(loaded))
@@ -207,6 +225,34 @@ def read_bytes(data: bytes, filename: str) -> list[Scenario]:
         )
     scenarios = _function(reader)(data, filename)
     assert isinstance(scenarios, list)
+    return scenarios
+
+
+def read_uploads(files: Sequence[tuple[bytes, str]]) -> list[Scenario]:
+    """Return the scenarios of files uploaded together: each file on its own, except CSV
+    files, which together are the tables of one scenario (nodes and edges).
+
+    Raises
+    ------
+    ValidationFailed
+        With every located problem of every file.
+    """
+    csv_files = [(d, n) for d, n in files if Path(n).suffix.lower() == ".csv"]
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
+    others = [(d, n) for d, n in files if Path(n).suffix.lower() != ".csv"]
+    for data, name in others:
+        try:
+            scenarios.extend(read_bytes(data, name))
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+    if csv_files:
+        try:
+            scenarios.append(_function("foreign_tables:read_csv_files")(csv_files))  # type: ignore[arg-type]
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ValidationFailed(problems)
     return scenarios
 
 

@@ -22,7 +22,10 @@ from graph.formats.yamljson import decode
 from graph.model import Scenario
 from graph.validation import ID_PATTERN
 
-__all__ = ["read_csv_folder", "read_zip_bytes", "write_csv_folder", "parse_csv", "folder_id"]
+__all__ = [
+    "read_csv_folder", "read_zip_bytes", "write_csv_folder", "parse_csv", "folder_id",
+    "read_csv_tables",
+]  # fmt: skip
 
 REQUIRED_FILES = ("actors", "relations")
 
@@ -167,3 +170,10 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def read_csv_tables(files: Mapping[str, tuple[bytes, str]], where: str) -> Scenario:
+    """Return the scenario of govgraph's CSV tables given as files (table name -> (bytes,
+    file name)), e.g. ``actors.csv`` and ``relations.csv`` uploaded together."""
+    known = {name: files[name] for name in TABLES if name in files}
+    return _read(known, where, folder_id(PurePosixPath(where).parent.name or where))

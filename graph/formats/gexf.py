@@ -133,6 +133,18 @@ def _attribute_titles(graph: Any) -> dict[tuple[str, str], str]:
     return titles
 
 
+def _attribute_types(graph: Any) -> dict[tuple[str, str], str]:
+    """Return (class, attribute title) -> declared type, with the edge weight a double."""
+    types = {("edge", "weight"): "double"}
+    for block in graph:
+        if _local(block.tag) == "attributes":
+            for attr in block:
+                if _local(attr.tag) == "attribute":
+                    title = attr.get("title") or attr.get("id") or ""
+                    types[(block.get("class", ""), title)] = attr.get("type", "string")
+    return types
+
+
 def _entry(element: Any, scope: str, titles: dict, own: dict[str, Any]) -> Entry:
     entry = Entry(element.sourceline, {k: v for k, v in own.items() if v is not None})
     for value in _child(element, "attvalues") if _child(element, "attvalues") is not None else []:
@@ -179,7 +191,7 @@ def _node(element: Any, titles: dict) -> Entry:
 
 def _edge(element: Any, titles: dict) -> Entry:
     own = {"id": element.get("id"), "from": element.get("source"), "to": element.get("target"),
-           "weight": element.get("weight")}  # fmt: skip
+           "weight": element.get("weight"), "kind": element.get("kind")}  # fmt: skip
     entry = _entry(element, "edge", titles, own)
     if "type" not in entry.fields and element.get("label"):
         entry.fields["type"] = element.get("label")
@@ -201,4 +213,20 @@ def read_gexf_bytes(data: bytes, file: str) -> list[Scenario]:
     titles = _attribute_titles(graph) if graph is not None else {}
     result.nodes = [_node(e, titles) for e in _items(graph, "nodes", "node")]
     result.edges = [_edge(e, titles) for e in _items(graph, "edges", "edge")]
+    _foreign_details(result, root, graph)
     return [result.scenario()]
+
+
+def _foreign_details(result: GraphDocument, root: Any, graph: Any) -> None:
+    """Name the format, take the title from ``<meta>`` and mark undirected edges."""
+    result.format = "GEXF"
+    result.types = _attribute_types(graph) if graph is not None else {}
+    if result.is_govgraph:  # the edge kind repeats the type, for Gephi (see write_gexf)
+        for entry in result.edges:
+            entry.fields.pop("kind", None)
+        return
+    title = _child(_child(root, "meta"), "title")
+    result.title = title.text.strip() if title is not None and (title.text or "").strip() else None
+    default = graph.get("defaultedgetype", "") if graph is not None else ""
+    for entry, element in zip(result.edges, _items(graph, "edges", "edge"), strict=True):
+        entry.undirected = (element.get("type") or default).strip().lower() == "undirected"

@@ -89,21 +89,44 @@ def _local(tag: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
+#: yEd keeps a node's (edge's) visible label in a graphics key: ``<y:NodeLabel>`` text.
+_YED_GRAPHICS = {"nodegraphics": "NodeLabel", "edgegraphics": "EdgeLabel"}
+
+
 def _key_names(root: Any) -> dict[str, str]:
-    """Return key id -> attribute name (keys without ``attr.name``, like yEd's, are skipped)."""
-    return {
-        k.get("id"): k.get("attr.name")
-        for k in root
-        if _local(k.tag) == "key" and k.get("id") and k.get("attr.name")
-    }
+    """Return key id -> attribute name; yEd's graphics keys (no ``attr.name``) -> ``label``."""
+    names = {}
+    for k in root:
+        if _local(k.tag) != "key" or not k.get("id"):
+            continue
+        if k.get("attr.name"):
+            names[k.get("id")] = k.get("attr.name")
+        elif k.get("yfiles.type") in _YED_GRAPHICS:
+            names[k.get("id")] = _YED_GRAPHICS[k.get("yfiles.type")]
+    return names
+
+
+def _text(data: Any, name: str) -> str | None:
+    """Return a data element's text; for a yEd graphics key, its first non-empty label."""
+    if name not in _YED_GRAPHICS.values():
+        return data.text or ""
+    for label in data.iter(f"{{*}}{name}"):
+        if (label.text or "").strip():
+            return str(label.text).strip()
+    return None
 
 
 def _entry(element: Any, keys: dict[str, str], own: dict[str, Any]) -> Entry:
     entry = Entry(element.sourceline, {k: v for k, v in own.items() if v is not None})
     for data in element:
         name = keys.get(data.get("key")) if _local(data.tag) == "data" else None
+        text = _text(data, name) if name is not None else None
+        if name in _YED_GRAPHICS.values():
+            name = "label"
+            if text is None or "label" in entry.fields:
+                continue  # an attribute called label wins over the drawn one
         if name is not None:
-            entry.fields[name] = data.text or ""
+            entry.fields[name] = text
             entry.lines[name] = data.sourceline
     return entry
 
@@ -115,6 +138,11 @@ def _node(element: Any, keys: dict[str, str]) -> Entry:
         entry.fields["name"] = label
         entry.lines["name"] = entry.lines["label"]
     return entry
+
+
+def _undirected(graph: Any, edge: Any) -> bool:
+    directed = edge.get("directed") or ("false" if graph.get("edgedefault") == "undirected" else "")
+    return directed.strip().lower() == "false"
 
 
 def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
@@ -129,6 +157,11 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
     keys = _key_names(root)
     graph = next((g for g in root if _local(g.tag) == "graph"), None)
     result = GraphDocument(file, graph_line=(graph if graph is not None else root).sourceline)
+    result.types = {
+        (k.get("for", ""), k.get("attr.name")): k.get("attr.type", "string")
+        for k in root
+        if _local(k.tag) == "key" and k.get("attr.name")
+    }
     for element in graph if graph is not None else []:
         tag = _local(element.tag)
         if tag == "data" and keys.get(element.get("key")):
@@ -139,4 +172,5 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
             own = {"id": element.get("id"), "from": element.get("source"),
                    "to": element.get("target")}  # fmt: skip
             result.edges.append(_entry(element, keys, own))
+            result.edges[-1].undirected = _undirected(graph, element)
     return [result.scenario()]

@@ -8,6 +8,7 @@ header as row 1.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,8 @@ class Table:
 def _cell(value: Any, name: str) -> Any:
     if name in LIST_FIELDS and isinstance(value, list):
         return join_list(value)
+    if isinstance(value, dict):  # foreign attributes: JSON object text in a cell
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
 
 

@@ -21,7 +21,7 @@ from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scen
 from graph.model import Scenario
 from graph.validation import closest
 
-__all__ = ["read_xlsx_bytes", "write_xlsx"]
+__all__ = ["read_xlsx_bytes", "write_xlsx", "open_workbook", "sheet_table"]
 
 
 def write_xlsx(scenario: Scenario, path: Path) -> None:
@@ -124,3 +124,14 @@ def read_xlsx_bytes(data: bytes, file: str) -> list[Scenario]:
     if problems:
         raise ValidationFailed(problems)
     return [scenario]
+
+
+def open_workbook(data: bytes, file: str) -> Any:
+    """Return the open workbook of xlsx bytes (read-only; close it), or raise ValidationFailed
+    with ``unreadable-file``."""
+    return _open(data, file)
+
+
+def sheet_table(sheet: Any, name: str, file: str) -> Table:
+    """Return one sheet as a table named ``name`` (header in row 1, blank rows skipped)."""
+    return _table(sheet, name, file)

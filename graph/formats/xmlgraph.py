@@ -2,22 +2,21 @@
 
 Both formats carry actors as nodes and relations as edges with every field as an attribute,
 and the scenario header, sources and vocabulary at graph level. A file without the govgraph
-header (written by another tool) is read leniently: the scenario id and title come from the
-file name, a node without ``kind`` is an ``other`` actor named by its label, an edge without
-``type`` is ``COLLABORATES_WITH`` and attributes govgraph does not know are ignored.
+header (written by another tool) is read as a foreign graph (:mod:`graph.formats.foreign`):
+the scenario id and title come from the file name, names from the labels, kinds and types
+from the file's own attributes where they name govgraph's, and every other attribute is kept.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from lxml import etree
 
 from graph.errors import Problem, ValidationFailed
-from graph.formats.csvfolder import folder_id
+from graph.formats.foreign import ForeignEdge, ForeignGraph, ForeignNode
 from graph.formats.locations import Place, locator
 from graph.formats.tabular import join_list, split_list
 from graph.model import ACTOR_FIELDS, LIST_FIELDS, RELATION_FIELDS, Scenario
@@ -30,11 +29,9 @@ __all__ = [
     "header_values",
     "cell",
     "FOREIGN_KIND",
-    "FOREIGN_TYPE",
 ]
 
 FOREIGN_KIND = "other"
-FOREIGN_TYPE = "COLLABORATES_WITH"
 
 
 def parse_xml(data: bytes, file: str) -> Any:
@@ -71,6 +68,8 @@ def cell(name: str, value: Any) -> str:
     """Return a field value as attribute text (lists joined with ``;``)."""
     if isinstance(value, list):
         return join_list(value)
+    if isinstance(value, dict):  # foreign attributes
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -97,6 +96,7 @@ class Entry:
     line: int | None
     fields: dict[str, Any]
     lines: dict[str, int | None] = field(default_factory=dict)
+    undirected: bool = False
 
 
 @dataclass
@@ -109,6 +109,11 @@ class GraphDocument:
     edges: list[Entry] = field(default_factory=list)
     graph_line: int | None = None
     problems: list[Problem] = field(default_factory=list)
+    format: str = "GraphML"
+    title: str | None = None
+    #: Declared attribute types ("node"/"edge", name) -> GraphML or GEXF type, for foreign
+    #: files: their numbers and booleans are kept as numbers and booleans.
+    types: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def is_govgraph(self) -> bool:
@@ -116,6 +121,8 @@ class GraphDocument:
 
     def scenario(self) -> Scenario:
         """Return the validated scenario, or raise ValidationFailed with every problem."""
+        if not self.is_govgraph:
+            return self._foreign().scenario()
         places: dict[tuple[Any, ...], Place] = {(): {"line": self.graph_line}}
         doc = self._header(places)
         doc["actors"] = self._entries("actors", self.nodes, ACTOR_FIELDS, places)
@@ -128,10 +135,27 @@ class GraphDocument:
             raise ValidationFailed(self.problems)
         return scenario
 
+    def _foreign(self) -> ForeignGraph:
+        graph = ForeignGraph(self.file, self.format, title=self.title, problems=self.problems)
+        for entry in self.nodes:
+            attrs = self._typed("node", entry.fields)
+            key, label = attrs.pop("id", None), attrs.pop("name", None)
+            node = ForeignNode(str(key or f"n{len(graph.nodes)}"), label, attrs)
+            node.place = {"line": entry.line}
+            graph.nodes.append(node)
+        for entry in self.edges:
+            attrs = self._typed("edge", entry.fields)
+            key, source, target = attrs.pop("id", None), attrs.pop("from", ""), attrs.pop("to", "")
+            place = {"line": entry.line}
+            graph.edges.append(
+                ForeignEdge(str(source), str(target), key, attrs, place, entry.undirected)
+            )
+        return graph
+
+    def _typed(self, scope: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return {k: _typed(v, self.types.get((scope, k), "string")) for k, v in fields.items()}
+
     def _header(self, places: dict[tuple[Any, ...], Place]) -> dict[str, Any]:
-        if not self.is_govgraph:
-            stem = PurePosixPath(self.file).stem
-            return {"govgraph": 1, "scenario": {"id": folder_id(self.file), "title": stem}}
         doc: dict[str, Any] = {"govgraph": _version(self.header["govgraph"][0]), "scenario": {}}
         places[("govgraph",)] = places[("scenario",)] = {"line": self.header["govgraph"][1]}
         for name, (text, line) in self.header.items():
@@ -171,18 +195,32 @@ class GraphDocument:
         return records
 
     def _record(self, section: str, fields: dict[str, Any], names: tuple[str, ...]) -> dict:
-        label = fields.get("label")
-        record = {
+        return {
             k: split_list(v) if k in LIST_FIELDS and isinstance(v, str) else v
             for k, v in fields.items()
-            if self.is_govgraph or k in names
         }
-        if not self.is_govgraph and section == "actors":
-            record.setdefault("kind", FOREIGN_KIND)
-            record.setdefault("name", label or record.get("id"))
-        if not self.is_govgraph and section == "relations":
-            record.setdefault("type", FOREIGN_TYPE)
-        return record
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """Return an attribute's text as its declared type (left as text when it does not parse).
+
+    Examples
+    --------
+    >>> _typed("3", "int"), _typed("0.5", "double"), _typed("True", "boolean"), _typed("x", "int")
+    (3, 0.5, True, 'x')
+    """
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind in ("int", "long", "integer"):
+            return int(value.strip())
+        if kind in ("float", "double"):
+            return float(value.strip())
+    except ValueError:
+        return value
+    if kind == "boolean" and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
 
 
 def _version(text: str) -> Any:

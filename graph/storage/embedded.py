@@ -187,6 +187,7 @@ class EmbeddedStore(GraphStore):
             ):
                 ddl = _columns_ddl(columns)
                 self._execute(f"CREATE NODE TABLE IF NOT EXISTS {table}({ddl}, PRIMARY KEY (uid))")
+            self._add_attributes("Actor")
             for rel_type in CORE_RELATION_TYPES:
                 self._create_rel_table(rel_type)
 
@@ -194,6 +195,11 @@ class EmbeddedStore(GraphStore):
         check_type_name(rel_type)
         ddl = _columns_ddl(_RELATION_COLUMNS)
         self._execute(f"CREATE REL TABLE IF NOT EXISTS {rel_type}(FROM Actor TO Actor, {ddl})")
+        self._add_attributes(rel_type)
+
+    def _add_attributes(self, table: str) -> None:
+        # A --db folder written before foreign attributes were kept lacks the column.
+        self._execute(f"ALTER TABLE {table} ADD IF NOT EXISTS attributes STRING")
 
     def rel_tables(self) -> list[str]:
         """Return the names of every relationship table (one per relation type)."""

@@ -239,11 +239,20 @@ def _lists(col: list[Any]) -> list[tuple[str, ...]]:
     return out
 
 
+def _absent(col: list[Any]) -> list[Any]:
+    """Foreign attributes (a mapping) are rare in govgraph's own files: the full validator
+    converts them."""
+    if any(v is not None for v in col):
+        raise _Unusual
+    return col
+
+
 _CONVERT: dict[str, Callable[[list[Any]], list[Any]]] = {
     "name": _texts, "kind": _texts, "level": _choices(LEVELS, None), "sector": _lists,
     "description": _texts, "sources": _lists, "tags": _lists, "since": _dates,
     "until": _dates, "confidence": _choices(CONFIDENCES, "confirmed"), "note": _texts,
     "type": _texts, "weight": _weights, "formal": _booleans, "amount_eur": _amounts,
+    "attributes": _absent,
 }  # fmt: skip
 _ACTOR_KEYS = frozenset(ACTOR_SPEC)
 _RELATION_KEYS = frozenset(RELATION_SPEC)

@@ -93,6 +93,41 @@ PROPERTY_NAMES = {
 }
 
 
+VOICE = ("PARTICIPATES_IN", "ADVISES", "MEMBER_OF")
+
+
+def shortest(
+    s: dict[str, Scenario],
+    start: str,
+    *,
+    types: tuple[str, ...] = (),
+    directed: bool = False,
+    reverse: bool = False,
+    most: int = 30,
+) -> dict[str, tuple[int, int]]:
+    """Breadth first from ``start``: each reached actor's distance and number of shortest
+    paths, counting parallel relations as distinct paths (as both stores do)."""
+    steps: dict[str, list[str]] = {}
+    for r in rels(s, *types):
+        ends = [(r.target, r.source)] if reverse else [(r.source, r.target)]
+        if not directed:
+            ends = [(r.source, r.target), (r.target, r.source)]
+        for a, b in ends:
+            steps.setdefault(a, []).append(b)
+    found = {start: (0, 1)}
+    frontier = [start]
+    for depth in range(1, most + 1):
+        reached: dict[str, int] = {}
+        for node in frontier:
+            for nxt in steps.get(node, []):
+                if nxt not in found:
+                    reached[nxt] = reached.get(nxt, 0) + found[node][1]
+        found.update({n: (depth, c) for n, c in reached.items()})
+        frontier = list(reached)
+    del found[start]
+    return found
+
+
 def tally(values: Iterable[Any]) -> list[list[Any]]:
     """Rows of (value, count), as ``RETURN x, count(*)`` gives them."""
     return [[value, n] for value, n in Counter(values).items()]
@@ -359,6 +394,42 @@ QUERIES: list[Q] = [
     Q("schema visualization sizes", "CALL db.schema.visualization() YIELD nodes, relationships "
       "RETURN size(nodes) AS labels, size(relationships) > 0 AS linked",
       eq(lambda s: [[len(all_labels(s)), True]]), params=()),
+    # Shortest paths: translated to LadybugDB's SHORTEST / ALL SHORTEST on the embedded store
+    Q("shortestPath any direction", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+      "(b:Actor {scenario: $scenario}) WHERE a <> b "
+      "MATCH p = shortestPath((a)-[*]-(b)) RETURN b.id, length(p)",
+      eq(lambda s: [[t, d] for t, (d, _) in shortest(s, "min-bzk").items()])),
+    Q("shortestPath outgoing, bounded", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+      "(b:Actor {scenario: $scenario}) WHERE a <> b "
+      "MATCH p = shortestPath((a)-[*..2]->(b)) RETURN length(p), count(*) ORDER BY length(p)",
+      eq(lambda s: [[d, n] for d, n in Counter(
+          d for d, _ in shortest(s, "min-bzk", directed=True, most=2).values()).items()]),
+      ordered=True),
+    Q("shortestPath incoming, typed", "MATCH (a:Actor {scenario: $scenario}), "
+      "(b:Actor {scenario: $scenario, id: 'nplv-programmateam'}) WHERE a <> b "
+      "MATCH p = shortestPath((b)<-[:STEERS|FUNDS*1..5]-(a)) RETURN a.id, length(p)",
+      eq(lambda s: [[t, d] for t, (d, _) in shortest(
+          s, "nplv-programmateam", types=("STEERS", "FUNDS"), directed=True, reverse=True, most=5
+      ).items()])),
+    Q("shortestPath path value", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+      "(b:Actor {scenario: $scenario, id: 'nplv-programmateam'}) "
+      "MATCH p = shortestPath((a)-[:STEERS*]->(b)) RETURN length(p), size(nodes(p))",
+      eq(lambda s: [[d, d + 1] for d, _ in [shortest(s, "min-bzk", types=("STEERS",),
+                                                     directed=True)["nplv-programmateam"]]])),
+    Q("allShortestPaths", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+      "(b:Actor {scenario: $scenario}) WHERE a <> b "
+      "MATCH p = allShortestPaths((a)-[:STEERS|FUNDS|TARGETS*..3]->(b)) RETURN p",
+      nonempty(lambda row, s: row[0][0]["id"] == "min-bzk")),
+    Q("allShortestPaths counts", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+      "(b:Actor {scenario: $scenario}) WHERE a <> b "
+      "MATCH p = allShortestPaths((a)-[*..3]-(b)) RETURN b.id, length(p), count(*)",
+      eq(lambda s: [[t, d, n] for t, (d, n) in shortest(s, "min-bzk", most=3).items()])),
+    Q("OPTIONAL shortestPath", "MATCH (a:Actor {scenario: $scenario, kind: 'resident_group'}) "
+      "OPTIONAL MATCH p = shortestPath((a)-[:PARTICIPATES_IN|ADVISES|MEMBER_OF*]->"
+      "(b:Actor {scenario: $scenario, id: 'min-bzk'})) RETURN a.id, length(p)",
+      eq(lambda s: [[a.id, shortest(s, a.id, types=VOICE, directed=True).get("min-bzk",
+                                                                       (None, 0))[0]]
+                    for a in nplv(s).actors if a.kind == "resident_group"])),
     Q("relationship value", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'})-[r]->() "
       "RETURN r", nonempty(lambda row, s: row[0]["_from"] == "min-bzk" and "ord" not in row[0])),
 ]  # fmt: skip
@@ -407,6 +478,15 @@ UNSUPPORTED: list[tuple[str, str]] = [
     ("string plus number", "MATCH (a:Actor {scenario: $scenario}) RETURN a.id + 1"),
     ("kind label", "MATCH (a:Ministry {scenario: $scenario}) RETURN a.id"),
     ("labels()", "MATCH (a:Actor {scenario: $scenario}) RETURN labels(a)"),
+    ("shortestPath filtered on the path", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+     "(b:Actor {scenario: $scenario, id: 'nplv-programmateam'}) "
+     "MATCH p = shortestPath((a)-[*..4]-(b)) "
+     "WHERE none(r IN relationships(p) WHERE r.confidence = 'uncertain') RETURN length(p)"),
+    ("shortestPath from length 0", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}) "
+     "MATCH p = shortestPath((a)-[*0..2]->(b:Actor {id: 'nplv-programmateam'})) RETURN length(p)"),
+    ("shortestPath over 30", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
+     "(b:Actor {scenario: $scenario, id: 'nplv-programmateam'}) "
+     "MATCH p = shortestPath((a)-[*..40]->(b)) RETURN length(p)"),
 ]  # fmt: skip
 
 

@@ -208,8 +208,14 @@ def test_in_memory_database_cannot_be_read_only() -> None:
         ("MATCH (a:Actor) RETURN keys(a)", "keys()"),
         ("MATCH (a:Actor) RETURN properties(a)", "properties()"),
         ("MATCH ()-[r]->() RETURN label(r)", "label()"),
-        ("MATCH p = shortestPath((a:Actor)-[*]-(b:Actor)) RETURN p", "shortestPath()"),
-        ("MATCH p = allShortestPaths((a:Actor)-[*]-(b:Actor)) RETURN p", "allShortestPaths()"),
+        ("RETURN shortestPath((a:Actor)-[*]-(b:Actor))", "outside a MATCH pattern"),
+        ("MATCH p = shortestPath((a:Actor)-[*]-(b)) WHERE length(p) > 2 RETURN p", "WHERE"),
+        ("MATCH p = allShortestPaths((a:Actor)-[r*]-(b)) WHERE size(r) > 1 RETURN p", "WHERE"),
+        ("MATCH p = shortestPath((a:Actor)-[*0..3]-(b)) RETURN p", "minimum length of 0"),
+        ("MATCH p = shortestPath((a:Actor)-[*2..3]-(b)) RETURN p", "minimum length above 1"),
+        ("MATCH p = shortestPath((a:Actor)-[*..31]-(b)) RETURN p", "longer than 30"),
+        ("MATCH p = shortestPath((a:Actor)-[* {formal: true}]-(b)) RETURN p", "property map"),
+        ("MATCH (c)-->(a), p = shortestPath((a:Actor)-[*]-(b)) RETURN p", "other relationship"),
         ("MATCH p = (a:Actor)-[* SHORTEST 1..3]->(b:Actor) RETURN p", "SHORTEST"),
         ("MATCH (a:Actor:Ministry) RETURN a", ":Ministry"),
         ("MATCH (a:Ministry) RETURN a", ":Ministry"),
@@ -223,6 +229,36 @@ def test_constructs_outside_the_subset_are_named(cypher: str, construct: str) ->
     with pytest.raises(UnsupportedQuery) as info:
         check_subset(cypher)
     assert construct in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("cypher", "ladybug"),
+    [
+        (
+            "MATCH p = shortestPath((a:Actor {id: 'x'})-[*]->(b:Actor)) RETURN p",
+            "(a:Actor {id: 'x'})-[__gg_r1* SHORTEST 1..30]->(b:Actor)",
+        ),
+        (
+            "MATCH (a:Actor), (b:Actor) WHERE a.id = 'x' AND a <> b "
+            "MATCH p = allShortestPaths((b)<-[r:STEERS|:FUNDS*1..4]-(a)) RETURN r",
+            "(b)<-[r:STEERS|FUNDS* ALL SHORTEST 1..4]-(a)",
+        ),
+        ("MATCH p = shortestPath((a)-[:STEERS]-(b)) RETURN p", "[__gg_r1:STEERS* SHORTEST 1..1]"),
+        ("MATCH p = shortestPath((a)-[*3]->(b)) RETURN p", None),
+    ],
+)
+def test_shortest_paths_become_ladybugs_own_form(cypher: str, ladybug: str | None) -> None:
+    if ladybug is None:
+        with pytest.raises(UnsupportedQuery, match="minimum length above 1"):
+            check_subset(cypher)
+    else:
+        assert ladybug in check_subset(cypher)
+
+
+def test_ladybugs_own_shortest_form_stays_refused() -> None:
+    with pytest.raises(UnsupportedQuery, match="SHORTEST") as info:
+        check_subset("MATCH p = (a:Actor)-[* SHORTEST 1..3]->(b:Actor) RETURN p")
+    assert "shortestPath(" in info.value.hint
 
 
 def test_kind_label_refusal_hints_at_the_kind_property() -> None:

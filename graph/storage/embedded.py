@@ -60,6 +60,7 @@ from graph.storage.embedded_dialect import (
 )
 from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.procedures import procedure_call
+from graph.storage.shortest_paths import translate_shortest_paths
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
@@ -619,8 +620,6 @@ UNSUPPORTED_FUNCTIONS: dict[str, str] = {
     "ELEMENTID": "internal ids differ between stores; use n.id",
     "KEYS": "the stores keep different hidden keys; RETURN the properties you need",
     "PROPERTIES": "the stores keep different hidden keys; RETURN the node or its properties",
-    "SHORTESTPATH": "write a variable-length MATCH with ORDER BY length(p) LIMIT 1",
-    "ALLSHORTESTPATHS": "write a variable-length MATCH and keep the shortest lengths",
 }
 
 #: Subquery expressions refused when followed by ``{``.
@@ -643,6 +642,8 @@ def check_subset(cypher: str) -> str:
     graph.errors.UnsupportedQuery: the label :Ministry is not supported by the embedded store
     """
     statement = guard(cypher)
+    _refuse_ladybug_shortest(lexemes(statement))
+    statement = translate_shortest_paths(statement)
     code = lexemes(statement)
     for i in range(len(code)):
         _check_lexeme(code, i)
@@ -663,10 +664,15 @@ def _check_lexeme(code: list[Lexeme], i: int) -> None:
         _refuse(f"{word} {{...}}", "use OPTIONAL MATCH ... WITH count(...) instead")
     if word == "CALL" and before not in (".", "$", ":"):
         _refuse("CALL { ... } (a subquery)", "write the subquery's clauses in the statement itself")
-    if word == "SHORTEST" and before != ".":
-        _refuse("SHORTEST", "LadybugDB's '* SHORTEST' differs from Neo4j's shortest paths")
     if lx.text == ":" and code[i - 1 : i] and _is_node_label(code, i):
         _check_label(code[i + 1])
+
+
+def _refuse_ladybug_shortest(code: list[Lexeme]) -> None:
+    """Refuse LadybugDB's own ``* SHORTEST`` as written: Neo4j reads it differently."""
+    for i, lx in enumerate(code):
+        if lx.kind == "word" and lx.text.upper() == "SHORTEST" and _text(code, i - 1) != ".":
+            _refuse("SHORTEST", "write Neo4j's shortestPath((a)-[*..n]->(b)), which both run")
 
 
 def _text(code: list[Lexeme], i: int) -> str:

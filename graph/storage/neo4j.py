@@ -770,6 +770,10 @@ _UNREACHABLE = (
 _REFUSED = "Check NEO4J_USER and NEO4J_PASSWORD (and NEO4J_DATABASE, if set)."
 
 
+_SAME_ENDS = "shortest path algorithm does not work when the start and end nodes are the same"
+_SAME_ENDS_HINT = "Keep the two ends apart: add WHERE a <> b where the ends are matched."
+
+
 def translate(exc: BaseException, timeout: float | None = None) -> GraphError | None:
     """Return the govgraph error for a driver error, or None to let it pass unchanged."""
     from neo4j import exceptions as ne
@@ -782,6 +786,9 @@ def translate(exc: BaseException, timeout: float | None = None) -> GraphError | 
         return QueryTimeout(f"the query ran longer than {shown} and was stopped")
     if code.startswith("Neo.ClientError.Security."):
         return StoreUnavailable(f"Neo4j refused access: {_message(exc)}", hint=_REFUSED)
+    if _SAME_ENDS in _message(exc):
+        # A query error that Neo4j reports as a database error; the database is fine.
+        return QueryRejected(_message(exc).split(".")[0], hint=_SAME_ENDS_HINT)
     if isinstance(exc, ne.ClientError) or isinstance(exc, ne.CypherSyntaxError):
         return QueryRejected(_message(exc), hint="Check the statement's syntax and names.")
     if isinstance(exc, (ne.DriverError, ne.Neo4jError, OSError)):

@@ -164,9 +164,26 @@ SCHEMAS: dict[str, Any] = {
                         hierarchy={"type": "object",
                                    "additionalProperties": _nullable("number")}),
                  "description": "The `govgraph analyze --json` object (DESIGN section 6)."},
-    "Comparison": _obj(["a", "b", "actors", "relations", "metrics", "positions"], a=STR, b=STR,
+    "Comparison": _obj(["a", "b", "actors", "relations", "metrics", "summary", "actor_groups",
+                        "relation_groups", "positions"], a=STR, b=STR,
                        actors={"type": "object"}, relations={"type": "object"},
                        metrics={"type": "object"},
+                       summary={"type": "array", "description": "the main measures with human "
+                                "names, A, B, the change and what it means", "items": _obj(
+                                    ["metric", "name", "a", "b", "delta", "a_text", "b_text",
+                                     "delta_text", "direction"], metric=STR, name=STR,
+                                    a={}, b={}, delta={}, a_text=STR, b_text=STR,
+                                    delta_text=STR, direction=STR)},
+                       actor_groups={"type": "array", "description": "actors added, removed "
+                                     "and changed, by kind and steering layer",
+                                     "items": _obj(["change", "kind", "layer", "count", "text",
+                                                    "ids"], change=STR, kind=STR, layer=INT,
+                                                   count=INT, text=STR, ids=STRS)},
+                       relation_groups={"type": "array", "description": "relations added, "
+                                        "removed and changed, by type",
+                                        "items": _obj(["change", "type", "count", "text", "ids"],
+                                                      change=STR, type=STR, count=INT, text=STR,
+                                                      ids=STRS)},
                        positions={"type": "object", "additionalProperties":
                                   _obj(["x", "y"], x=NUM, y=NUM)}),
     "QueryRequest": _obj(["cypher"], cypher={**STR, "minLength": 1}, params={

@@ -109,7 +109,10 @@ def compare() -> str:
         if scenario_id:
             find_summary(scenario_id)
     json_url = url_for_api("/api/compare", request.args) if a and b else None
-    return render_template("compare.html", a=a, b=b, json_url=json_url)
+    return render_template(
+        "compare.html", a=a, b=b, as_of=request.args.get("as_of"), json_url=json_url,
+        report_url=None,
+    )  # fmt: skip
 
 
 @bp.get("/console")

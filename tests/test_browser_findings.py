@@ -168,3 +168,44 @@ def test_chains_are_grouped_by_pattern_and_a_pattern_expands(browser, server):  
     assert chains.count() == 3 and chains.first.is_visible()
     assert "Focus area north" in chains.first.inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_comparison_opens_on_the_measures_table(browser, server, size):  # noqa: F811
+    page = new_page(browser, size)
+    page.goto(f"{server}/compare?a=fan&b=fan-formal")
+    page.wait_for_selector('#compare[data-ready="1"]')
+    summary = api(server, "/api/compare?a=fan&b=fan-formal")["summary"]
+    rows = page.locator("#measures tbody tr")
+    assert rows.count() == len(summary) >= 10
+    first = [r for r in summary if r["metric"] == "decisive_voice_reach.resident_group.share"][0]
+    row = page.locator('#measures tr[data-metric="decisive_voice_reach.resident_group.share"]')
+    cells = row.locator("td").all_inner_texts()
+    assert cells == [first["name"], first["a_text"], first["b_text"], first["delta_text"],
+                     first["direction"]]  # fmt: skip
+    assert first["direction"] == "more decisive say for residents"
+    assert len(on_first_screen(page, "#measures tbody tr")) >= 10
+    # Two labelled views side by side that do not cover each other.
+    a, b = (page.locator(f"#network-{s}").bounding_box() for s in "ab")
+    assert a["width"] > 200 and b["width"] > 200
+    assert a["x"] + a["width"] <= b["x"] or a["y"] + a["height"] <= b["y"]
+    assert page.inner_text("#title-a") == "A · Fan fan"
+    assert page.inner_text("#title-b") == "B · Fan fan-formal"
+    no_overflow = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(no_overflow), "the comparison scrolls sideways"
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_structural_diff_is_grouped_with_ids_behind_a_disclosure(browser, server):  # noqa: F811
+    page = new_page(browser)
+    page.goto(f"{server}/compare?a=fan&b=fan-formal")
+    page.wait_for_selector('#compare[data-ready="1"]')
+    groups = api(server, "/api/compare?a=fan&b=fan-formal")["relation_groups"]
+    assert page.locator("#relation-groups li").all_inner_texts() == [g["text"] for g in groups]
+    assert groups[0]["text"] == "1 PARTICIPATES_IN relation changed"
+    raw = page.locator("#raw-ids ul.diff li").first
+    assert not raw.is_visible()
+    page.click("#raw-ids summary")
+    assert raw.is_visible() and raw.get_attribute("data-id") == "res:PARTICIPATES_IN:table-north"
+    page.context.close()

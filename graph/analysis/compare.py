@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analysis.measures import diff_groups, relation_groups, summary
 from graph.analysis.report import analyze, scenario_id_of
 
 __all__ = ["compare", "diff_items", "scalar_metrics"]
@@ -128,8 +129,11 @@ def compare(
     -------
     dict
         ``a``, ``b`` (scenario ids), ``actors`` and ``relations`` (each ``added``,
-        ``removed``, ``changed``, ``changed_fields``) and ``metrics`` (name -> ``{"a", "b",
-        "delta"}``), names sorted.
+        ``removed``, ``changed``, ``changed_fields``), ``metrics`` (name -> ``{"a", "b",
+        "delta"}``, names sorted), ``summary`` (the measures of
+        :data:`~graph.analysis.measures.MEASURES` with human names and the meaning of each
+        change), ``actor_groups`` (changes by kind and layer) and ``relation_groups`` (by
+        type).
 
     Examples
     --------
@@ -146,16 +150,25 @@ def compare(
     """
     a_id = a_id if a_id is not None else scenario_id_of(Ga)
     b_id = b_id if b_id is not None else scenario_id_of(Gb)
-    ma = scalar_metrics(analysis_a if analysis_a is not None else analyze(Ga, scenario_id=a_id))
-    mb = scalar_metrics(analysis_b if analysis_b is not None else analyze(Gb, scenario_id=b_id))
+    analysis_a = analysis_a if analysis_a is not None else analyze(Ga, scenario_id=a_id)
+    analysis_b = analysis_b if analysis_b is not None else analyze(Gb, scenario_id=b_id)
+    ma, mb = scalar_metrics(analysis_a), scalar_metrics(analysis_b)
     metrics = {
         name: {"a": ma.get(name), "b": mb.get(name), "delta": _delta(ma.get(name), mb.get(name))}
         for name in sorted(set(ma) | set(mb))
     }
+    nodes_a, nodes_b = dict(Ga.nodes(data=True)), dict(Gb.nodes(data=True))
+    relations_a, relations_b = _relations(Ga), _relations(Gb)
+    actors = diff_items(nodes_a, nodes_b)
+    relations = diff_items(relations_a, relations_b)
+    layers_a, layers_b = analysis_a.get("layers") or {}, analysis_b.get("layers") or {}
     return {
         "a": a_id,
         "b": b_id,
-        "actors": diff_items(dict(Ga.nodes(data=True)), dict(Gb.nodes(data=True))),
-        "relations": diff_items(_relations(Ga), _relations(Gb)),
+        "actors": actors,
+        "relations": relations,
         "metrics": metrics,
+        "summary": summary(metrics),
+        "actor_groups": diff_groups(nodes_a, nodes_b, actors, layers_a, layers_b),
+        "relation_groups": relation_groups(relations_a, relations_b, relations),
     }

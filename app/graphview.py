@@ -652,15 +652,17 @@ def _any_path(G: nx.MultiDiGraph, ends: tuple[str, str], directed: bool) -> list
 
 def _any_step(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> dict[str, Any]:
     """One step of a path over any relation: every relation joining u to v that it may use."""
-    found = [(str(k), str(d["type"])) for k, d in (G.get_edge_data(u, v) or {}).items()]
+    found = [(str(k), str(d["type"]), False) for k, d in (G.get_edge_data(u, v) or {}).items()]
     if not directed:
-        found += [(str(k), str(d["type"])) for k, d in (G.get_edge_data(v, u) or {}).items()]
+        found += [(str(k), str(d["type"]), True) for k, d in (G.get_edge_data(v, u) or {}).items()]
     found.sort()
     return {
         "from": u,
         "to": v,
-        "types": sorted({t for _, t in found}),
-        "relations": [rid for rid, _ in found],
+        "types": sorted({t for _, t, _ in found}),
+        "relations": [rid for rid, _, _ in found],
+        "reversed": [rid for rid, _, back in found if back],
+        "via": [{"id": rid, "type": t, "reversed": back} for rid, t, back in found],
     }
 
 

@@ -99,6 +99,10 @@ SCHEMAS: dict[str, Any] = {
     "Step": _obj(["from", "to", "types", "relations"], **{"from": STR}, to=STR,
                  types={**STRS, "description": "relation types carrying the step"},
                  relations={**STRS, "description": "their relation ids"},
+                 reversed={**STRS, "description": "ids of those that run from `to` to "
+                           "`from` (read against their direction)"},
+                 via={"type": "array", "items": _obj(["id", "type", "reversed"], id=STR,
+                                                      type=STR, reversed=BOOL)},
                  modes={**STRS, "description": "their modes (path answers)"}),
     "ControlChain": {**_obj(["path", "length", "steps"], path=STRS, length=INT,
                             steps={"type": "array", "items": ref("Step")}),

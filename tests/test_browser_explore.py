@@ -237,7 +237,11 @@ def test_path_finder_takes_names_and_says_the_modes(page, server):
     )
     result = page.inner_text("#path-result")
     assert "3 steps following control and intervention relations" in result
-    assert "TARGETS" in result and "control, from the controller down" in result
+    assert "control, from the controller down" in result
+    # The details panel reads the path step by step, naming each relation type.
+    page.wait_for_selector('.panel-body[data-path="min>area"] [data-chain="path"]')
+    steps = page.inner_text('[data-chain="path"] ol')
+    assert steps.index("Ministry") < steps.index("STEERS") < steps.index("TARGETS")
     lit = page.evaluate(
         "window.govgraph.view.nodes.get().filter(n => (n.opacity ?? 1) > 0.5).map(n => n.id)"
     )

@@ -84,9 +84,22 @@
       this.list.replaceChildren(...rows);
       if (!rows.length && this.input.value.trim()) this.list.appendChild(el("li", { class: "s-none" }, "No actor matches."));
       this.list.hidden = !this.list.children.length;
+      this.keepInWindow();
       this.input.setAttribute("aria-expanded", this.list.hidden ? "false" : "true");
       if (this.active >= 0) this.input.setAttribute("aria-activedescendant", this.list.id + "-" + this.active);
       else this.input.removeAttribute("aria-activedescendant");
+    }
+
+    /* Open the list towards the side of the window with room (a field near the right edge
+       opens it leftwards). */
+    keepInWindow() {
+      if (this.list.hidden) return;
+      this.list.style.left = "0";
+      this.list.style.right = "auto";
+      if (this.list.getBoundingClientRect().right > window.innerWidth - 4) {
+        this.list.style.left = "auto";
+        this.list.style.right = "0";
+      }
     }
 
     key(e) {

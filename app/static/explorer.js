@@ -518,16 +518,27 @@
     });
   }
 
-  /* A chain as names joined by the relation types followed: A —STEERS→ B —TARGETS→ C;
-     a click on "show" highlights it on the map. */
+  /* A chain top-down, one actor a line, each step naming its relations: "↓ STEERS" for a
+     relation from the actor above, "↑ REPORTS_TO" for one from the actor below (read against
+     its direction, as control flows down). "Show on map" highlights it. */
   function chainSteps(chain, name) {
     if (!chain || !chain.path) return null;
-    const parts = [actorButton(chain.path[0])];
+    const items = [el("li", { class: "chain-actor" }, actorButton(chain.path[0]))];
     for (const s of chain.steps || []) {
-      parts.push(el("span", { class: "step-type" }, " —" + (s.types.length ? s.types.join(", ") : "same group") + "→ "), actorButton(s.to));
+      items.push(el("li", { class: "chain-step" }, stepText(s)), el("li", { class: "chain-actor" }, actorButton(s.to)));
     }
-    const show = el("button", { type: "button", class: "small", onclick: () => showChain(chain) }, "show");
-    return el("p", { class: "chain-steps", dataset: { chain: name } }, parts, " ", show);
+    const show = el("button", { type: "button", class: "small", onclick: () => showChain(chain) }, "Show on map");
+    return el("div", { class: "chain-steps", dataset: { chain: name } }, el("ol", { class: "chain-list" }, items), show);
+  }
+
+  function stepText(step) {
+    const via = step.via || step.types.map((type) => ({ type, reversed: false }));
+    if (!via.length) return el("span", { class: "step-type" }, "↓ same group (mutual control)");
+    const down = [...new Set(via.filter((v) => !v.reversed).map((v) => v.type))];
+    const up = [...new Set(via.filter((v) => v.reversed).map((v) => v.type))];
+    return el("span", { class: "step-type" },
+      down.length ? "↓ " + down.join(", ") : null, down.length && up.length ? "  " : null,
+      up.length ? el("span", { title: nameOf(step.to) + " " + up.join(", ") + " " + nameOf(step.from) }, "↑ " + up.join(", ")) : null);
   }
 
   function showChain(chain) {
@@ -708,9 +719,16 @@
     const edges = (data.steps || []).flatMap((s) => s.relations);
     view.highlight(new Set(data.path), edges.length ? edges : view.edgesAlong(data.path));
     const modes = data.modes && data.modes.length ? data.modes.join(" and ") : "no relation";
-    const chain = chainSteps({ path: data.path, steps: data.steps || [] }, "path");
-    result.replaceChildren(el("span", { class: "path-summary" }, plural(data.path.length - 1, "step") + " following " + modes +
-      " relations (searched: " + how + "):"), chain);
+    const summary = plural(data.path.length - 1, "step") + " following " + modes + " relations";
+    result.replaceChildren(el("span", { class: "path-summary" }, summary + " (searched: " + how + ")."));
+    // The answer reads in the details panel, where there is room for every step.
+    setState({ select: null, edge: null });
+    panel.replaceChildren(el("div", { class: "panel-body", dataset: { path: data.from + ">" + data.to } },
+      el("div", { class: "panel-kind" }, "Path"),
+      el("h2", {}, nameOf(data.from) + " → " + nameOf(data.to)),
+      filterNote(),
+      el("p", { class: "path-summary" }, el("strong", {}, summary + "."), " Searched " + how + "."),
+      chainSteps({ path: data.path, steps: data.steps || [] }, "path")));
   }
 
   function restorePathFields(from, to, how) {

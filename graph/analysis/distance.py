@@ -91,9 +91,11 @@ def _unwind(parent: dict[str, str | None], target: str) -> list[str]:
 def control_steps(G: nx.MultiDiGraph, path: list[str]) -> list[dict[str, Any]]:
     """Return each step of a control path with the relations that carry control along it.
 
-    A step is ``{"from", "to", "types", "relations"}``: ``types`` the relation types whose
-    control flows from ``from`` to ``to`` (sorted), ``relations`` their ids. A relation read
-    against its direction (``to REPORTS_TO from``) counts, as control flows that way. Two
+    A step is ``{"from", "to", "types", "relations", "reversed", "via"}``: ``types`` the relation
+    types whose control flows from ``from`` to ``to`` (sorted), ``relations`` their ids. A
+    relation read against its direction (``to REPORTS_TO from``) counts, as control flows that
+    way; ``reversed`` lists the ids of such relations, and ``via`` each relation as ``{"id",
+    "type", "reversed"}``. Two
     consecutive members of one mutually controlling group may have no direct arc: their step
     has empty lists.
 
@@ -102,8 +104,9 @@ def control_steps(G: nx.MultiDiGraph, path: list[str]) -> list[dict[str, Any]]:
     >>> G = nx.MultiDiGraph()
     >>> _ = G.add_edge("town", "min", key="r1", type="REPORTS_TO")
     >>> _ = G.add_edge("min", "town", key="r2", type="FUNDS")
-    >>> control_steps(G, ["min", "town"])
-    [{'from': 'min', 'to': 'town', 'types': ['FUNDS', 'REPORTS_TO'], 'relations': ['r1', 'r2']}]
+    >>> step = control_steps(G, ["min", "town"])[0]
+    >>> step["types"], step["relations"], step["reversed"]
+    (['FUNDS', 'REPORTS_TO'], ['r1', 'r2'], ['r1'])
     """
     vocabulary = _vocabulary(G)
     steps = []
@@ -113,20 +116,23 @@ def control_steps(G: nx.MultiDiGraph, path: list[str]) -> list[dict[str, Any]]:
             {
                 "from": u,
                 "to": v,
-                "types": sorted({t for _, t in found}),
-                "relations": [rid for rid, _ in found],
+                "types": sorted({t for _, t, _ in found}),
+                "relations": [rid for rid, _, _ in found],
+                "reversed": [rid for rid, _, back in found if back],
+                "via": [{"id": rid, "type": t, "reversed": back} for rid, t, back in found],
             }
         )
     return steps
 
 
 def _controlling(G: nx.MultiDiGraph, vocabulary: Vocabulary, u: str, v: str):
-    """Yield ``(relation id, type)`` of each relation between u and v whose control runs u->v."""
+    """Yield ``(relation id, type, reversed)`` of each relation between u and v whose control
+    runs u->v; ``reversed`` when the relation itself runs v->u."""
     for a, b in ((u, v), (v, u)):
         for key, data in (G.get_edge_data(a, b) or {}).items():
             rtype = vocabulary.relation_type(str(data.get("type")))
             if rtype.control_arc(a, b) == (u, v):
-                yield str(key), rtype.type
+                yield str(key), rtype.type, a == v
 
 
 def _vocabulary(G: nx.MultiDiGraph) -> Vocabulary:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask, Response
+from typing import TYPE_CHECKING, Any
 
 from app import settings
+
+if TYPE_CHECKING:  # Flask is imported when an app is made: the command line starts without it
+    from flask import Flask, Response
 
 __all__ = ["create_app", "SECURITY_HEADERS"]
 
@@ -44,6 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     graph.errors.ValidationFailed
         When a configured data file is invalid.
     """
+    from flask import Flask
+
     app = Flask(__name__)
     configure(app, test_config)
     register_store(app)

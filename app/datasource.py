@@ -19,6 +19,7 @@ from graph.formats import load_paths
 from graph.formats.foreign import mapping_notice
 from graph.model import Scenario
 from graph.storage import GraphStore, open_store
+from graph.storage.lazy import LazyStore
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ def open_data(source: DataSource) -> GraphStore:
         return store
     scenarios = load_paths(source.data) if source.data else None
     announce_notices(scenarios or [])
+    if not source.db:
+        # In memory: serve the scenarios as read; the database is filled at the first query.
+        return LazyStore(scenarios or load_paths(bundled_paths()), lambda: open_store(None))
     with hint_for_store(None, source.db):
         store = open_store(source.db)
         try:

@@ -72,6 +72,10 @@ SETTINGS: tuple[Setting, ...] = (
             "invalidate it at once.", float),
     Setting("CACHE_ENTRIES", "GOVGRAPH_CACHE_ENTRIES", 256,
             "Most derived views kept in memory.", int),
+    Setting("SCENARIO_CACHE_DIR", "GOVGRAPH_CACHE_DIR", None,
+            "Folder where validated scenario files are kept, keyed by their content, so each "
+            "is parsed once (the bundled ones and files over 256 kB); "
+            "`$XDG_CACHE_HOME/govgraph` or `~/.cache/govgraph` when unset, `off` for none."),
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from graph.errors import Problem, ValidationFailed
+from graph.formats.cache import cached_read
 from graph.model import Scenario
 
 __all__ = [
@@ -97,9 +98,19 @@ def _read_file(path: Path) -> Loaded:
         raise ValidationFailed([_problem("unreadable-file", f"cannot read the file: "
                                          f"{exc.strerror}", "Check the path and permissions.",
                                          file)]) from None  # fmt: skip
-    scenarios = _function(reader)(data, file)
-    assert isinstance(scenarios, list)
-    return [(file, s) for s in scenarios]
+
+    def read() -> list[Scenario]:
+        scenarios = _function(reader)(data, file)
+        assert isinstance(scenarios, list)
+        return scenarios
+
+    return [(file, s) for s in cached_read(data, path.suffix, read, always=_is_bundled(path))]
+
+
+def _is_bundled(path: Path) -> bool:
+    from graph import datasets
+
+    return path.resolve().parent == Path(datasets.__file__).resolve().parent
 
 
 def _members(folder: Path) -> list[Path]:

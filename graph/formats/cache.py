@@ -1,0 +1,136 @@
+"""Scenario files read once: validated scenarios kept in a user cache folder, keyed by content.
+
+Every command used to parse and validate the bundled scenarios at each start (most of a
+``govgraph analyze``). A file whose scenarios were read and found valid is kept as a pickle
+named by the hash of its bytes, its suffix and the code that reads and checks it; the next
+read of the same bytes is an unpickling. It can never be stale: changing one byte of the file,
+or of the reader and validator modules, changes the key. Only valid results are kept, so
+problems are always found and reported afresh.
+
+The folder is ``GOVGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/govgraph``, else
+``~/.cache/govgraph``; ``GOVGRAPH_CACHE_DIR=off`` turns the cache off. A folder that cannot
+be written only costs the speed-up. Files under :data:`MIN_BYTES` are not kept (they read in
+milliseconds) unless they are bundled; at most :data:`MAX_ENTRIES` files are kept (the least
+recently used go first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from graph.model import Scenario
+
+__all__ = ["cache_folder", "cached_read", "MIN_BYTES", "MAX_ENTRIES"]
+
+#: Smaller files are read afresh each time (unless bundled): caching would not pay.
+MIN_BYTES = 256 * 1024
+#: The most files kept; beyond it the least recently read are removed.
+MAX_ENTRIES = 64
+
+#: Modules whose code decides what a file reads as: any change to them makes a new key.
+_READER_MODULES = (
+    "model.py", "validation.py", "validation_fast.py", "vocabulary.py", "network.py",
+    "formats/__init__.py", "formats/yamljson.py", "formats/tabular.py", "formats/csvfolder.py",
+    "formats/xlsx.py", "formats/graphml.py", "formats/gexf.py", "formats/xmlgraph.py",
+)  # fmt: skip
+
+
+def cache_folder() -> Path | None:
+    """Return the cache folder, or None when ``GOVGRAPH_CACHE_DIR=off``."""
+    chosen = os.environ.get("GOVGRAPH_CACHE_DIR", "").strip()
+    if chosen.lower() in ("off", "0", "none"):
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(base) / "govgraph"
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """A digest of the reading and validating code (and the Python version pickles for)."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parents[1]
+    for name in _READER_MODULES:
+        path = package / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
+    return digest.digest()
+
+
+def _key(data: bytes, suffix: str) -> str:
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(suffix.lower().encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def cached_read(
+    data: bytes, suffix: str, read: Callable[[], list[Scenario]], *, always: bool = False
+) -> list[Scenario]:
+    """Return ``read()`` for a file of bytes ``data``, from the cache when these bytes (with
+    this suffix and this code) were read before.
+
+    ``read`` raises :class:`graph.errors.ValidationFailed` for an invalid file, which is
+    never cached. ``always`` keeps small files too (the bundled scenarios).
+
+    Examples
+    --------
+    >>> calls = []
+    >>> def read():
+    ...     calls.append(1)
+    ...     return []
+    >>> import tempfile; os.environ["GOVGRAPH_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> [cached_read(b"x", ".json", read, always=True) for _ in range(2)]
+    [[], []]
+    >>> len(calls)
+    1
+    >>> del os.environ["GOVGRAPH_CACHE_DIR"]
+    """
+    folder = cache_folder()
+    if folder is None or (len(data) < MIN_BYTES and not always):
+        return read()
+    entry = folder / f"{_key(data, suffix)}.pickle"
+    found = _load(entry)
+    if found is not None:
+        return found
+    scenarios = read()
+    _store(folder, entry, scenarios)
+    return scenarios
+
+
+def _load(entry: Path) -> list[Scenario] | None:
+    try:
+        with open(entry, "rb") as handle:
+            found = pickle.load(handle)
+        os.utime(entry)  # recently used: kept longest
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    ok = isinstance(found, list) and all(isinstance(s, Scenario) for s in found)
+    return found if ok else None
+
+
+def _store(folder: Path, entry: Path, scenarios: list[Scenario]) -> None:
+    """Write the entry atomically (a reader never sees half a file); ignore any failure."""
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(scenarios, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, entry)
+        _prune(folder)
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-MAX_ENTRIES]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,110 @@
+"""Start-up: scenario files read once (a cache keyed by content) and a database opened only
+when a query or a write needs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.datasource import DataSource, open_data
+from graph.datasets import bundled_paths
+from graph.errors import NotFound, ValidationFailed
+from graph.formats import cache as scenario_cache
+from graph.formats import load_paths, read_path
+from graph.storage.embedded import EmbeddedStore
+from graph.storage.lazy import LazyStore
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_bundled_scenarios_are_read_once_then_come_from_the_cache(cache_dir: Path) -> None:
+    first = load_paths(bundled_paths())
+    entries = sorted(cache_dir.glob("*.pickle"))
+    assert len(entries) == len(bundled_paths())
+    assert load_paths(bundled_paths()) == first
+    assert sorted(cache_dir.glob("*.pickle")) == entries
+
+
+def test_a_changed_file_is_read_afresh_never_stale(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scenario_cache, "MIN_BYTES", 0)
+    path = tmp_path / "s.yaml"
+    text = (DATA / "web-tiny.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    before = read_path(path)[0]
+    path.write_text(text.replace("title: ", "title: Changed ", 1), encoding="utf-8")
+    after = read_path(path)[0]
+    assert after.info.title.startswith("Changed") and not before.info.title.startswith("Changed")
+    assert len(list(cache_dir.glob("*.pickle"))) == 2
+
+
+def test_an_invalid_file_is_never_cached(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scenario_cache, "MIN_BYTES", 0)
+    for _ in range(2):
+        with pytest.raises(ValidationFailed):
+            read_path(DATA / "three-problems.yaml")
+    assert not list(cache_dir.glob("*.pickle"))
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert load_paths(bundled_paths())
+    assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(blocker / "cache"))
+    assert [s.id for s in load_paths(bundled_paths())] == [
+        "nplv-2022",
+        "nprz",
+        "wijkaanpak-manifest",
+    ]
+
+
+def test_in_memory_data_is_served_without_opening_the_database() -> None:
+    store = open_data(DataSource())
+    try:
+        assert isinstance(store, LazyStore)
+        ids = [s.id for s in store.list_scenarios()]
+        assert ids == ["nplv-2022", "nprz", "wijkaanpak-manifest"]
+        assert store.graph("nprz").number_of_nodes() > 0
+        assert not store.is_open
+    finally:
+        store.close()
+
+
+def test_the_lazy_store_answers_as_the_embedded_store_does() -> None:
+    scenarios = load_paths(bundled_paths())
+    lazy, embedded = LazyStore(scenarios, EmbeddedStore), EmbeddedStore()
+    embedded.load(scenarios)
+    try:
+        assert lazy.list_scenarios() == embedded.list_scenarios()
+        assert lazy.scenario("nplv-2022") == embedded.scenario("nplv-2022")
+        with pytest.raises(NotFound) as lazy_missing:
+            lazy.scenario("nope")
+        with pytest.raises(NotFound) as embedded_missing:
+            embedded.scenario("nope")
+        assert str(lazy_missing.value) == str(embedded_missing.value)
+        cypher = "MATCH (a:Actor {scenario: 'nprz'})-[r]->(b:Actor) RETURN count(r)"
+        assert lazy.query(cypher).rows == embedded.query(cypher).rows
+        assert lazy.is_open
+        assert lazy.list_scenarios() == embedded.list_scenarios()
+        lazy.delete("nprz")
+        assert "nprz" not in lazy.scenario_ids()
+    finally:
+        lazy.close()
+        embedded.close()

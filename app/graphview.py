@@ -453,7 +453,7 @@ def _group_node(gid: str, members: list[dict[str, Any]]) -> dict[str, Any]:
     first = members[0]
     return {
         "id": gid,
-        "label": f"{first['kind']} ({len(members)})",
+        "label": f"{len(members)} × {first['kind'].replace('_', ' ')}",
         "name": first["kind"],
         "kind": first["kind"],
         "layer": first["layer"],

@@ -259,18 +259,6 @@ def test_expand_and_collapse_a_focused_view(page, server):
     page.wait_for_function(f"() => window.govgraph.view.nodes.length === {first}")
 
 
-def test_aggregated_view_and_drill_down(page, server):
-    open_explorer(page, server, "?aggregate=1")
-    groups = api(server, "/api/scenarios/hostile/graph?aggregate=1")["nodes"]
-    assert node_count(page) == len(groups)
-    group = next(g for g in groups if g["kind"] == "ministry")
-    click_node(page, group["id"])
-    page.click("#drill-down")
-    page.wait_for_function("() => new URL(location.href).searchParams.get('aggregate') === '0'")
-    page.wait_for_selector('#network[data-ready="1"]')
-    assert node_count(page) == 1
-
-
 def test_exports_png_and_a_safe_offline_html(page, server, browser):
     open_explorer(page, server)
     assert page.evaluate("window.govgraph.view.pngDataUrl()").startswith("data:image/png;base64,")

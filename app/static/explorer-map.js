@@ -20,7 +20,7 @@
   const MARGIN = 18;
   // The most a fitted view zooms in: small structures are not blown up.
   const MAX_FIT_SCALE = 1.25;
-  const LABEL = { size: 12, line: 14, maxWidth: 124, widths: [124, 88, 64], maxLines: 2, pad: 3, gap: 3 };
+  const LABEL = { size: 12, line: 14, maxWidth: 124, widths: [124, 88, 64], groupWidths: [156, 124, 100, 76], maxLines: 2, pad: 3, gap: 3 };
   const FONT = "Inter, system-ui, sans-serif";
   // Work budget per frame: enough for every actor of a bundled scenario, bounded for 20k.
   const MAX_TRIES = 3000;
@@ -51,7 +51,12 @@
       rows.get(key).push(n);
     }
     const keys = [...rows.keys()].sort((a, b) => (a === "isolated") - (b === "isolated") || a - b);
-    keys.forEach((k) => rows.get(k).sort((a, b) => (a.x - b.x) || (a.y - b.y) || (a.id < b.id ? -1 : 1)));
+    // ``order`` (set by the overview) keeps the members of an opened group together.
+    const key = (n) => n.order || [n.x, n.y];
+    keys.forEach((k) => rows.get(k).sort((a, b) => {
+      const ka = key(a), kb = key(b);
+      return (ka[0] - kb[0]) || (ka[1] - kb[1]) || (a.id < b.id ? -1 : 1);
+    }));
     const sizes = keys.map((k) => rows.get(k).length);
     const columns = columnsFor(sizes, size, o);
     const positions = new Map(), bands = [];
@@ -68,19 +73,22 @@
     return { positions, bands, gap: o.gap, columns };
   }
 
-  /* Columns per sub-row: the fewest that make the picture as wide as the canvas is (relative
-     to its height), but never fewer than fit the canvas width at zoom 1. */
+  /* Columns per sub-row: the number that lets the fitted picture be drawn largest (a wide
+     canvas gets long rows, a tall one more sub-rows), but never fewer than fit the canvas width
+     at zoom 1, so a structure with room to spare is not wrapped. */
   function columnsFor(sizes, size, o) {
     const width = Math.max(200, size.width - GUTTER - 2 * MARGIN), height = Math.max(150, size.height - 2 * MARGIN);
     const widest = Math.max(1, ...sizes);
     const roomy = Math.min(widest, Math.max(1, Math.floor(width / o.slot)));
-    const aspect = (c) => c * o.slot / (sizes.reduce((h, n) => h + (Math.ceil(n / c) - 1) * o.subrow, 0) + o.gap * sizes.length);
-    let low = 1, high = widest;
-    while (low < high) {
-      const middle = Math.floor((low + high) / 2);
-      if (aspect(middle) >= width / height) high = middle; else low = middle + 1;
-    }
-    return Math.max(low, roomy);
+    const scale = (c) => {
+      const w = (c - 1) * o.slot + LABEL.maxWidth + 8;
+      const h = sizes.reduce((sum, n) => sum + (Math.ceil(n / c) - 1) * o.subrow, 0) + o.gap * (sizes.length - 1) + 3 * LABEL.line + 30;
+      return Math.min(width / w, height / h);
+    };
+    let best = 1;
+    // Every column count is tried: a cheap sum per count, a few thousand counts at most.
+    for (let c = 2; c <= widest; c++) if (scale(c) > scale(best) + 1e-9) best = c;
+    return Math.max(best, roomy);
   }
 
   /* The camera that shows every node, right of the gutter, as large as fits (at most 1.25). */
@@ -92,8 +100,8 @@
       top = Math.min(top, p.y); bottom = Math.max(bottom, p.y);
     }
     const r = nodeRadius || 14;
-    left -= LABEL.maxWidth / 2 + 4; right += LABEL.maxWidth / 2 + 4;
-    top -= r + 6; bottom += r + LABEL.gap + LABEL.line * LABEL.maxLines + 6;
+    left -= LABEL.groupWidths[0] / 2 + 4; right += LABEL.groupWidths[0] / 2 + 4;
+    top -= r + LABEL.line + 6; bottom += r + LABEL.gap + LABEL.line * (LABEL.maxLines + 1) + 10;
     const width = size.width - GUTTER - 2 * MARGIN, height = size.height - 2 * MARGIN;
     const scale = Math.min(MAX_FIT_SCALE, width / (right - left), height / (bottom - top));
     // vis-network's camera position is the world point shown at the centre of the canvas.
@@ -164,15 +172,17 @@
     }
   }
 
-  /* Where a label may go around its node, in order of preference: below in up to two lines,
-     below or above in one, then the same narrower (cut with an ellipsis), then right or left. */
-  function placements(ctx, n) {
+  /* Where a label may go around its node, in order of preference: below or above in up to two
+     lines, below or above in one, then the same narrower (cut with an ellipsis), then right or
+     left. */
+  function placements(ctx, n, widths) {
     const below = n.y + n.r + LABEL.gap, above = n.y - n.r - LABEL.gap - LABEL.line, middle = n.y - LABEL.line / 2;
     const variants = [];
-    for (const width of LABEL.widths) {
-      const full = wrap(ctx, n.text, width, LABEL.maxLines);
+    for (const width of widths) {
+      // Group labels ("20 × focus area") are short words: they may take a third line.
+      const full = wrap(ctx, n.text, width, n.bold ? LABEL.maxLines + 1 : LABEL.maxLines);
       const one = [ellipsis(ctx, full.join(" "), width)];
-      if (full.length > 1) variants.push({ lines: full, x: n.x, y: below });
+      if (full.length > 1) variants.push({ lines: full, x: n.x, y: below }, { lines: full, x: n.x, y: above - (full.length - 1) * LABEL.line });
       variants.push({ lines: one, x: n.x, y: below }, { lines: one, x: n.x, y: above });
     }
     const one = [ellipsis(ctx, n.text, LABEL.maxWidth)], w = measure(ctx, one[0]);
@@ -205,7 +215,7 @@
       if (!n || !n.text || n.x < area.left || n.x > area.right || n.y < area.top || n.y > area.bottom) continue;
       tries++;
       ctx.font = (n.bold ? "600 " : "") + LABEL.size + "px " + FONT;
-      for (const v of placements(ctx, n)) {
+      for (const v of placements(ctx, n, n.bold ? LABEL.groupWidths : LABEL.widths)) {
         const box = boxOf(ctx, v);
         if (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom) continue;
         if (grid.hits(box, id, n.landmark)) continue;
@@ -297,6 +307,59 @@
     return drawn;
   }
 
+  // ---- the overview ------------------------------------------------------------------------
+
+  function groupId(n) {
+    return (n.isolated ? "isolated" : "layer-" + n.layer) + ":" + n.kind;
+  }
+
+  /* The overview of a /graph answer: one node per kind within a band ("20 × focus area"),
+     except the groups in ``open``, whose members are shown in their place. Relations become
+     one edge per pair of shown nodes and mode, weighted by how many they stand for; relations
+     between two shown actors stay themselves. */
+  function overview(graph, open) {
+    const unitOf = new Map(), groups = new Map(), members = new Map();
+    for (const n of graph.nodes) {
+      const gid = groupId(n);
+      if (!members.has(gid)) members.set(gid, []);
+      members.get(gid).push(n);
+    }
+    const nodes = [];
+    for (const [gid, list] of members) {
+      const x = list.reduce((sum, n) => sum + n.x, 0) / list.length;
+      if (open.has(gid) || list.length === 1) {
+        list.forEach((n) => { unitOf.set(n.id, n.id); nodes.push(Object.assign({}, n, { order: [x, n.x], inGroup: list.length > 1 ? gid : undefined })); });
+        continue;
+      }
+      const first = list[0];
+      const group = {
+        id: gid, kind: first.kind, name: first.kind, layer: first.layer, isolated: first.isolated, overview: true,
+        count: list.length, members: list.map((n) => n.id), x, y: Math.min(...list.map((n) => n.y)), order: [x, x],
+        accountability_load: Math.max(...list.map((n) => n.accountability_load || 0)),
+      };
+      groups.set(gid, group);
+      list.forEach((n) => unitOf.set(n.id, gid));
+      nodes.push(group);
+    }
+    return { nodes, edges: overviewEdges(graph.edges, unitOf, groups) };
+  }
+
+  function overviewEdges(edges, unitOf, groups) {
+    const out = [], counted = new Map();
+    for (const e of edges) {
+      const a = unitOf.get(e.from), b = unitOf.get(e.to);
+      if (a === undefined || b === undefined || a === b) continue;
+      if (!groups.has(a) && !groups.has(b)) { out.push(e); continue; }
+      const key = a + "->" + b + ":" + e.mode;
+      if (!counted.has(key)) counted.set(key, { id: key, from: a, to: b, mode: e.mode, control: e.control, count: 0, types: new Set() });
+      const entry = counted.get(key);
+      entry.count += 1;
+      entry.types.add(e.type);
+    }
+    for (const e of counted.values()) out.push(Object.assign(e, { types: [...e.types].sort() }));
+    return out;
+  }
+
   /* In a narrow window the filters and the details open over the network: the toolbar's
      toggles open and close them, and the details open by themselves when they show something. */
   function bindPanelToggles() {
@@ -317,5 +380,5 @@
 
   bindPanelToggles();
 
-  window.ExplorerMap = { reflow, fitCamera, drawLabels, drawBandBackgrounds, drawGutter, bandTitle, wrap, GUTTER, LABEL, FONT, SLOT, SUBROW, GAP };
+  window.ExplorerMap = { overview, groupId, reflow, fitCamera, drawLabels, drawBandBackgrounds, drawGutter, bandTitle, wrap, GUTTER, LABEL, FONT, SLOT, SUBROW, GAP };
 })();

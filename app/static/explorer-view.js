@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const { el } = window.GG;
-  const { visNode, visEdge, kindStyle, networkOptions } = window.GraphStyle;
+  const { visNode, kindStyle, networkOptions } = window.GraphStyle;
   const Map_ = window.ExplorerMap;
 
   const BASE_OPTIONS = {
@@ -53,6 +53,7 @@
   // every node's opacity on each hover would make the pointer lag.
   const HOVER_MAX = 4000;
   const DIM_NODE = 0.15, DIM_EDGE = 0.07;
+  const EDGE_ALPHA = 0.6;
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -120,7 +121,17 @@
       if (nodes.some((n) => n.x === undefined || n.x === null)) { this.bands = null; return nodes; }
       const map = Map_.reflow(nodes, this.size(), grouped ? GROUP_LAYOUT : {});
       this.bands = { bands: map.bands, gap: map.gap };
-      return nodes.map((n) => Object.assign({}, n, map.positions.get(n.id)));
+      const placed = nodes.map((n) => Object.assign({}, n, map.positions.get(n.id)));
+      this.frames = openedFrames(placed);
+      return placed;
+    }
+
+    /* The share of the actors in view that get a label: how readable the view is. Runs the
+       label placement on a scratch canvas, so it can be asked before the first drawing. */
+    labelCoverage() {
+      const scratch = document.createElement("canvas").getContext("2d");
+      this.drawOverlay(scratch);
+      return this.drawnLabels.length / Math.max(1, this.onScreen);
     }
 
     size() {
@@ -155,9 +166,7 @@
 
     prepareEdge(e) {
       this.raw.edges.set(e.id, e);
-      const edge = visEdge(e);
-      delete edge.label;
-      return edge;
+      return visEdge(e);
     }
 
     indexPairs() {
@@ -276,6 +285,9 @@
 
     onClick(params) {
       this.hideTooltip();
+      const p = params.pointer && params.pointer.DOM;
+      const caption = p && (this.captions || []).find((c) => p.x >= c.box.left && p.x <= c.box.right && p.y >= c.box.top && p.y <= c.box.bottom);
+      if (caption && this.callbacks.onCollapseGroup) return this.callbacks.onCollapseGroup(caption.id);
       if (params.nodes.length) this.callbacks.onSelect("node", params.nodes[0]);
       else if (params.edges.length) this.callbacks.onSelect("edge", params.edges[0]);
       else this.callbacks.onSelect(null, null);
@@ -334,6 +346,7 @@
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(tl.x, tl.y, br.x - tl.x, br.y - tl.y);
       if (this.bands) Map_.drawBandBackgrounds(ctx, this.bands, tl, br, this.network.getScale());
+      drawFrames(ctx, this.frames || [], this.network.getScale());
       ctx.restore();
     }
 
@@ -351,8 +364,14 @@
         this.drawnBands = Map_.drawGutter(ctx, this.bands, (y) => y * scale + origin.y, height);
         left = Map_.GUTTER;
       }
-      const body = net.body.nodes, selected = new Set(net.getSelectedNodes()), keep = this.highlighted && this.highlighted.nodes;
+      // While a highlight or a hover dims the rest, only the lit actors are labelled.
+      const lit = this.highlighted || this.hovering;
+      const body = net.body.nodes, selected = new Set(net.getSelectedNodes()), keep = lit && lit.nodes;
       const landmarks = new Set(this.labelIds().slice(0, landmarkCount(this.labelIds().length)));
+      this.captions = (this.frames || []).map((f) => frameCaption(ctx, f, scale, origin, left));
+      this.captions.forEach((c) => obstacles.push(c.box));
+      // Groups of the overview are landmarks too: the overview is read by its group labels.
+      for (const id of this.labelIds()) if (this.raw.nodes.get(id) && this.raw.nodes.get(id).count) landmarks.add(id);
       for (const id of this.labelIds()) {
         const node = body[id];
         if (!node) continue;
@@ -360,12 +379,14 @@
         if (x < -r || x > width + r || y < -r || y > height + r) continue;
         obstacles.push({ owner: id, minor: !landmarks.has(id), left: x - r, right: x + r, top: y - r, bottom: y + r });
       }
-      const order = selected.size ? [...selected, ...this.labelIds()] : this.labelIds();
+      this.onScreen = obstacles.filter((o) => o.owner !== undefined).length;
+      const first = [...selected, ...(this.hovering ? [this.hovering.id] : [])];
+      const order = first.length ? [...first, ...this.labelIds()] : this.labelIds();
       this.drawnLabels = Map_.drawLabels(ctx, order, obstacles, (id) => {
         const node = body[id], raw = this.raw.nodes.get(id);
         if (!node || !raw || (keep && !keep.has(id))) return null;
         const r = Math.max(3, (node.options.size || 13) * scale);
-        return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || selected.has(id) };
+        return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || first.includes(id) };
       }, { left, top: 0, right: width, bottom: height });
       ctx.restore();
     }
@@ -537,6 +558,64 @@
       ctx.closePath();
     }
     ctx.fill();
+  }
+
+  /* The box around the members of each opened group of the overview, in world units. */
+  function openedFrames(nodes) {
+    const frames = new Map();
+    for (const n of nodes) {
+      if (!n.inGroup) continue;
+      const f = frames.get(n.inGroup) || { id: n.inGroup, kind: n.kind, count: 0, left: n.x, right: n.x, top: n.y, bottom: n.y };
+      f.count += 1;
+      f.left = Math.min(f.left, n.x); f.right = Math.max(f.right, n.x);
+      f.top = Math.min(f.top, n.y); f.bottom = Math.max(f.bottom, n.y);
+      frames.set(n.inGroup, f);
+    }
+    return [...frames.values()];
+  }
+
+  const FRAME_PAD = 40;
+
+  function drawFrames(ctx, frames, scale) {
+    for (const f of frames) {
+      ctx.fillStyle = "rgba(29, 78, 137, 0.05)";
+      ctx.strokeStyle = "#7c9cc4";
+      ctx.lineWidth = 1.2 / scale;
+      ctx.setLineDash([6 / scale, 4 / scale]);
+      const left = f.left - FRAME_PAD * 1.5, top = f.top - FRAME_PAD;
+      ctx.fillRect(left, top, f.right - f.left + FRAME_PAD * 3, f.bottom - f.top + FRAME_PAD * 2.2);
+      ctx.strokeRect(left, top, f.right - f.left + FRAME_PAD * 3, f.bottom - f.top + FRAME_PAD * 2.2);
+      ctx.setLineDash([]);
+    }
+  }
+
+  /* The caption of an opened group, at its frame's top left corner: a click on it closes the
+     group again. Drawn in screen pixels; returns its box (a label may not cover it). */
+  function frameCaption(ctx, f, scale, origin, gutter) {
+    const text = f.count + " × " + String(f.kind).replace(/_/g, " ") + " ▴ collapse";
+    ctx.font = "600 11px " + Map_.FONT;
+    const width = ctx.measureText(text).width + 12;
+    const x = Math.max(gutter + 4, (f.left - FRAME_PAD * 1.5) * scale + origin.x + 2), y = (f.top - FRAME_PAD) * scale + origin.y + 2;
+    ctx.fillStyle = "#ffffff";
+    ctx.strokeStyle = "#7c9cc4";
+    ctx.lineWidth = 1;
+    ctx.fillRect(x, y, width, 18);
+    ctx.strokeRect(x, y, width, 18);
+    ctx.fillStyle = "#1d4e89";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, x + 6, y + 9.5);
+    return { id: f.id, text, box: { left: x, top: y, right: x + width, bottom: y + 18 } };
+  }
+
+  /* A relation's vis edge, drawn lighter than the actors it joins so that labels and arrows
+     stay legible (a selected edge is drawn in full, in vis-network's highlight colour), and
+     without a text label: only the overlay draws text, where it cannot overlap. */
+  function visEdge(e) {
+    const edge = window.GraphStyle.visEdge(e);
+    delete edge.label;
+    edge.color.opacity = (edge.color.opacity === undefined ? 1 : edge.color.opacity) * EDGE_ALPHA;
+    return edge;
   }
 
   /* How many of the most important actors are landmarks, whose labels may cover minor nodes:

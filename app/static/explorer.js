@@ -15,7 +15,7 @@
   const panel = document.getElementById("panel");
 
   const FILTER_KEYS = ["as_of", "confirmed_only", "kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "aggregate"];
-  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "view"];
+  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "view", "open"];
   // The filters that change the scenario itself: every JSON endpoint the page calls gets them.
   const BASE_KEYS = ["as_of", "confirmed_only"];
   const LEVELS = ["national", "regional", "municipal", "district", "neighbourhood"];
@@ -24,11 +24,13 @@
 
   let state = readUrl();
   let graph = null;
+  let shown = null;
   let scenarioInfo = null;
   const view = new window.ExplorerView(container, {
     onReady: markReady,
     onSelect: (kind, id) => select(kind, id),
     onExpand: (id) => expandWithFeedback(id),
+    onCollapseGroup: (id) => toggleGroup(id),
     onCamera: (cam) => { state.view = [cam.x, cam.y, cam.scale].map((v) => Number(v).toFixed(v === cam.scale ? 3 : 0)).join(","); writeUrl(); },
   });
   window.govgraph = { view, network: view.network, get state() { return Object.assign({}, state); }, reload: load };
@@ -100,9 +102,39 @@
 
   // ---- loading and drawing -------------------------------------------------------------
 
+  /* Whether the server sends groups instead of actors: only above aggregateAbove actors, too
+     many to send one by one. Below that the overview is built here from the full answer. */
   function wantsAggregate() {
+    if (totalActors <= aggregateAbove) return false;
     if (state.aggregate !== undefined) return state.aggregate === "1";
-    return totalActors > aggregateAbove && !state.focus && !state.q;
+    return !state.focus && !state.q;
+  }
+
+  // Without an explicit choice, a scenario opens as the overview when its full view, fitted,
+  // labels fewer than this share of its actors. Measured at 1440x900 and 1024x768: nplv-2022
+  // 25-27%, wijkaanpak-manifest 56-58%, nprz and a 16-actor file 100%.
+  const OVERVIEW_BELOW = 0.5;
+
+  function wantsOverview() {
+    return !graph.aggregated && state.aggregate === "1";
+  }
+
+  function openGroups() {
+    return new Set((state.open || "").split(",").filter(Boolean));
+  }
+
+  /* What is drawn: the answer itself, or its overview with the opened groups shown. */
+  function shownGraph() {
+    if (!wantsOverview()) return graph;
+    return Object.assign({}, graph, window.ExplorerMap.overview(graph, openGroups()), { overview: true });
+  }
+
+  /* Open a group of the overview in place, or close it again. */
+  function toggleGroup(id) {
+    const open = openGroups();
+    if (open.has(id)) open.delete(id); else open.add(id);
+    setState({ open: [...open].join(","), select: null, edge: null, view: null });
+    draw();
   }
 
   async function load() {
@@ -125,10 +157,18 @@
   function draw() {
     const camera = state.view ? parseCamera(state.view) : null;
     const layout = state.layout === "force" ? "force" : "layers";
-    view.setData(graph, { layout, physics: state.physics === "1", camera: camera || null });
-    container.dataset.nodeCount = String(graph.nodes.length);
-    container.dataset.edgeCount = String(graph.edges.length);
-    container.dataset.aggregated = graph.aggregated ? "1" : "0";
+    const options = { layout, physics: state.physics === "1", camera: camera || null };
+    shown = shownGraph();
+    view.setData(shown, options);
+    if (state.aggregate === undefined && !graph.aggregated && !camera && layout === "layers" && !state.focus && !state.q &&
+        view.labelCoverage() < OVERVIEW_BELOW) {
+      setState({ aggregate: "1" });
+      shown = shownGraph();
+      view.setData(shown, options);
+    }
+    container.dataset.nodeCount = String(shown.nodes.length);
+    container.dataset.edgeCount = String(shown.edges.length);
+    container.dataset.aggregated = graph.aggregated || shown.overview ? "1" : "0";
     rememberVocabulary();
     renderCounts();
     buildLegend(document.getElementById("legend"), (graph.legend || {}).kinds, (graph.legend || {}).modes);
@@ -171,9 +211,10 @@
 
   function renderCounts() {
     const total = graph.total || {};
-    const what = graph.aggregated ? " groups" : " actors";
-    const filtered = total.nodes !== undefined && (graph.aggregated || total.nodes !== graph.nodes.length || total.edges !== graph.edges.length);
-    document.getElementById("counts").textContent = graph.nodes.length + what + " · " + graph.edges.length + " relations" +
+    const grouped = graph.aggregated || shown.overview;
+    const what = grouped ? " groups" : " actors";
+    const filtered = total.nodes !== undefined && (grouped || total.nodes !== graph.nodes.length || total.edges !== graph.edges.length);
+    document.getElementById("counts").textContent = shown.nodes.length + what + " · " + shown.edges.length + (grouped ? " links" : " relations") +
       (filtered ? " (of " + total.nodes + " actors, " + total.edges + " relations)" : "");
     if (graph.scenario && graph.scenario.title) {
       document.getElementById("scenario-title").textContent = graph.scenario.title;
@@ -225,7 +266,7 @@
     document.getElementById("layout-layers").classList.toggle("active", state.layout !== "force");
     document.getElementById("layout-force").classList.toggle("active", state.layout === "force");
     document.getElementById("physics").checked = state.physics === "1";
-    document.getElementById("aggregate").checked = wantsAggregate();
+    document.getElementById("aggregate").checked = graph ? !!(graph.aggregated || wantsOverview()) : wantsAggregate();
     document.getElementById("confirmed-only").checked = state.confirmed_only === "1";
     document.getElementById("as-of").value = state.as_of || "";
     showDateError(null);
@@ -256,7 +297,7 @@
       draw();
     }));
     on("physics", "change", (e) => { setState({ physics: e.target.checked ? "1" : null }); view.setPhysics(e.target.checked); });
-    on("aggregate", "change", (e) => setState({ aggregate: e.target.checked ? "1" : "0", select: null, edge: null, expand: null, hl: null, view: null }, true));
+    on("aggregate", "change", (e) => setState({ aggregate: e.target.checked ? "1" : "0", open: null, select: null, edge: null, expand: null, hl: null, view: null }, true));
     on("confirmed-only", "change", (e) => setState({ confirmed_only: e.target.checked ? "1" : null }, true));
     on("as-of", "change", (e) => changeDate(e.target.value));
     on("as-of", "keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); changeDate(e.target.value); } });
@@ -389,6 +430,7 @@
   function select(kind, id) {
     if (kind === "node") {
       const raw = view.raw.nodes.get(id);
+      if (raw && raw.overview) return toggleGroup(id);
       if (raw && raw.count) return showGroup(raw);
       setState({ select: id, edge: null });
       return showActor(id);

@@ -102,8 +102,8 @@
     const r = nodeRadius || 14;
     left -= LABEL.groupWidths[0] / 2 + 4; right += LABEL.groupWidths[0] / 2 + 4;
     top -= r + LABEL.line + 6; bottom += r + LABEL.gap + LABEL.line * (LABEL.maxLines + 1) + 10;
-    const width = size.width - GUTTER - 2 * MARGIN, height = size.height - 2 * MARGIN;
-    const scale = Math.min(MAX_FIT_SCALE, width / (right - left), height / (bottom - top));
+    const width = Math.max(50, size.width - GUTTER - 2 * MARGIN), height = Math.max(50, size.height - 2 * MARGIN);
+    const scale = Math.max(0.01, Math.min(MAX_FIT_SCALE, width / (right - left), height / (bottom - top)));
     // vis-network's camera position is the world point shown at the centre of the canvas.
     const shift = (GUTTER / 2) / scale;
     return { x: (left + right) / 2 - shift, y: (top + bottom) / 2, scale };

@@ -287,6 +287,20 @@ def _op(summary: str, ok: dict[str, Any], *errors: int, params=(), **extra: Any)
     return {"summary": summary, "parameters": list(params), "responses": responses, **extra}
 
 
+REPORT_FILE = {
+    "description": "The report as an attachment: self-contained HTML (opens "
+    "offline) or a PDF printed by headless Chromium.",
+    "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+REPORT_PARAMS = [
+    _query("format", {"enum": ["html", "pdf"], "default": "html"}, "html or pdf."),
+    *BASE_FILTERS,
+]
+
+
 ERROR_TEXT = {
     400: "Bad parameters (a kind or relation type outside the scenario's vocabulary is "
     "`unknown-kind` or `unknown-type`), bad input (with located problems) or a refused query.",
@@ -386,6 +400,16 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Run one read-only Cypher statement (time- and row-limited).", _ok("QueryResult"),
         400, 503, 504, requestBody={"required": True, "content": {
             JSON: {"schema": ref("QueryRequest")}}})),
+    "pages.scenario_report": ("/scenarios/{scenario_id}/report", "get", _op(
+        "The report to cite, as one file: findings, map, charts, tables, sources, method.",
+        REPORT_FILE, 400, 404, 503, params=[SCENARIO, *REPORT_PARAMS, _query(
+            "compare", ID, "A second scenario to compare with (B).")])),
+    "pages.compare_report": ("/compare/report", "get", _op(
+        "The report on the comparison of two scenarios, as one file.",
+        REPORT_FILE, 400, 404, 503, params=[
+            _query("a", ID, "First scenario id.", True, example="nplv-2022"),
+            _query("b", ID, "Second scenario id.", True, example="wijkaanpak-manifest"),
+            *REPORT_PARAMS])),
     "openapi.document_json": ("/openapi.json", "get", _op(
         "This document.", {"description": "The OpenAPI 3.1 document.",
                            "content": {JSON: {"schema": {"type": "object"}}}})),

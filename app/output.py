@@ -137,6 +137,17 @@ def _print_fragmentation(frag: dict[str, Any]) -> None:
 def print_comparison(result: dict[str, Any]) -> None:
     """Print a comparison: what was added, removed and changed, and the metric deltas."""
     click.echo(f"Comparing {result['a']} (a) with {result['b']} (b)")
+    if result.get("summary"):
+        section("Measures (what each change means)")
+        rows = [
+            [r["name"], r["a_text"], r["b_text"], r["delta_text"], r["direction"]]
+            for r in result["summary"]
+        ]
+        click.echo(table(["measure", "a", "b", "change", "meaning"], rows))
+    if result.get("actor_groups") or result.get("relation_groups"):
+        section("What changed, by kind and layer")
+        for group in result.get("actor_groups", []) + result.get("relation_groups", []):
+            click.echo(f"  {group['text']}")
     for part in ("actors", "relations"):
         section(part.capitalize())
         for change in ("added", "removed", "changed"):

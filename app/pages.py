@@ -94,6 +94,7 @@ def analyse(scenario_id: str) -> str:
         "analysis.html",
         scenario=find_summary(scenario_id),
         scenario_id=scenario_id,
+        report_url=report_url(scenario_id, request.args),
         json_url=url_for_api(f"/api/scenarios/{scenario_id}/analysis", request.args),
     )
 
@@ -110,9 +111,81 @@ def compare() -> str:
             find_summary(scenario_id)
     json_url = url_for_api("/api/compare", request.args) if a and b else None
     return render_template(
-        "compare.html", a=a, b=b, as_of=request.args.get("as_of"), json_url=json_url,
-        report_url=None,
-    )  # fmt: skip
+        "compare.html",
+        a=a,
+        b=b,
+        as_of=request.args.get("as_of"),
+        json_url=json_url,
+        report_url=report_url(a, request.args, compare=b) if a and b else None,
+    )
+
+
+@bp.get("/scenarios/<scenario_id>/report")
+def scenario_report(scenario_id: str) -> Any:
+    """The report on one scenario as a file: ``format=html`` (self-contained) or ``pdf``.
+
+    Takes ``as_of``, ``confirmed_only`` and ``compare`` (a second scenario id). Unknown ids
+    get 404, a bad format or date 400; a PDF needs Chromium on the server (503 without).
+    """
+    find_summary(scenario_id)
+    other = request.args.get("compare") or None
+    if other:
+        find_summary(other)
+    return _report_file(scenario_id, other)
+
+
+@bp.get("/compare/report")
+def compare_report() -> Any:
+    """The report on the comparison of ``a`` with ``b`` as a file (html or pdf)."""
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    for scenario_id in (a, b):
+        find_summary(scenario_id)
+    return _report_file(a, b)
+
+
+def _report_file(scenario_id: str, other: str | None) -> Any:
+    import tempfile
+
+    from flask import Response
+
+    from app.chromium import print_pdf
+    from app.errors import BadRequest
+    from app.graphview import Filters, parse_flag
+    from app.report import FORMATS, report_html, report_name
+    from app.store import get_store
+
+    fmt = request.args.get("format", "html")
+    if fmt not in FORMATS:
+        raise BadRequest(
+            f"parameter 'format' must be html or pdf, not {fmt!r}",
+            hint="Send format=html (opens offline) or format=pdf.",
+        )
+    as_of = (
+        Filters.from_args({"as_of": request.args["as_of"]}).as_of
+        if request.args.get("as_of")
+        else None
+    )
+    html = report_html(
+        get_store(),
+        scenario_id,
+        compare_id=other,
+        as_of=as_of,
+        confirmed_only=parse_flag(request.args, "confirmed_only"),
+    )
+    name = report_name(scenario_id, other, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "html":
+        return Response(html, mimetype="text/html", headers=headers)
+    with tempfile.TemporaryDirectory(prefix="govgraph-report-") as folder:
+        pdf = Path(folder) / name
+        print_pdf(html, pdf)
+        return Response(pdf.read_bytes(), mimetype="application/pdf", headers=headers)
+
+
+def report_url(scenario_id: str, args: Any = None, **extra: str) -> str:
+    """Return the address of a scenario's report carrying the page's as-of and confirmed filters."""
+    kept = {k: v for k, v in (args or {}).items() if k in ("as_of", "confirmed_only") and v}
+    return url_for("pages.scenario_report", scenario_id=scenario_id, **kept, **extra)
 
 
 @bp.get("/console")
@@ -156,9 +229,23 @@ def collect_versions() -> dict[str, str | None]:
 
 #: Query parameters the graph and analysis endpoints understand (the view filters).
 API_PARAMS = (
-    "as_of", "confirmed_only", "kinds", "types", "levels", "modes", "confidence", "sector",
-    "layer_min", "layer_max", "q", "focus", "depth", "aggregate", "a", "b",
-)  # fmt: skip
+    "as_of",
+    "confirmed_only",
+    "kinds",
+    "types",
+    "levels",
+    "modes",
+    "confidence",
+    "sector",
+    "layer_min",
+    "layer_max",
+    "q",
+    "focus",
+    "depth",
+    "aggregate",
+    "a",
+    "b",
+)
 
 
 def url_for_api(path: str, args: Any = None) -> str:

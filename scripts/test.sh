@@ -12,6 +12,7 @@ command -v chromium >/dev/null || need_debian+=(chromium)
 command -v chromedriver >/dev/null || need_debian+=(chromium-driver)
 command -v java >/dev/null || need_debian+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need_debian+=(maven)
+command -v pdftotext >/dev/null || need_debian+=(poppler-utils)  # reads report PDFs in tests
 if [ ${#need_debian[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_debian[@]}"

@@ -79,7 +79,11 @@ def call_and_check(case):
 
 # Built while the module is collected: the document names the operations to test.
 WRITES = ["POST /api/scenarios", "DELETE /api/scenarios/{scenario_id}"]
-reads = fuzzed(fresh_app(*bundled_paths(), TINY), method=["GET", "POST"]).exclude(name=WRITES)
+# The report routes print PDFs with Chromium (seconds each); tests/test_report.py checks them.
+REPORTS = ["GET /scenarios/{scenario_id}/report", "GET /compare/report"]
+reads = fuzzed(fresh_app(*bundled_paths(), TINY), method=["GET", "POST"]).exclude(
+    name=WRITES + REPORTS
+)
 writes = fuzzed(fresh_app(TINY), name=WRITES)
 remote_writes = fuzzed(fresh_app(TINY, LOOPBACK_ONLY=False), name=WRITES)
 

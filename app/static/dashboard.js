@@ -219,8 +219,6 @@
       window.location.search = next.toString();
     });
     document.getElementById("open-explorer").href = explorer({});
-    const report = document.getElementById("download-report");
-    if (report) report.href = report.dataset.base + (filters.toString() ? "&" + filters : "");
     const twin = document.getElementById("json-twin");
     if (twin) twin.href = root.dataset.analysisUrl + (filters.toString() ? "?" + filters : "");
   }

@@ -56,7 +56,20 @@ SHOTS = [
         "views",
     ),
     ("console.png", "/console", "#cypher", "query"),
+    ("console-table.png", "/console", "#cypher", "table"),
+    ("console-table-1024.png", "/console", "#cypher", "table", SMALL),
+    ("console-graph-1024.png", "/console", "#cypher", "query", SMALL),
+    ("console-error.png", "/console", "#cypher", "error"),
+    ("console-error-1024.png", "/console", "#cypher", "error", SMALL),
 ]
+
+#: A path query (table shows directions) and a query with a syntax error (line 3).
+PATHS = (
+    "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), (b:Actor {scenario: $scenario})\n"
+    "WHERE b.kind = 'resident_group'\nMATCH p = shortestPath((a)-[*..4]-(b))\n"
+    "RETURN b.name AS residents, length(p) AS steps, p ORDER BY steps, residents LIMIT 20"
+)
+BROKEN = "MATCH (a:Actor {scenario: $scenario})\nWHERE a.kind = 'ministry'\nRETRUN a.name"
 
 
 def serve() -> tuple[str, object]:
@@ -89,6 +102,18 @@ def act(page, action: str | None) -> None:
         page.click("#run")
         page.wait_for_selector("#results, #no-rows, #query-error .error-box")
         page.click("#tab-graph")
+        page.wait_for_function("() => window.govgraph.network")
+        key = page.evaluate("window.govgraph.network.body.data.nodes.getIds()[0]")
+        page.evaluate("(k) => window.govgraph.network.emit('click', {nodes: [k], edges: []})", key)
+        page.wait_for_selector("#result-panel .panel-body h2")
+    elif action in ("table", "error"):
+        page.evaluate("(q) => { window.govgraph.editor.value = q; }", PATHS)
+        page.click("#run")
+        page.wait_for_selector("#results")
+        if action == "error":
+            page.evaluate("(q) => { window.govgraph.editor.value = q; }", BROKEN)
+            page.click("#run")
+            page.wait_for_selector("#query-error .error-caret")
     page.wait_for_timeout(1500)
 
 

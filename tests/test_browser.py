@@ -324,6 +324,162 @@ def test_console_returns_rows_as_a_table_and_a_network(page, server):
     page.wait_for_selector('.error-box[data-code="query-rejected"]')
 
 
+def run_console(page, cypher: str) -> None:
+    """Type a query into the console's editor and run it with Ctrl+Enter."""
+    page.fill("#cypher", cypher)
+    page.focus("#cypher")
+    page.keyboard.press("Control+Enter")
+
+
+def test_console_syntax_error_marks_the_column_and_clears_old_rows(page, server):
+    page.goto(f"{server}/console")
+    page.fill("#params", '{"scenario": "hostile"}')
+    run_console(page, "MATCH (a:Actor {scenario: $scenario}) RETURN a.id")
+    page.wait_for_selector("#results tbody tr")
+    page.click("#tab-graph")
+    page.click("#tab-table")
+    broken = "MATCH (a:Actor {scenario: $scenario})\n  WHERE a.kind <> 'x'\n  RETRUN a.id"
+    run_console(page, broken)
+    caret = page.wait_for_selector("#query-error .error-caret")
+    assert (caret.get_attribute("data-line"), caret.get_attribute("data-column")) == ("3", "3")
+    line, marks = caret.inner_text().split("\n")
+    assert line == "  RETRUN a.id"
+    assert marks.index("^") == line.index("RETRUN")
+    message = page.inner_text("#query-error .error-message")
+    assert "'RETRUN'" in message and "oC_" not in message
+    assert page.query_selector("#results") is None
+    assert page.evaluate("window.govgraph.result") is None
+    assert page.get_attribute("#result-network", "data-node-count") == "0"
+    assert page.inner_text("#result-meta") == ""
+    selected = page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]")
+    assert selected == ["cypher", broken.index("RETRUN")]
+
+
+def test_console_history_walks_with_up_and_down_and_survives_a_reload(page, server):
+    page.goto(f"{server}/console")
+    page.evaluate("localStorage.removeItem('govgraph.console.history')")
+    page.reload()
+    page.fill("#params", '{"scenario": "hostile"}')
+    first, second = "MATCH (a:Actor) RETURN count(*) AS n", "RETURN 1 AS one"
+    run_console(page, first)
+    page.wait_for_selector("#results")
+    run_console(page, second)
+    page.wait_for_function(
+        "() => document.querySelector('#results th:nth-child(2)').textContent === 'one'"
+    )
+    assert page.inner_text("#results tbody td:nth-child(2)") == "1"
+    page.focus("#cypher")
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowUp")
+    assert page.input_value("#cypher") == first
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#cypher") == second
+    page.reload()
+    page.focus("#cypher")
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowUp")
+    assert page.input_value("#cypher") == second
+    stored = json.loads(page.evaluate("localStorage.getItem('govgraph.console.history')"))
+    assert stored[-2:] == [first, second]
+
+
+def drawn_styles_match(page, cypher: str) -> set[str]:
+    """Run ``cypher`` and check every drawn node against graphstyle; return the kinds seen."""
+    page.click("#tab-table")
+    run_console(page, cypher)
+    page.wait_for_selector("#results, #query-error .error-box")
+    assert page.query_selector("#results"), page.inner_text("#query-error")
+    expected: dict[str, str] = {}
+    for row in page.evaluate("window.govgraph.result.rows"):
+        for n in (v for v in row if "_labels" in v):
+            labels = n["_labels"]
+            kind = (
+                "scenario"
+                if "Scenario" in labels
+                else "source"
+                if "Source" in labels
+                else n["kind"]
+            )
+            expected[n.get("name") or n.get("title") or n["id"]] = kind
+    page.click("#tab-graph")
+    page.wait_for_function(
+        "(n) => document.getElementById('result-network').dataset.nodeCount === String(n)",
+        arg=len(expected),
+    )
+    drawn = page.evaluate(
+        """() => Object.values(window.govgraph.network.body.nodes)
+             .filter((n) => n.options.label !== undefined)
+             .map((n) => [n.options.label, n.options.group, n.options.shape,
+                          n.options.color.background])"""
+    )
+    assert len(drawn) == len(expected)
+    for label, group, shape, colour in drawn:
+        style = page.evaluate("(k) => window.GraphStyle.kindStyle(k)", expected[label])
+        assert group == expected[label]
+        assert (shape, colour) == (style["shape"], style["colour"]), label
+    return set(expected.values())
+
+
+def test_console_result_graph_uses_the_explorers_style(page, server):
+    page.goto(f"{server}/console")
+    page.fill("#params", '{"scenario": "hostile"}')
+    kinds = drawn_styles_match(
+        page, "MATCH (a:Actor {scenario: $scenario})-[r]->(b) RETURN a, r, b"
+    )
+    assert {"ministry", "resident_group", "focus_area"} <= kinds
+    key = page.evaluate(
+        "window.govgraph.network.body.data.nodes.get({filter: (n) => n.group === 'ministry'})[0].id"
+    )
+    page.evaluate("(k) => window.govgraph.network.emit('click', {nodes: [k], edges: []})", key)
+    page.wait_for_selector("#result-panel .panel-body[data-actor='min'] h2")
+    assert "Programme letter" in page.inner_text("#result-panel")
+    others = "MATCH (a:Scenario {id: $scenario}), (b:Source {scenario: $scenario}) RETURN a, b"
+    assert drawn_styles_match(page, others) == {"scenario", "source"}
+    shapes = page.evaluate(
+        "['scenario', 'source'].map((k) => window.GraphStyle.kindStyle(k).shape)"
+    )
+    assert shapes == ["ellipse", "box"]
+
+
+def test_console_paths_show_direction_and_exports_are_formula_safe(page, server):
+    page.goto(f"{server}/console")
+    page.fill("#params", '{"scenario": "hostile"}')
+    run_console(
+        page,
+        "MATCH p = (a:Actor {scenario: $scenario, id: 'office'})<-[:STEERS]-(m)<-[:STEERS]-(c) "
+        "RETURN p, '=1+1' AS f, '@x' AS g, 'plain' AS h",
+    )
+    page.wait_for_selector("#results .cell-path")
+    arrows = page.eval_on_selector_all(
+        "#results .cell-path .cell-rel", "els => els.map(e => e.textContent)"
+    )
+    assert arrows == ["<-[:STEERS]-", "<-[:STEERS]-"]
+    csv = page.evaluate("window.govgraph.csv()")
+    header, row = csv.strip().split("\r\n")
+    assert header == "p,f,g,h" and row.endswith(",'=1+1,'@x,plain")
+    with page.expect_download() as info:
+        page.click("#export-json")
+    with open(info.value.path(), encoding="utf-8") as exported:
+        assert json.load(exported)["columns"] == ["p", "f", "g", "h"]
+
+
+def test_console_params_command_and_saved_queries(page, server):
+    page.goto(f"{server}/console")
+    page.evaluate("localStorage.removeItem('govgraph.console.saved')")
+    run_console(page, ":param who => 'min'")
+    page.wait_for_selector("#command-result")
+    assert json.loads(page.input_value("#params"))["who"] == "min"
+    run_console(page, "MATCH (a:Actor {id: $who}) RETURN a.kind AS kind")
+    page.wait_for_selector("#results")
+    assert page.inner_text("#results tbody td:nth-child(2)") == "ministry"
+    page.fill("#save-name", "the ministry")
+    page.click("#save")
+    page.fill("#cypher", "RETURN 2")
+    page.reload()
+    page.select_option("#saved", "the ministry")
+    assert page.input_value("#cypher") == "MATCH (a:Actor {id: $who}) RETURN a.kind AS kind"
+
+
 def test_compare_shows_the_differences(page, server):
     page.goto(f"{server}/compare?a=hostile&b=hostile-b")
     page.wait_for_selector('#compare[data-ready="1"]')

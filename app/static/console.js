@@ -1,13 +1,18 @@
-/* The Cypher console: an editor with line numbers, examples, JSON parameters, and results as a
-   table and as a network of the nodes and relationships they contain. Errors are shown with
-   their code (syntax, unsupported construct, refused write, timeout). */
+/* The Cypher console, for Neo4j Browser habits: an editor with colours, completion and a
+   history (cypher-editor.js), Ctrl/Cmd+Enter to run, `:param name => value` and a parameters
+   box, saved queries, results as a table and as a graph in the explorer's style with the
+   explorer's side panel (console-results.js), exports as CSV and JSON. An error replaces the
+   previous result; a syntax error shows its line with a caret and puts the cursor there. */
 (function () {
   "use strict";
-  const { el, getJSON, postJSON, errorBox } = window.GG;
-  const { visNode, visEdge, networkOptions } = window.GraphStyle;
+  const { el, getJSON, postJSON, errorBox, download, externalLink, fmt, explorerUrl } = window.GG;
+  const { visNode, visEdge, networkOptions, shapeIcon, lineIcon } = window.GraphStyle;
+  const R = window.ConsoleResults;
 
   const CONTROL = "STEERS|TARGETS|FUNDS|MONITORS|CHAIRS|COORDINATES";
   const EXAMPLES = [
+    ["Labels and types (schema)", "CALL db.schema.visualization()"],
+    ["Shortest path to residents", "MATCH (a:Actor {scenario: $scenario, kind: 'ministry'}), (b:Actor {scenario: $scenario, kind: 'resident_group'})\nMATCH p = shortestPath((a)-[*..6]->(b))\nRETURN p\nLIMIT 10"],
     ["Who steers residents", "MATCH (a:Actor {scenario: $scenario})-[r:" + CONTROL + "]->(b:Actor {scenario: $scenario})\nWHERE b.kind = 'resident_group'\nRETURN a, r, b\nLIMIT 100"],
     ["Chains of length 3", "MATCH p = (a:Actor {scenario: $scenario})-[:STEERS|TARGETS|FUNDS*3..3]->(b:Actor)\nRETURN p\nLIMIT 25"],
     ["Voice of residents", "MATCH (r:Actor {scenario: $scenario})-[v:PARTICIPATES_IN|ADVISES|MEMBER_OF]->(b:Actor)\nWHERE r.kind = 'resident_group'\nRETURN r, v, b\nLIMIT 100"],
@@ -18,22 +23,34 @@
     ["Everything (first 200)", "MATCH (a:Actor {scenario: $scenario})-[r]->(b:Actor)\nRETURN a, r, b\nLIMIT 200"],
   ];
   const BUNDLED = ["nplv-2022", "wijkaanpak-manifest", "nprz"];
+  const SAVED_KEY = "govgraph.console.saved";
 
-  const editor = document.getElementById("cypher");
+  const textarea = document.getElementById("cypher");
   const gutter = document.getElementById("gutter");
   const paramsBox = document.getElementById("params");
   const errorArea = document.getElementById("query-error");
   const tablePane = document.getElementById("pane-table");
   const graphPane = document.getElementById("pane-graph");
   const networkBox = document.getElementById("result-network");
+  const panel = document.getElementById("result-panel");
+  const meta = document.getElementById("result-meta");
   let network = null;
+  let graphData = null;
   let lastResult = null;
 
+  const editor = new window.CypherEditor(textarea, {
+    onRun: () => run(),
+    onChange: () => updateGutter(),
+    onScroll: (top) => { gutter.scrollTop = top; },
+  });
+
   function updateGutter() {
-    const lines = editor.value.split("\n").length;
+    const lines = textarea.value.split("\n").length;
     gutter.textContent = Array.from({ length: lines }, (_, i) => i + 1).join("\n");
-    gutter.scrollTop = editor.scrollTop;
+    gutter.scrollTop = textarea.scrollTop;
   }
+
+  // ---- examples, scenarios and names for completion -----------------------------------------
 
   async function fillExamples() {
     const select = document.getElementById("examples");
@@ -41,7 +58,6 @@
     select.addEventListener("change", () => {
       if (select.value === "") return;
       editor.value = EXAMPLES[Number(select.value)][1];
-      updateGutter();
       setScenario(document.getElementById("example-scenario").value);
     });
     let loaded = [];
@@ -55,56 +71,110 @@
     else if (current) scenarioSelect.value = current;
   }
 
+  /* Labels, relationship types and property keys from the store's own procedures. */
+  async function loadNames() {
+    const names = [];
+    for (const proc of ["db.labels()", "db.relationshipTypes()", "db.propertyKeys()"]) {
+      try { (await postJSON("/api/query", { cypher: "CALL " + proc })).rows.forEach((r) => names.push(String(r[0]))); } catch (e) { /* offline */ }
+    }
+    editor.setNames(names);
+  }
+
   function currentParams() {
     try { return JSON.parse(paramsBox.value || "{}"); } catch (e) { return {}; }
   }
 
+  function writeParams(params) { paramsBox.value = JSON.stringify(params, null, 0); }
+
   function setScenario(id) {
     if (!id) return;
-    paramsBox.value = JSON.stringify(Object.assign(currentParams(), { scenario: id }));
+    writeParams(Object.assign(currentParams(), { scenario: id }));
   }
 
-  // ---- running --------------------------------------------------------------------------
+  // ---- :param and :params, as in Neo4j Browser ------------------------------------------------
+
+  /* Read a value written after "=>": JSON, or a single-quoted string as Cypher writes it. */
+  function paramValue(text) {
+    const t = text.trim();
+    try { return JSON.parse(t); } catch (e) { /* not JSON */ }
+    const quoted = /^'((?:[^'\\]|\\.)*)'$/.exec(t);
+    if (quoted) return quoted[1].replace(/\\'/g, "'");
+    try { return JSON.parse(t.replace(/'((?:[^'\\]|\\.)*)'/g, (m, s) => JSON.stringify(s)).replace(/([{,]\s*)([A-Za-z_]\w*)\s*:/g, '$1"$2":')); } catch (e) { /* not a literal */ }
+    throw new Error("the value is not JSON or a Cypher literal");
+  }
+
+  function command(text) {
+    const line = text.trim();
+    let m = /^:params?\s*$/i.exec(line);
+    if (m) return notice("Parameters: " + JSON.stringify(currentParams()));
+    if (/^:params\s+clear$/i.test(line)) { writeParams({}); return notice("Parameters cleared."); }
+    m = /^:params\s+(\{[\s\S]*\})$/i.exec(line);
+    if (m) { writeParams(paramValue(m[1])); return notice("Parameters set: " + paramsBox.value); }
+    m = /^:param\s+`?([A-Za-z_][\w ]*?)`?\s*(?:=>|:)\s*([\s\S]+)$/i.exec(line);
+    if (m) {
+      const params = currentParams();
+      params[m[1]] = paramValue(m[2]);
+      writeParams(params);
+      return notice("$" + m[1] + " = " + JSON.stringify(params[m[1]]));
+    }
+    throw new Error("unknown command " + line.split(/\s/)[0]);
+  }
+
+  function notice(text) {
+    errorArea.replaceChildren(el("div", { class: "notice", id: "command-result" }, text));
+  }
+
+  // ---- running ------------------------------------------------------------------------------
 
   async function run() {
+    const text = editor.value;
     errorArea.replaceChildren();
+    if (text.trim().startsWith(":")) {
+      editor.remember(text);
+      try { return command(text); } catch (e) {
+        return showError({ code: "bad-command", message: e.message, hint: "Write :param name => value (JSON or 'text'), :params, :params {...} or :params clear." });
+      }
+    }
     let params;
     try {
       params = JSON.parse(paramsBox.value.trim() || "{}");
       if (typeof params !== "object" || params === null || Array.isArray(params)) throw new Error("parameters must be a JSON object");
     } catch (e) {
-      return errorArea.replaceChildren(errorBox({ code: "bad-parameters", message: e.message, hint: 'Write them as JSON, e.g. {"scenario": "nplv-2022"}.' }));
+      return showError({ code: "bad-parameters", message: e.message, hint: 'Write them as JSON, e.g. {"scenario": "nplv-2022"}, or use :param name => value.' });
     }
-    document.getElementById("result-meta").textContent = "Running…";
+    editor.remember(text);
+    meta.textContent = "Running…";
     const started = performance.now();
     try {
-      lastResult = await postJSON("/api/query", { cypher: editor.value, params });
+      lastResult = await postJSON("/api/query", { cypher: text, params });
     } catch (err) {
       return showError(err);
     }
     renderMeta(lastResult, performance.now() - started);
     renderTable(lastResult);
+    setExports(true);
     if (!graphPane.hidden) renderGraph(lastResult);
+    else graphData = null;
   }
 
   /* An error replaces the previous result (rows, graph and counts), so no stale rows remain
      under it; a syntax error shows the line with a caret and moves the cursor there. */
   function showError(err) {
     lastResult = null;
-    document.getElementById("result-meta").textContent = "";
+    meta.textContent = "";
+    setExports(false);
     tablePane.dataset.rows = "";
     tablePane.replaceChildren(el("p", { class: "muted", id: "no-result" }, "No result: the query failed."));
-    if (network) network.setData({ nodes: [], edges: [] });
-    networkBox.dataset.nodeCount = "0";
-    networkBox.dataset.edgeCount = "0";
-    const box = errorBox(Object.assign({}, err, { message: err.message, hint: err.position ? "" : err.hint }));
+    clearGraph();
+    const shown = { code: err.code, message: err.message, hint: err.position ? "" : err.hint, problems: err.problems };
+    const box = errorBox(shown);
     if (err.position) box.appendChild(caretBlock(err.position));
     errorArea.replaceChildren(box);
     if (err.position) placeCursor(err.position.offset);
   }
 
   function caretBlock(pos) {
-    const line = editor.value.split("\n")[pos.line - 1] || "";
+    const line = textarea.value.split("\n")[pos.line - 1] || "";
     return el("div", { class: "caret-block" },
       el("div", { class: "hint" }, "Line " + pos.line + ", column " + pos.column + ":"),
       el("pre", { class: "error-caret", dataset: { line: pos.line, column: pos.column } },
@@ -113,26 +183,13 @@
   }
 
   function placeCursor(offset) {
-    editor.focus();
-    editor.setSelectionRange(offset, Math.min(editor.value.length, offset + 1));
+    textarea.focus();
+    textarea.setSelectionRange(offset, Math.min(textarea.value.length, offset + 1));
   }
 
   function renderMeta(result, ms) {
-    const meta = document.getElementById("result-meta");
     meta.textContent = result.rows.length + " row(s) · " + Math.round(result.elapsed_ms ?? ms) + " ms · " + (result.store || "store");
     if (result.truncated) errorArea.replaceChildren(el("div", { class: "notice", id: "truncated" }, "The result was truncated to " + result.rows.length + " rows; add LIMIT or narrow the query."));
-  }
-
-  function isNode(v) { return v && typeof v === "object" && !Array.isArray(v) && Array.isArray(v._labels); }
-  function isRel(v) { return v && typeof v === "object" && !Array.isArray(v) && typeof v._type === "string"; }
-
-  function cell(value) {
-    if (value === null || value === undefined) return el("span", { class: "muted" }, "null");
-    if (isNode(value)) return el("span", { class: "cell-node", title: value.id || "" }, value.name || value.id || value._labels.join(":"));
-    if (isRel(value)) return el("span", { class: "cell-rel" }, "[:" + value._type + "]");
-    if (Array.isArray(value) && value.some((v) => isNode(v) || isRel(v))) return el("span", {}, value.map(cell));
-    if (typeof value === "object") return el("span", { class: "cell-json" }, JSON.stringify(value));
-    return el("span", {}, String(value));
   }
 
   function renderTable(result) {
@@ -140,60 +197,200 @@
     if (!result.rows.length) return tablePane.replaceChildren(el("p", { class: "muted", id: "no-rows" }, "No rows."));
     tablePane.replaceChildren(el("table", { class: "data results", id: "results" },
       el("thead", {}, el("tr", {}, el("th", { class: "num" }, "#"), result.columns.map((c) => el("th", {}, c)))),
-      el("tbody", {}, result.rows.map((row, i) => el("tr", {}, el("td", { class: "num muted" }, String(i + 1)), row.map((v) => el("td", {}, cell(v))))))));
+      el("tbody", {}, result.rows.map((row, i) => el("tr", {}, el("td", { class: "num muted" }, String(i + 1)), row.map((v) => el("td", {}, R.cell(v))))))));
   }
 
-  /* Every node and relationship anywhere in the rows (paths and lists included). */
-  function collect(result) {
-    const nodes = new Map(), rels = new Map();
-    const visit = (v) => {
-      if (isNode(v)) nodes.set(v.id, v);
-      else if (isRel(v)) rels.set(v.id || v._from + ":" + v._type + ":" + v._to, v);
-      else if (Array.isArray(v)) v.forEach(visit);
-    };
-    result.rows.forEach((row) => row.forEach(visit));
-    for (const r of rels.values()) for (const end of [r._from, r._to]) if (!nodes.has(end)) nodes.set(end, { id: end, name: end, kind: "other" });
-    return { nodes, rels };
+  // ---- the result graph and its side panel ----------------------------------------------------
+
+  function clearGraph() {
+    graphData = null;
+    if (network) network.setData({ nodes: [], edges: [] });
+    networkBox.dataset.nodeCount = "0";
+    networkBox.dataset.edgeCount = "0";
+    showPanelHint();
   }
 
   function renderGraph(result) {
-    const { nodes, rels } = collect(result);
-    const visNodes = [...nodes.values()].map((n) => { const v = visNode(n); delete v.x; delete v.y; return v; });
-    const visEdges = [...rels.entries()].map(([id, r]) => visEdge({ id, from: r._from, to: r._to, mode: modeOf(r._type), confidence: r.confidence, formal: r.formal }))
-      .map((e) => Object.assign(e, { label: undefined, title: undefined }));
+    const { nodes, rels } = R.collect(result);
+    graphData = { nodes, rels };
+    const visNodes = [...nodes.entries()].map(([key, n]) => {
+      const v = visNode({ id: key, kind: R.kindOf(n), name: R.caption(n), confidence: n.confidence });
+      delete v.x; delete v.y;
+      v.title = undefined;
+      return v;
+    });
+    const visEdges = [...rels.entries()].map(([key, r]) => Object.assign(visEdge({ id: key, from: R.endKey(r, r._from), to: R.endKey(r, r._to),
+      mode: R.modeOf(r._type), confidence: r.confidence, formal: r.formal }), { label: r.scenario === undefined ? r._type : undefined, title: undefined }));
     networkBox.dataset.nodeCount = String(visNodes.length);
     networkBox.dataset.edgeCount = String(visEdges.length);
     const data = { nodes: new vis.DataSet(visNodes), edges: new vis.DataSet(visEdges) };
-    const options = Object.assign(networkOptions([...nodes.values()].map((n) => n.kind)), {
-      layout: { improvedLayout: visNodes.length < 150 }, physics: { stabilization: { iterations: 200 } }, interaction: { hover: false } });
+    const kinds = [...nodes.values()].map(R.kindOf);
+    const options = Object.assign(networkOptions(kinds), {
+      layout: { improvedLayout: visNodes.length < 150 }, physics: { stabilization: { iterations: 200 } }, interaction: { hover: true } });
     options.nodes = Object.assign(options.nodes, { font: { size: 12, strokeWidth: 3, strokeColor: "#fff" } });
-    if (network) { network.setOptions({ groups: options.groups }); network.setData(data); } else network = new vis.Network(networkBox, data, options);
+    options.edges = Object.assign(options.edges, { font: { size: 10, align: "middle" } });
+    if (network) { network.setOptions({ groups: options.groups }); network.setData(data); } else {
+      network = new vis.Network(networkBox, data, options);
+      network.on("click", (params) => {
+        if (params.nodes.length) showNode(params.nodes[0]);
+        else if (params.edges.length) showRel(params.edges[0]);
+        else showPanelHint();
+      });
+    }
     window.govgraph.network = network;
+    showPanelHint();
   }
 
-  const TYPE_MODES = { STEERS: "control", MONITORS: "control", CHAIRS: "control", IMPLEMENTS: "control", FUNDS: "resource", REPORTS_TO: "accountability",
-    COORDINATES: "coordination", MEMBER_OF: "membership", PARTICIPATES_IN: "voice", ADVISES: "voice", REPRESENTS: "voice",
-    COLLABORATES_WITH: "collaboration", TARGETS: "intervention", LOCATED_IN: "structure", AUTHORED: "discourse", CRITICISES: "discourse", SUPPORTS: "discourse" };
-  function modeOf(type) { return TYPE_MODES[type] || "other"; }
+  function showPanelHint() {
+    panel.replaceChildren(el("div", { class: "panel-empty" }, el("h3", {}, "Details"),
+      el("p", {}, "Click a node or a relationship for its properties, sources and relations.")));
+  }
+
+  function row(label, value) {
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return null;
+    const shown = value instanceof Node ? value : Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value);
+    return [el("dt", {}, label), el("dd", {}, shown)];
+  }
+
+  function kindHead(kind, confidence) {
+    return el("div", { class: "panel-kind" }, shapeIcon(kind), " " + String(kind).replace(/_/g, " "),
+      confidence && confidence !== "confirmed" ? el("span", { class: "badge tentative" }, confidence) : null);
+  }
+
+  /* An actor gets the explorer's panel (from the same API); other nodes their properties. */
+  async function showNode(key) {
+    const n = graphData && graphData.nodes.get(key);
+    if (!n) return showPanelHint();
+    const kind = R.kindOf(n);
+    if (kind !== "source" && kind !== "scenario" && n.scenario && !n._partial) return showActor(n);
+    const props = Object.entries(n).filter(([k]) => !k.startsWith("_"));
+    panel.replaceChildren(el("div", { class: "panel-body", dataset: { node: key } }, kindHead(kind, n.confidence),
+      el("h2", {}, R.caption(n)), el("code", { class: "actor-id" }, (n._labels || []).join(":")),
+      n.url ? el("p", {}, externalLink(n.url, n.url)) : null,
+      el("dl", { class: "props" }, props.map(([k, v]) => row(k, v)))));
+  }
+
+  async function showActor(n) {
+    panel.replaceChildren(el("p", { class: "muted" }, "Loading " + n.id + "…"));
+    let data;
+    try {
+      data = await getJSON("/api/scenarios/" + encodeURIComponent(n.scenario) + "/actors/" + encodeURIComponent(n.id));
+    } catch (err) {
+      return panel.replaceChildren(errorBox(err));
+    }
+    const a = data.actor;
+    panel.replaceChildren(el("div", { class: "panel-body", dataset: { actor: a.id } },
+      kindHead(a.kind, a.confidence),
+      el("h2", { class: "actor-name" }, a.name || a.id),
+      el("code", { class: "actor-id" }, a.id),
+      a.description ? el("p", { class: "description" }, a.description) : null,
+      el("dl", { class: "props" },
+        row("Scenario", n.scenario), row("Level", a.level), row("Steering layer", a.layer), row("Sector", a.sector),
+        row("Accountability load", a.accountability_load), row("Betweenness", a.betweenness === undefined ? null : fmt(a.betweenness)),
+        row("Since", a.since), row("Until", a.until), row("Tags", a.tags), row("Note", a.note)),
+      el("p", {}, el("a", { href: explorerUrl(n.scenario, { select: a.id }), class: "actor-link" }, "Open in the explorer")),
+      el("h4", {}, "Sources"), sourceList(data.sources),
+      relationList("Outgoing", data.out, "out"), relationList("Incoming", data.in, "in")));
+  }
+
+  function sourceList(sources) {
+    if (!sources || !sources.length) return el("p", { class: "muted" }, "No sources cited.");
+    return el("ul", { class: "sources" }, sources.map((s) => el("li", {},
+      s.url ? externalLink(s.url, s.title || s.id) : el("span", {}, s.title || s.id),
+      s.published ? el("span", { class: "muted" }, " · " + s.published) : null)));
+  }
+
+  function relationList(title, relations, direction) {
+    if (!relations || !relations.length) return null;
+    return [el("h4", {}, title + " (" + relations.length + ")"), el("ul", { class: "relations" }, relations.map((r) =>
+      el("li", { class: r.confidence && r.confidence !== "confirmed" ? "tentative" : null },
+        el("span", { class: "rtype mode-" + (r.mode || "other") }, r.type), " ",
+        direction === "out" ? "→ " + r.to : "← " + r.from)))];
+  }
+
+  function showRel(key) {
+    const r = graphData && graphData.rels.get(key);
+    if (!r) return showPanelHint();
+    const props = Object.entries(r).filter(([k]) => !k.startsWith("_"));
+    panel.replaceChildren(el("div", { class: "panel-body", dataset: { edge: key } },
+      el("div", { class: "panel-kind" }, lineIcon(R.modeOf(r._type)), " " + R.modeOf(r._type)),
+      el("h2", {}, r._type), el("p", { class: "edge-ends" }, r._from + " → " + r._to),
+      el("dl", { class: "props" }, props.map(([k, v]) => row(k, v)))));
+  }
 
   function showTab(name) {
     document.querySelectorAll("[data-tab]").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
     tablePane.hidden = name !== "table";
     graphPane.hidden = name !== "graph";
-    if (name === "graph" && lastResult) renderGraph(lastResult);
+    if (name === "graph" && lastResult && !graphData) renderGraph(lastResult);
   }
 
-  editor.addEventListener("input", updateGutter);
-  editor.addEventListener("scroll", () => { gutter.scrollTop = editor.scrollTop; });
-  editor.addEventListener("keydown", (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); run(); }
-  });
+  // ---- export and saved queries -------------------------------------------------------------
+
+  function setExports(enabled) {
+    document.querySelectorAll("[data-export]").forEach((b) => { b.disabled = !enabled; });
+  }
+
+  function exportResult(format) {
+    if (!lastResult) return;
+    const text = format === "csv" ? R.toCSV(lastResult) : R.toJSON(lastResult);
+    const type = format === "csv" ? "text/csv;charset=utf-8" : "application/json";
+    download(new Blob([text], { type }), "query-result." + format);
+  }
+
+  function savedQueries() {
+    try {
+      const list = JSON.parse(localStorage.getItem(SAVED_KEY) || "[]");
+      return Array.isArray(list) ? list.filter((q) => q && typeof q.name === "string" && typeof q.cypher === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function storeSaved(list) {
+    try { localStorage.setItem(SAVED_KEY, JSON.stringify(list)); } catch (e) { /* private mode */ }
+    fillSaved();
+  }
+
+  function fillSaved(selected) {
+    const select = document.getElementById("saved");
+    select.replaceChildren(el("option", { value: "" }, "saved queries…"),
+      ...savedQueries().map((q) => el("option", { value: q.name, selected: q.name === selected }, q.name)));
+  }
+
+  function saveQuery() {
+    const nameBox = document.getElementById("save-name");
+    const name = nameBox.value.trim();
+    if (!name) { nameBox.focus(); return notice("Give the query a name to save it."); }
+    storeSaved([...savedQueries().filter((q) => q.name !== name), { name, cypher: editor.value }]);
+    fillSaved(name);
+    notice("Saved as “" + name + "”.");
+  }
+
+  function bindSaved() {
+    const select = document.getElementById("saved");
+    select.addEventListener("change", () => {
+      const q = savedQueries().find((x) => x.name === select.value);
+      if (q) { editor.value = q.cypher; document.getElementById("save-name").value = q.name; }
+    });
+    document.getElementById("save").addEventListener("click", saveQuery);
+    document.getElementById("delete-saved").addEventListener("click", () => {
+      if (select.value) storeSaved(savedQueries().filter((q) => q.name !== select.value));
+    });
+    fillSaved();
+  }
+
   paramsBox.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === "Enter") { e.preventDefault(); run(); }
   });
   document.getElementById("run").addEventListener("click", run);
   document.querySelectorAll("[data-tab]").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
-  window.govgraph = { run, get result() { return lastResult; }, network: null };
+  document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportResult(b.dataset.export)));
+  window.govgraph = { run, editor, get result() { return lastResult; }, network: null, csv: () => lastResult && R.toCSV(lastResult) };
+  setExports(false);
+  bindSaved();
   updateGutter();
+  showPanelHint();
   fillExamples();
+  loadNames();
 })();

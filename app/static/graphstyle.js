@@ -8,6 +8,8 @@
   const FAMILY_SHAPES = {
     government: "square", programme: "star", body: "hexagon", area: "triangleDown",
     people: "dot", partner: "diamond", instrument: "triangle", other: "dot",
+    // Not actors: the nodes a scenario's sources and its head become in a query result.
+    source: "box", scenario: "ellipse",
   };
 
   // kind -> [family, colour]
@@ -39,6 +41,8 @@
     monitoring_system: ["instrument", "#6d597a"],
     document: ["other", "#9e9e9e"],
     other: ["other", "#bdbdbd"],
+    source: ["source", "#e9d8a6"],
+    scenario: ["scenario", "#a8c5e6"],
   };
 
   // mode -> [colour, dashes, width, arrows]
@@ -94,7 +98,9 @@
       node.opacity = CONFIDENCE_OPACITY[n.confidence];
       node.borderWidth = 2;
       node.shapeProperties = { borderDashes: [4, 3] };
-      node.color = { border: "#555" };
+      // A node's own colour replaces its group's whole colour: keep the kind's background.
+      const colour = kindStyle(n.kind).colour;
+      node.color = { background: colour, border: "#555", highlight: { background: colour, border: "#111" }, hover: { background: colour, border: "#111" } };
     }
     if (n.x !== undefined && n.x !== null) { node.x = n.x; node.y = n.y; }
     return node;
@@ -163,6 +169,8 @@
       triangleDown: () => svgEl("polygon", Object.assign({ points: "1,2 15,2 8,14.5" }, paint)),
       hexagon: () => svgEl("polygon", Object.assign({ points: "4.5,2 11.5,2 15,8 11.5,14 4.5,14 1,8" }, paint)),
       star: () => svgEl("polygon", Object.assign({ points: "8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" }, paint)),
+      box: () => svgEl("rect", Object.assign({ x: 1.5, y: 4, width: 13, height: 8, rx: 1.5 }, paint)),
+      ellipse: () => svgEl("ellipse", Object.assign({ cx: 8, cy: 8, rx: 7, ry: 4.5 }, paint)),
     };
     svg.appendChild((shapes[k.shape] || shapes.dot)());
     return svg;

@@ -128,6 +128,13 @@ def show_path(scenario_id: str) -> Any:
     return views.path_json(get_store(), scenario_id, ends, directed, filters, follow)
 
 
+@bp.get("/api/scenarios/<scenario_id>/metrics")
+def show_metrics(scenario_id: str) -> Any:
+    """Each actor's layer, accountability load, betweenness and voice reach (for sizing)."""
+    filters = views.Filters.from_args(request.args).base()
+    return views.metrics_json(get_store(), scenario_id, filters)
+
+
 @bp.get("/api/scenarios/<scenario_id>/analysis")
 def show_analysis(scenario_id: str) -> Any:
     """Every metric of DESIGN section 5 (the ``analyze --json`` object)."""

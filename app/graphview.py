@@ -666,6 +666,51 @@ def _any_step(G: nx.MultiDiGraph, u: str, v: str, directed: bool) -> dict[str, A
     }
 
 
+# Per-actor metrics the explorer sizes and colours by.
+
+#: The metrics, in the order the explorer offers them.
+METRICS = ("layer", "accountability_load", "betweenness", "voice_reach")
+
+
+def metrics_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
+    """Return each actor's layer, accountability load, betweenness and voice reach.
+
+    A metric too costly for the scenario's size is null, with a note saying why. Betweenness
+    is looked up on each call, as it may become known later (see :func:`_betweenness`).
+    """
+    cached = store.cached(
+        ("metrics", scenario_id, filters.base()), lambda: _metrics(store, scenario_id, filters)
+    )
+    between = _betweenness(store, scenario_id, filters) or None
+    notes = dict(cached["notes"])
+    if between is None:
+        notes["betweenness"] = (
+            f"above {BETWEENNESS_ON_DEMAND} actors, known once the analysis has been computed"
+        )
+    return {**cached, "metrics": {**cached["metrics"], "betweenness": between}, "notes": notes}
+
+
+def _metrics(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
+    from graph.analysis.metrics import VOICE_REACH_LIMIT, voice_reach_by_actor
+
+    base = base_view(store, scenario_id, filters)
+    reach = voice_reach_by_actor(base.G)
+    notes = (
+        {}
+        if reach is not None
+        else {"voice_reach": f"not computed above {VOICE_REACH_LIMIT} actors"}
+    )
+    return {
+        "metrics": {
+            "layer": dict(base.layers),
+            "accountability_load": {n: base.load.get(n, 0) for n in base.G},
+            "voice_reach": reach,
+        },
+        "notes": notes,
+        "filters": filters.base().to_dict(),
+    }
+
+
 # Analyses (the analysis package computes; this only caches and shapes).
 
 

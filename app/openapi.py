@@ -157,6 +157,15 @@ SCHEMAS: dict[str, Any] = {
                                  view={"type": "object", "additionalProperties": STR})),
                 "description": "A finding: a sentence made from the analysis numbers; every "
                                "number it quotes sits at its `path` in the Analysis object."},
+    "Metrics": _obj(["metrics", "notes"], metrics=_obj(
+        ["layer", "accountability_load", "betweenness", "voice_reach"],
+        layer={"type": "object", "additionalProperties": INT},
+        accountability_load={"type": "object", "additionalProperties": INT},
+        betweenness={"type": ["object", "null"], "additionalProperties": NUM},
+        voice_reach={"type": ["object", "null"], "additionalProperties": INT,
+                     "description": "deciders an actor's voice reaches, itself not counted"}),
+        notes={"type": "object", "additionalProperties": STR,
+               "description": "why a metric is null"}, filters={"type": "object"}),
     "Analysis": {**_obj(["scenario", "findings", "layers", "isolated", "steering_depth",
                          "steering_chains", "voice_reach", "decisive_voice_reach",
                          "accountability_load", "fragmentation", "hierarchy", "centrality"],
@@ -382,6 +391,9 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
             _query("follow", {"enum": ["any", "control"], "default": "any"},
                    "`any` relation, or `control` as it flows (from the controller down)."),
             *BASE_FILTERS])),
+    "api.show_metrics": ("/api/scenarios/{scenario_id}/metrics", "get", _op(
+        "Per-actor metrics the explorer sizes and colours by.", _ok("Metrics"), 400, 404,
+        params=[SCENARIO, *BASE_FILTERS])),
     "api.show_analysis": ("/api/scenarios/{scenario_id}/analysis", "get", _op(
         "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,
         params=[SCENARIO, *BASE_FILTERS])),

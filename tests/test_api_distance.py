@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from graph.analysis.distance import distance
+from graph.analysis.metrics import voice_reach_by_actor
 from graph.model import Scenario
 from graph.network import to_networkx
 from graph.storage import open_store
@@ -101,6 +102,7 @@ def test_every_endpoint_leaves_out_a_controller_the_filter_removes(client, param
         "path-any": get(client, "/path", **{"from": "city", "to": "area"}, **params),
         "voice": get(client, "/voice-paths", **params),
         "analysis": get(client, "/analysis", **params),
+        "metrics": get(client, "/metrics", **params),
         "graph": get(client, "/graph", **params),
     }  # fmt: skip
     for name, answer in answers.items():
@@ -184,3 +186,19 @@ def test_openapi_lists_the_distance_parameters(client):
         ("/api/scenarios/{scenario_id}/analysis", {"as_of", "confirmed_only"}),
     ]:
         assert names <= {p["name"] for p in paths[path]["get"]["parameters"]}, path
+
+
+def test_metrics_are_the_analysis_twins_on_the_filtered_graph(client):
+    for params in ({}, {"as_of": "2023-06-30"}, {"confirmed_only": "1"}):
+        answer = get(client, "/metrics", **params)["metrics"]
+        analysis = get(client, "/analysis", **params)
+        G = to_networkx(
+            dated_scenario(),
+            as_of=params.get("as_of"),
+            confirmed_only=params.get("confirmed_only") == "1",
+        )
+        assert answer["voice_reach"] == voice_reach_by_actor(G)
+        assert answer["layer"] == analysis["layers"]
+        assert answer["betweenness"] == analysis["centrality"]["betweenness"]
+    # Residents speak to the city, which steers the office's targets: their voice reaches it.
+    assert get(client, "/metrics")["metrics"]["voice_reach"]["res"] == 1

@@ -265,3 +265,46 @@ def test_keyboard_reaches_search_actors_and_panel(page, server):
     page.wait_for_selector(f'.panel-body[data-actor="{first}"]')
     page.keyboard.press(".")
     assert page.evaluate("document.activeElement.id") == "panel"
+
+
+def test_size_and_colour_follow_a_metric_and_the_legend_says_so(page, server):
+    open_explorer(page, server, "?as_of=2023-06-30")
+    page.select_option("#size-by", "layer")
+    page.wait_for_selector('#metric-legend [data-metric="layer"]')
+    sizes = page.evaluate(
+        "Object.fromEntries(window.govgraph.view.nodes.get().map(n => [n.id, n.size]))"
+    )
+    layers = api(server, f"/api/scenarios/{SCENARIO}/metrics?as_of=2023-06-30")["metrics"]["layer"]
+    ordered = sorted(sizes, key=lambda n: layers[n])
+    assert [sizes[n] for n in ordered] == sorted(sizes.values())  # deeper is larger
+    assert sizes["area"] > sizes["min"]
+    assert "Size: layer" in page.inner_text("#metric-legend") and "4" in page.inner_text(
+        "#metric-legend"
+    )
+    assert page.evaluate("document.getElementById('legend-box').open")
+    page.select_option("#colour-by", "accountability_load")
+    page.wait_for_selector('#metric-legend [data-metric="accountability_load"]')
+    colours = page.evaluate(
+        "Object.fromEntries(window.govgraph.view.nodes.get().map(n => [n.id, n.color.background]))"
+    )
+    assert colours["min"] != colours["area"]  # nobody controls the ministry; the area accounts
+    assert "size=layer" in page.url and "colour=accountability_load" in page.url
+    page.select_option("#size-by", "")
+    page.select_option("#colour-by", "")
+    page.wait_for_function("() => !document.getElementById('metric-legend').children.length")
+
+
+def test_a_dragged_actor_stays_pinned(page, server):
+    open_explorer(page, server, "?layout=force&physics=1")
+    page.wait_for_timeout(500)
+    x, y = screen_point(page, "res")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=6)
+    page.mouse.up()
+    page.wait_for_function("() => window.govgraph.view.pinned.has('res')")
+    fixed = page.evaluate("window.govgraph.view.nodes.get('res').fixed")
+    assert fixed == {"x": True, "y": True}
+    before = page.evaluate("window.govgraph.network.getPositions(['res']).res")
+    page.wait_for_timeout(800)
+    assert page.evaluate("window.govgraph.network.getPositions(['res']).res") == before

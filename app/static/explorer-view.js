@@ -447,6 +447,29 @@
       this.pulseTimer = setTimeout(() => this.network.selectNodes(this.nodes.get(id) ? [id] : []), 1800);
     }
 
+    /* Size and/or colour actors by a metric (actor id -> number); null restores the kind's
+       style. Returns the range used, for the legend. */
+    styleByMetric(size, colour) {
+      this.metricStyle = { size, colour };
+      const scale = (values) => {
+        const known = Object.values(values || {}).filter((v) => typeof v === "number");
+        return { min: Math.min(...known, 0), max: Math.max(...known, 0) };
+      };
+      const sizeRange = size ? scale(size) : null, colourRange = colour ? scale(colour) : null;
+      this.nodes.update([...this.raw.nodes.values()].filter((n) => !n.count).map((n) => {
+        const base = visNode(n), update = { id: n.id };
+        update.size = size ? metricSize(size[n.id], sizeRange) : base.size === undefined ? 13 : base.size;
+        if (colour) {
+          const c = rampColour(colour[n.id], colourRange);
+          update.color = { background: c, border: "#33415c", highlight: { background: c, border: "#111" }, hover: { background: c, border: "#111" } };
+        } else {
+          update.color = base.color || groupColour(this.network, n.kind);
+        }
+        return update;
+      }));
+      return { size: sizeRange, colour: colourRange };
+    }
+
     /* Fit the given actors in view (a neighbourhood), leaving a margin. */
     fitNodes(ids) {
       const drawn = ids.filter((id) => this.nodes.get(id));
@@ -648,6 +671,29 @@
     return nodes.map((n) => [score(n), labelText(n), n.id]).sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map((t) => t[2]);
   }
 
+  /* Area grows with the value: radius from 7 to 30 pixels between the smallest and largest. */
+  function metricSize(value, range) {
+    if (typeof value !== "number" || range.max <= range.min) return 10;
+    return 7 + 23 * Math.sqrt((value - range.min) / (range.max - range.min));
+  }
+
+  // A sequential ramp (light yellow to dark blue, after ColorBrewer YlGnBu): readable on the
+  // light map, and ordered so a darker actor always means a larger value.
+  const RAMP = ["#ffffd9", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"];
+
+  function rampColour(value, range) {
+    if (typeof value !== "number") return "#d9d9d9";
+    const t = range.max > range.min ? (value - range.min) / (range.max - range.min) : 0;
+    return RAMP[Math.min(RAMP.length - 1, Math.round(t * (RAMP.length - 1)))];
+  }
+
+  /* The kind's own colours back (its vis group's), for a node that had a metric colour. */
+  function groupColour(network, kind) {
+    const groups = network.groups && network.groups.groups;
+    return (groups && groups[kind] && groups[kind].color) || undefined;
+  }
+
   window.ExplorerView = ExplorerView;
+  window.ExplorerView.RAMP = RAMP;
   window.ExplorerView.kindStyle = kindStyle;
 })();

@@ -15,7 +15,8 @@
   const panel = document.getElementById("panel");
 
   const FILTER_KEYS = ["as_of", "confirmed_only", "kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "aggregate"];
-  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "view", "open"];
+  const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "size", "colour", "view", "open"];
+  const METRIC_NAMES = { layer: "layer", accountability_load: "accountability load", betweenness: "betweenness", voice_reach: "voice reach" };
   // The filters that change the scenario itself: every JSON endpoint the page calls gets them.
   const BASE_KEYS = ["as_of", "confirmed_only"];
   const LEVELS = ["national", "regional", "municipal", "district", "neighbourhood"];
@@ -180,6 +181,7 @@
 
   async function restoreExtras(camera) {
     for (const id of (state.expand || "").split(",").filter(Boolean)) await expand(id, true);
+    await applyMetrics();
     if (state.hl) await applyHighlight(state.hl);
     // A focused view fits the whole neighbourhood; otherwise a selection is centred.
     if (state.focus && !camera) view.fit();
@@ -269,6 +271,8 @@
     document.getElementById("aggregate").checked = graph ? !!(graph.aggregated || wantsOverview()) : wantsAggregate();
     document.getElementById("confirmed-only").checked = state.confirmed_only === "1";
     document.getElementById("as-of").value = state.as_of || "";
+    document.getElementById("size-by").value = METRIC_NAMES[state.size] ? state.size : "";
+    document.getElementById("colour-by").value = METRIC_NAMES[state.colour] ? state.colour : "";
     showDateError(null);
     document.getElementById("search").value = state.q || "";
     document.getElementById("layer-min").value = state.layer_min || "";
@@ -315,6 +319,8 @@
     on("clear-highlight", "click", () => { setState({ hl: null }); view.clearHighlight(); document.getElementById("path-result").textContent = ""; });
     bindSuggestions();
     bindKeys();
+    on("size-by", "change", (e) => { setState({ size: e.target.value || null }); applyMetrics(); });
+    on("colour-by", "change", (e) => { setState({ colour: e.target.value || null }); applyMetrics(); });
     document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportView(b.dataset.export)));
   }
 
@@ -336,6 +342,43 @@
     box.textContent = message || "";
     input.classList.toggle("invalid", !!message);
     input.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  // ---- size and colour by a metric ------------------------------------------------------
+
+  const metricsCache = new Map();
+
+  /* Per-actor metrics for the current as-of date and confirmed-only switch (fetched once). */
+  async function metrics() {
+    const url = withBase(apiBase + "/metrics");
+    if (!metricsCache.has(url)) metricsCache.set(url, getJSON(url).catch((err) => { metricsCache.delete(url); throw err; }));
+    return metricsCache.get(url);
+  }
+
+  /* Size and colour the actors by the chosen metrics; the legend says what they mean. */
+  async function applyMetrics() {
+    const box = document.getElementById("metric-legend");
+    const size = METRIC_NAMES[state.size] ? state.size : null, colour = METRIC_NAMES[state.colour] ? state.colour : null;
+    if (!size && !colour) {
+      if (view.metricStyle && (view.metricStyle.size || view.metricStyle.colour)) view.styleByMetric(null, null);
+      return box.replaceChildren();
+    }
+    let data;
+    try { data = await metrics(); } catch (err) { return box.replaceChildren(errorBox(err)); }
+    const values = (name) => name && data.metrics[name];
+    const ranges = view.styleByMetric(values(size), values(colour));
+    box.replaceChildren(...[metricLegend("Size", size, ranges.size, data), metricLegend("Colour", colour, ranges.colour, data)].filter(Boolean));
+    document.getElementById("legend-box").open = true;
+  }
+
+  function metricLegend(title, name, range, data) {
+    if (!name) return null;
+    if (!data.metrics[name]) return el("p", { class: "metric-note" }, title + " by " + METRIC_NAMES[name] + ": " + (data.notes[name] || "not available") + ".");
+    const low = fmt(range.min), high = fmt(range.max);
+    const key = title === "Size"
+      ? [el("span", { class: "dot small" }), " " + low + " … ", el("span", { class: "dot large" }), " " + high]
+      : [low + " ", el("span", { class: "ramp", style: "background: linear-gradient(90deg, " + window.ExplorerView.RAMP.join(", ") + ")" }), " " + high];
+    return el("div", { class: "metric-key", dataset: { metric: name } }, el("strong", {}, title + ": " + METRIC_NAMES[name] + " "), key);
   }
 
   // ---- search, suggestions and the keyboard --------------------------------------------

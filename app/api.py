@@ -43,6 +43,7 @@ EXPORT_TYPES: dict[str, tuple[str, str]] = {
     "graphml": ("application/graphml+xml", ".graphml"),
     "gexf": ("application/gexf+xml", ".gexf"),
     "cypher": ("text/plain", ".cypher"),
+    "kumu": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "-kumu.xlsx"),
 }
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 

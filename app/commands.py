@@ -190,7 +190,8 @@ def query(
 )
 @translate_errors
 def export(source: DataSource, scenario_id: str | None, fmt: str, out: str) -> None:
-    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf or cypher.
+    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf, cypher or kumu
+    (a workbook of Kumu's Elements and Connections sheets).
 
     An existing file (csv: files in the folder) is overwritten.
     """

@@ -11,6 +11,8 @@ need_debian=()
 command -v chromium >/dev/null || need_debian+=(chromium)
 command -v chromedriver >/dev/null || need_debian+=(chromium-driver)
 command -v java >/dev/null || need_debian+=(openjdk-17-jre-headless)
+# `java File.java` (the Gephi reader test) compiles in memory: it needs the JDK's compiler
+command -v javac >/dev/null || need_debian+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_debian+=(maven)
 command -v pdftotext >/dev/null || need_debian+=(poppler-utils)  # reads report PDFs in tests
 if [ ${#need_debian[@]} -gt 0 ]; then
@@ -21,6 +23,8 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 # Neo4j Community jars for the launcher: fetched once, so every start is offline.
 mvn -q -B -f scripts/neo4j/pom.xml dependency:copy-dependencies
+# The Gephi Toolkit jar, whose importer reads our GEXF and GraphML exports in the tests.
+mvn -q -B -f scripts/gephi/pom.xml dependency:copy-dependencies
 
 python3 -m ruff check .
 python3 -m ruff format --check .

@@ -110,7 +110,7 @@ def test_every_format_round_trips_without_loss(fmt: str, scenario: Scenario) -> 
 
 
 def test_formats_tuple_names_every_writer() -> None:
-    assert FORMATS == ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher")
+    assert FORMATS == ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher", "kumu")
 
 
 @pytest.fixture

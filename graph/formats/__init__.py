@@ -36,7 +36,9 @@ __all__ = [
 ]
 
 #: Export formats, as ``govgraph export --format`` names them.
-FORMATS: tuple[str, ...] = ("yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher")
+FORMATS: tuple[str, ...] = (
+    "yaml", "json", "csv", "xlsx", "graphml", "gexf", "cypher", "kumu",
+)  # fmt: skip
 
 #: File suffix -> "module:function" reading ``(data: bytes, file: str) -> list[Scenario]``.
 _READERS: dict[str, str] = {
@@ -60,6 +62,7 @@ _WRITERS: dict[str, str] = {
     "graphml": "graphml:write_graphml",
     "gexf": "gexf:write_gexf",
     "cypher": "cypher:write_cypher",
+    "kumu": "kumu:write_kumu",
 }
 
 #: Formats that can carry a layout (node positions).

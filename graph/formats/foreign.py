@@ -343,10 +343,10 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def _take_common(record: dict[str, Any], attrs: dict[str, Any]) -> None:
-    """Move a description and tags into govgraph's own fields."""
+    """Move a description (a relation's note) and tags into govgraph's own fields."""
     description = _find(attrs, ("description",))
     if description is not None:
-        record["description"] = str(attrs.pop(description))
+        record["note" if "from" in record else "description"] = str(attrs.pop(description))
     tags = _find(attrs, _TAG_ATTRIBUTES)
     if tags is not None:
         value = attrs.pop(tags)

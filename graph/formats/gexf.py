@@ -5,7 +5,9 @@ attributes, so the graph level lives in ``<meta>``): ``<title>`` and ``<descript
 the scenario's title and description as Gephi shows them, and ``<keywords>`` holds the other
 graph-level attributes (``govgraph``, ``scenario_id``, ``scenario_date``, ``sources``,
 ``vocabulary``) as one JSON object. A node's ``label`` is the actor's name; an edge's ``id``
-is the relation id, its ``label`` the relation type and ``weight`` the relation's weight.
+is the relation id, its ``label`` the relation type and ``weight`` the relation's weight; its
+``kind`` is the type too, ``TYPE:2``... for a repeat between the same two actors, because
+Gephi merges edges of the same kind between the same nodes (:func:`xmlgraph.edge_kinds`).
 Given a layout, each node also gets a ``viz:position`` (y negated: Gephi's y axis points up,
 so the top steering layer stays on top); reading ignores it.
 """
@@ -20,7 +22,14 @@ from typing import Any
 from lxml import etree
 
 from graph.errors import Problem
-from graph.formats.xmlgraph import Entry, GraphDocument, cell, header_values, parse_xml
+from graph.formats.xmlgraph import (
+    Entry,
+    GraphDocument,
+    cell,
+    edge_kinds,
+    header_values,
+    parse_xml,
+)
 from graph.formats.yamljson import document
 from graph.model import ACTOR_FIELDS, RELATION_FIELDS, Scenario
 
@@ -89,13 +98,14 @@ def write_gexf(
             x, y = positions[actor["id"]]
             etree.SubElement(node, f"{{{VIZ_NS}}}position", x=repr(x), y=repr(-y), z="0.0")
     edges = etree.SubElement(graph, _Q + "edges")
-    for rel in doc["relations"]:
+    for rel, kind in zip(doc["relations"], edge_kinds(doc["relations"]), strict=True):
         edge = etree.SubElement(
             edges,
             _Q + "edge",
             id=rel["id"],
             source=rel["from"],
             target=rel["to"],
+            kind=kind,  # Gephi keeps edges of different kinds apart
             label=rel["type"],
             weight=repr(float(rel.get("weight", 1.0))),
         )

@@ -3,9 +3,12 @@
 Every attribute is declared as a ``<key>`` with ``attr.name`` and ``attr.type`` so yEd, Gephi
 and networkx read it. Graph-level keys: ``govgraph``, ``scenario_id``, ``scenario_title``,
 ``scenario_description``, ``scenario_date``, and ``sources`` and ``vocabulary`` as JSON text.
-Edges carry the relation id as their ``id``. Nodes also carry a ``label`` (the actor's name),
-the attribute Gephi and yEd show as a node's label; reading takes ``label`` as the name of a
-node without ``name``, as GEXF's node label is read.
+Edges carry the relation id as their ``id`` and, as the XML attribute ``label``, their type
+(``TYPE:2``... for a repeat between the same two actors): Gephi takes it as the edge kind and
+merges only edges of one kind, so parallel relations survive its import. Nodes also carry a
+``label`` (the actor's name), the attribute Gephi shows as a node's label, and yEd's
+``<y:NodeLabel>`` (edges: ``<y:EdgeLabel>`` with the type), which yEd shows; reading takes
+``label`` as the name of a node without ``name``, as GEXF's node label is read.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from typing import Any
 
 from lxml import etree
 
-from graph.formats.xmlgraph import Entry, GraphDocument, cell, header_values, parse_xml
+from graph.formats.xmlgraph import (
+    Entry,
+    GraphDocument,
+    cell,
+    edge_kinds,
+    header_values,
+    parse_xml,
+)
 from graph.formats.yamljson import document
 from graph.model import ACTOR_FIELDS, RELATION_FIELDS, SCENARIO_FIELDS, Scenario
 
@@ -61,12 +71,34 @@ def _data(parent: Any, scope: str, values: dict[str, Any]) -> None:
         data.text = cell(name, value)
 
 
+#: yEd's namespace; yEd shows a node's name only from its ``<y:NodeLabel>``.
+YED_NS = "http://www.yworks.com/xml/graphml"
+_YED_KEYS = {"node": "y_nodegraphics", "edge": "y_edgegraphics"}
+
+
+def _yed_label(element: Any, tag: str, text: str) -> None:
+    """Add yEd's graphics with a label: a node box wide enough for its name, or an edge's."""
+    scope = "node" if tag == "NodeLabel" else "edge"
+    data = etree.SubElement(element, _Q + "data", key=_YED_KEYS[scope])
+    if scope == "node":
+        shape = etree.SubElement(data, f"{{{YED_NS}}}ShapeNode")
+        width = str(float(max(30, min(400, 7 * len(text) + 16))))
+        etree.SubElement(shape, f"{{{YED_NS}}}Geometry", height="30.0", width=width)
+    else:
+        shape = etree.SubElement(data, f"{{{YED_NS}}}PolyLineEdge")
+    etree.SubElement(shape, f"{{{YED_NS}}}{tag}").text = text
+
+
 def write_graphml(scenario: Scenario, path: Path) -> None:
     """Write a scenario as GraphML (directed; parallel edges keep their own ids)."""
     doc = document(scenario)
-    root = etree.Element(_Q + "graphml", nsmap={None: NS, "xsi": _XSI})
+    root = etree.Element(_Q + "graphml", nsmap={None: NS, "xsi": _XSI, "y": YED_NS})
     root.set(f"{{{_XSI}}}schemaLocation", _SCHEMA)
     _keys(root)
+    for scope, kind in (("node", "nodegraphics"), ("edge", "edgegraphics")):
+        etree.SubElement(
+            root, _Q + "key", id=_YED_KEYS[scope], attrib={"for": scope, "yfiles.type": kind}
+        )
     graph = etree.SubElement(root, _Q + "graph", id=scenario.id, edgedefault="directed")
     _data(graph, "graph", header_values(doc))
     for actor in doc["actors"]:
@@ -74,12 +106,14 @@ def write_graphml(scenario: Scenario, path: Path) -> None:
         _data(
             node, "node", {"label": actor["name"], **{k: v for k, v in actor.items() if k != "id"}}
         )
-    for rel in doc["relations"]:
-        edge = etree.SubElement(
-            graph, _Q + "edge", id=rel["id"], source=rel["from"], target=rel["to"]
-        )
+        _yed_label(node, "NodeLabel", actor["name"])
+    for rel, kind in zip(doc["relations"], edge_kinds(doc["relations"]), strict=True):
+        # Gephi takes an edge's 'label' attribute as its kind and keeps kinds apart
+        own = {"id": rel["id"], "source": rel["from"], "target": rel["to"], "label": kind}
+        edge = etree.SubElement(graph, _Q + "edge", attrib=own)
         values = {k: v for k, v in rel.items() if k not in ("id", "from", "to")}
         _data(edge, "edge", {"weight": 1.0, **values})  # Gephi reads 'weight' on every edge
+        _yed_label(edge, "EdgeLabel", rel["type"])
     etree.ElementTree(root).write(
         str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -173,4 +207,7 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
                    "to": element.get("target")}  # fmt: skip
             result.edges.append(_entry(element, keys, own))
             result.edges[-1].undirected = _undirected(graph, element)
+    if result.is_govgraph:  # yEd's edge label repeats the type
+        for entry in result.edges:
+            entry.fields.pop("label", None)
     return [result.scenario()]

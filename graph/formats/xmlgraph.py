@@ -29,6 +29,7 @@ __all__ = [
     "header_values",
     "cell",
     "FOREIGN_KIND",
+    "edge_kinds",
 ]
 
 FOREIGN_KIND = "other"
@@ -75,6 +76,28 @@ def cell(name: str, value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def edge_kinds(relations: list[dict[str, Any]]) -> list[str]:
+    """Return each relation's edge kind for Gephi: its type, ``TYPE:2``... for a repeat of one
+    type between the same two actors.
+
+    Gephi's importer (0.10) merges edges with the same ends and the same kind into one (its
+    default merge strategy sums them), so parallel relations need kinds of their own.
+
+    Examples
+    --------
+    >>> edge_kinds([{"from": "a", "to": "b", "type": "FUNDS"}, {"from": "a", "to": "b",
+    ...             "type": "STEERS"}, {"from": "a", "to": "b", "type": "FUNDS"}])
+    ['FUNDS', 'STEERS', 'FUNDS:2']
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    kinds = []
+    for rel in relations:
+        key = (rel["from"], rel["to"], rel["type"])
+        seen[key] = seen.get(key, 0) + 1
+        kinds.append(rel["type"] if seen[key] == 1 else f"{rel['type']}:{seen[key]}")
+    return kinds
 
 
 def header_values(doc: dict[str, Any]) -> dict[str, str]:

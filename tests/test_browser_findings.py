@@ -202,7 +202,7 @@ def test_the_structural_diff_is_grouped_with_ids_behind_a_disclosure(browser, se
     page.goto(f"{server}/compare?a=fan&b=fan-formal")
     page.wait_for_selector('#compare[data-ready="1"]')
     groups = api(server, "/api/compare?a=fan&b=fan-formal")["relation_groups"]
-    assert page.locator("#relation-groups li").all_inner_texts() == [g["text"] for g in groups]
+    assert page.locator("#relation-groups li").all_inner_texts() == [g["text"] for g in groups][:12]
     assert groups[0]["text"] == "1 PARTICIPATES_IN relation changed"
     raw = page.locator("#raw-ids ul.diff li").first
     assert not raw.is_visible()

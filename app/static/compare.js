@@ -23,6 +23,7 @@
     interaction: { hover: false, hideEdgesOnDrag: true, hideEdgesOnZoom: true },
   };
   const LABEL_PX = 12;
+  const GROUPS_SHOWN = 12;
   const networks = {};
   let syncing = false;
 
@@ -97,7 +98,11 @@
 
   function groupList(groups, id) {
     if (!groups.length) return el("p", { class: "muted" }, "No differences.");
-    return el("ul", { class: "groups", id: id }, groups.map((g) => el("li", { class: g.change, dataset: { change: g.change, count: String(g.count) } }, g.text)));
+    const item = (g) => el("li", { class: g.change, dataset: { change: g.change, count: String(g.count) } }, g.text);
+    const rest = groups.slice(GROUPS_SHOWN);
+    return el("div", {}, el("ul", { class: "groups", id: id }, groups.slice(0, GROUPS_SHOWN).map(item)),
+      rest.length ? el("details", { class: "more" }, el("summary", {}, rest.length + " smaller groups (" + rest.reduce((n, g) => n + g.count, 0) + ")"),
+        el("ul", { class: "groups" }, rest.map(item))) : null);
   }
 
   function diffList(title, diff, kind) {

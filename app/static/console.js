@@ -225,12 +225,16 @@
     networkBox.dataset.edgeCount = String(visEdges.length);
     const data = { nodes: new vis.DataSet(visNodes), edges: new vis.DataSet(visEdges) };
     const kinds = [...nodes.values()].map(R.kindOf);
+    // Longer springs than vis-network's default keep the captions of a small result apart.
     const options = Object.assign(networkOptions(kinds), {
-      layout: { improvedLayout: visNodes.length < 150 }, physics: { stabilization: { iterations: 200 } }, interaction: { hover: true } });
+      layout: { improvedLayout: visNodes.length < 150 },
+      physics: { stabilization: { iterations: 300 }, barnesHut: { springLength: visNodes.length < 80 ? 160 : 95, gravitationalConstant: -4000 } },
+      interaction: { hover: true } });
     options.nodes = Object.assign(options.nodes, { font: { size: 12, strokeWidth: 3, strokeColor: "#fff" } });
     options.edges = Object.assign(options.edges, { font: { size: 10, align: "middle" } });
     if (network) { network.setOptions({ groups: options.groups }); network.setData(data); } else {
       network = new vis.Network(networkBox, data, options);
+      network.on("stabilizationIterationsDone", () => network.fit({ animation: false }));
       network.on("click", (params) => {
         if (params.nodes.length) showNode(params.nodes[0]);
         else if (params.edges.length) showRel(params.edges[0]);

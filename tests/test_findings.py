@@ -116,7 +116,22 @@ def test_every_number_of_every_finding_is_the_analyze_json_figure(analysed):
 
 def test_sentences_quote_the_numbers_they_list(analysed):
     everything, _ = analysed
-    for finding in everything["findings"]:
+    assert_quoted(everything["findings"])
+
+
+@pytest.mark.parametrize("scenario", ["nplv-2022", "wijkaanpak-manifest", "nprz"])
+def test_bundled_sentences_quote_the_numbers_they_list(scenario):
+    from graph.datasets import bundled_paths
+    from graph.formats import load_paths
+    from graph.network import to_networkx
+
+    loaded = {s.id: s for s in load_paths(bundled_paths())}
+    G = to_networkx(loaded[scenario])
+    assert_quoted(findings(G, analyze(G, scenario_id=scenario)))
+
+
+def assert_quoted(found: list[dict[str, Any]]) -> None:
+    for finding in found:
         text = finding["text"]
         for number in finding["numbers"]:
             value = number["value"]

@@ -143,9 +143,10 @@ def make_finding(
         "confirmed": {"value": confirmed, "text": figure.say(c.confirmed)},
         "rests_on_inferred": inferred,
         "confidence_text": _confidence_text(c, inferred, figure.say(c.confirmed)),
-        "numbers": [
-            {"path": list(path), "count": count, "value": resolve(c.all, path, count)}
+        "numbers": [  # an undefined value is never quoted, so it is not listed
+            {"path": list(path), "count": count, "value": number}
             for path, count in numbers
+            if (number := resolve(c.all, path, count)) is not None
         ],
         "link": link,
     }

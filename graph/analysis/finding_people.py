@@ -57,8 +57,8 @@ def voice(c: Context, kind: str) -> dict[str, Any] | None:
         (("decisive_voice_reach", kind, "reached"), True),
     ]
     view = {"hl": "voice"} if kind == "resident_group" else {"hl": f"voice:{kind}"}
-    if not actors or not deciders:
-        view = {}
+    if not actors or not deciders:  # the sentence quotes no number: it lists what is missing
+        view, numbers = {}, [(path + ("actors" if not actors else "deciders",), False)]
     return _finding(
         c,
         f"voice_reach.{kind}",

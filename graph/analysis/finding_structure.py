@@ -50,6 +50,8 @@ def depth(c: Context) -> dict[str, Any]:
     held = join_words([count_noun(n, k) for k, n in kinds])
     if len(kinds) < len({c.kind(a) for a in deepest}):
         held += " and others"
+    if len(kinds) > 1:
+        held = f"{plural(len(deepest), 'actor')}: {held}"
     text = (
         f"Control runs up to {plural(depth, 'layer')} deep: the deepest layer holds {held}, "
         f"{plural(depth, 'step')} below the top."
@@ -165,6 +167,10 @@ def _bearing(a: Analysis, group: str, actor: str) -> Callable[[Analysis], str]:
     return say
 
 
+def _span(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low} to {high}"
+
+
 def _among(instruments: int) -> str:
     return f"{plural(instruments, 'instrument')} among them" if instruments else "no instrument"
 
@@ -176,9 +182,9 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
     most = sorted(areas, key=lambda a: (-areas[a]["controllers"], -areas[a]["instruments"], a))[0]
     least = sorted(areas, key=lambda a: (areas[a]["controllers"], areas[a]["instruments"], a))[0]
     lo, hi = areas[least], areas[most]
-    span = lambda x, y: str(x) if x == y else f"{x} to {y}"  # noqa: E731
-    low_i = min(v["instruments"] for v in areas.values())
-    high_i = max(v["instruments"] for v in areas.values())
+    fewest = min(sorted(areas), key=lambda a: areas[a]["instruments"])
+    most_i = max(sorted(areas), key=lambda a: areas[a]["instruments"])
+    low_i, high_i = areas[fewest]["instruments"], areas[most_i]["instruments"]
     if len(areas) == 1:
         text = (
             f"The one focus area, {c.name(most)}, is steered straight by "
@@ -187,10 +193,10 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
     else:
         text = (
             f"Each of the {len(areas)} focus areas is steered straight by "
-            f"{span(lo['controllers'], hi['controllers'])} "
+            f"{_span(lo['controllers'], hi['controllers'])} "
             f"controller{'' if hi['controllers'] == 1 else 's'} "
             + (
-                f"({span(low_i, high_i)} instrument{'' if high_i == 1 else 's'} among them)"
+                f"({_span(low_i, high_i)} instrument{'' if high_i == 1 else 's'} among them)"
                 if high_i
                 else "(no instrument)"
             )
@@ -205,6 +211,8 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
         (path, True),
         (path + (least, "controllers"), False),
         (path + (most, "controllers"), False),
+        (path + (fewest, "instruments"), False),
+        (path + (most_i, "instruments"), False),
     ]
     return _finding(
         c,

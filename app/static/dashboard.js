@@ -144,7 +144,7 @@
         href: explorer({ focus: id, depth: 1, select: id }), cls: kindOf(id) === "professional_group" || kindOf(id) === "resident_group" ? "frontline" : "" })),
       { label: "accountability load, heaviest first", format: (v) => v + (v === 1 ? " controller" : " controllers"), labelWidth: 230 })
         : el("p", { class: "muted" }, "No actor must account to anyone."),
-      top.length ? legend([["frontline", "residents and frontline professionals"], ["", "other actors"]]) : null,
+      top.some(([id]) => ["professional_group", "resident_group"].includes(kindOf(id))) ? legend([["frontline", "residents and frontline professionals"], ["", "other actors"]]) : null,
       byKind.length ? el("details", { class: "more" }, el("summary", {}, "By kind"),
         table(["kind", "actors", "mean", "max"], byKind.map(([kind, v]) => [kindWords(kind), fmt(v.actors), fmt(v.mean, 2), fmt(v.max)]), [1, 2, 3])) : null);
   }

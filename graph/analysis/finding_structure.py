@@ -185,7 +185,11 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
     fewest = min(sorted(areas), key=lambda a: areas[a]["instruments"])
     most_i = max(sorted(areas), key=lambda a: areas[a]["instruments"])
     low_i, high_i = areas[fewest]["instruments"], areas[most_i]["instruments"]
-    if len(areas) == 1:
+    if not hi["controllers"]:
+        text = (
+            f"No control relation reaches any of the {plural(len(areas), 'focus area')} directly."
+        )
+    elif len(areas) == 1:
         text = (
             f"The one focus area, {c.name(most)}, is steered straight by "
             f"{plural(hi['controllers'], 'controller')} ({_among(hi['instruments'])})."
@@ -248,8 +252,12 @@ def professionals(c: Context) -> dict[str, Any] | None:
         f"({_among(b['instruments'])})"
     )
     text += f", the most of the {len(groups)} professional groups." if len(groups) > 1 else "."
+    if not b["controllers"]:
+        text = f"No control relation reaches any of the {len(groups)} professional groups directly."
     path = ("fragmentation", "professional_group", most)
     numbers = [(path + ("controllers",), False), (path + ("instruments",), False)]
+    if len(groups) > 1:
+        numbers.append((("fragmentation", "professional_group"), True))
     return _finding(
         c,
         "fragmentation.professional_group",
@@ -309,7 +317,9 @@ def centrality(c: Context) -> dict[str, Any] | None:
         unit="of control paths",
     )
     if not value:
-        text = "No actor stands between two others on a control path: control runs in one step."
+        text = "No actor stands between two others on a control path" + (
+            ": control runs in one step." if resolve(c.all, ("counts", "control_arcs")) else "."
+        )
         return _finding(
             c, "centrality", "centrality", text, say, [(path, False)], c.link("The explorer")
         )

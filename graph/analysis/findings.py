@@ -88,8 +88,8 @@ def _all(c: Context) -> Iterator[dict[str, Any] | None]:
     yield people.accountability(c, frontline=True)
     yield structure.depth(c)
     yield structure.chains(c)
-    if resolve(c.all, ("counts", "voice_arcs")):
-        yield people.voice(c, "professional_group")
+    if resolve(c.all, ("counts", "voice_arcs")) and resolve(c.all, ("counts", "deciders")):
+        yield people.voice(c, "professional_group")  # without deciders, residents' says it
     yield people.accountability(c, frontline=False)
     yield structure.focus_areas(c)
     yield structure.professionals(c)

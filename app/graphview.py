@@ -19,13 +19,13 @@ from typing import Any
 import networkx as nx
 
 from app.errors import BadRequest
-from app.layout import COL, Positions, layered_layout
+from app.layout import COL, Positions, scenario_layout
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
 from graph.analysis.distance import control_path, control_steps, distance
 from graph.analysis.flows import flows
 from graph.analysis.hierarchy import betweenness
-from graph.analysis.layers import chain_to, condense
+from graph.analysis.layers import chain_to
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
 from graph.model import Scenario
@@ -250,12 +250,7 @@ def _compute_base(store: CachedStore, scenario_id: str, filters: Filters) -> Bas
 def layered(G: nx.MultiDiGraph) -> Base:
     """Return a graph with its steering layers, accountability loads and layered layout."""
     f = flows(G)
-    cond = condense(G, flow=f)
-    layers, isolated = cond.layers(), frozenset(cond.isolated)
-    kinds = {n: str(d.get("kind", "")) for n, d in G.nodes(data=True)}
-    positions = layered_layout(
-        layers, isolated, ((u, v) for u, v in G.edges()), key=lambda n: (kinds[n], n)
-    )
+    layers, isolated, positions = scenario_layout(G, flow=f)
     depth = max((layers[n] for n in layers if n not in isolated), default=0)
     return Base(G, layers, isolated, depth, accountability_load(G, flow=f), positions)
 

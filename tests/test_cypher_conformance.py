@@ -375,6 +375,38 @@ QUERIES: list[Q] = [
     Q("UNION", "MATCH (a:Actor {scenario: $scenario}) RETURN a.kind AS kind "
       "UNION MATCH (a:Actor {scenario: 'nprz'}) RETURN a.kind AS kind",
       eq(lambda s: [[k] for k in {a.kind for sc in (s[NPLV], s["nprz"]) for a in sc.actors}])),
+    # What Browser users type: lists, maps, WITH pipelines, sums over no values
+    Q("list literal and size", "RETURN [1, 2, 3] AS list, size([1, 2, 3]) AS n",
+      eq(lambda s: [[[1, 2, 3], 3]]), params=()),
+    Q("map literal and access", "WITH {name: 'x', n: 2} AS m RETURN m, m.name, m.n",
+      eq(lambda s: [[{"name": "x", "n": 2}, "x", 2]]), params=()),
+    Q("nested UNWIND", "UNWIND [[1, 2], [3]] AS l UNWIND l AS x RETURN sum(x), collect(x)",
+      eq(lambda s: [[6, [1, 2, 3]]]), params=(), unordered_lists=True),
+    Q("list predicates", "RETURN any(x IN [1, 2, 3] WHERE x > 2), all(x IN [1, 2, 3] WHERE x > 0), "
+      "none(x IN [1] WHERE x > 2), single(x IN [1, 2] WHERE x > 1), 'a' IN ['a', 'b']",
+      eq(lambda s: [[True, True, True, True, True]]), params=()),
+    Q("string and number functions", "RETURN toLower('ABC'), trim('  x '), left('hello', 2), "
+      "right('hello', 2), reverse('abc'), abs(-3), 7 / 2, 7 % 2, 2 ^ 3",
+      eq(lambda s: [["abc", "x", "he", "lo", "cba", 3, 3, 1, 8.0]]), params=()),
+    Q("WITH pipeline ordered with a tie-break",
+      "MATCH (a:Actor {scenario: $scenario})-[:STEERS]->(b) "
+      "WITH a, count(b) AS steered ORDER BY steered DESC, a.id LIMIT 5 "
+      "RETURN a.name AS name, steered",
+      eq(lambda s: [[next(a.name for a in nplv(s).actors if a.id == i), n] for i, n in sorted(
+          out_degree(s, "STEERS").items(), key=lambda kv: (-kv[1], kv[0]))[:5]]), ordered=True),
+    Q("WITH, aggregate, then MATCH again", "MATCH (a:Actor {scenario: $scenario}) "
+      "WITH count(*) AS total MATCH (b:Actor {scenario: $scenario, kind: 'ministry'}) "
+      "RETURN total, count(b)",
+      eq(lambda s: [[len(nplv(s).actors), sum(a.kind == "ministry" for a in nplv(s).actors)]])),
+    Q("sum over no values is 0", "MATCH (a:Actor {scenario: $scenario})-[r:FUNDS]->() "
+      "RETURN a.id, sum(CASE WHEN r.amount_eur IS NULL THEN null ELSE 1 END) AS amounts "
+      "ORDER BY amounts DESC, a.id",
+      eq(lambda s: [[src, sum(1 for r in rels(s, "FUNDS") if r.source == src and r.amount_eur)]
+                    for src in out_degree(s, "FUNDS")]), ordered=True),
+    Q("CASE with a simple form", "MATCH (a:Actor {scenario: $scenario}) RETURN CASE a.level "
+      "WHEN 'national' THEN 1 WHEN 'municipal' THEN 2 ELSE 3 END AS band, count(*) ORDER BY band",
+      eq(lambda s: [[k, n] for k, n in Counter({"national": 1, "municipal": 2}.get(a.level or "", 3)
+                                              for a in nplv(s).actors).items()]), ordered=True),
     # Schema procedures, as Neo4j Browser users call them
     Q("db.labels()", "CALL db.labels()", eq(lambda s: [[x] for x in all_labels(s)]),
       ordered=True, params=()),
@@ -478,6 +510,7 @@ UNSUPPORTED: list[tuple[str, str]] = [
     ("string plus number", "MATCH (a:Actor {scenario: $scenario}) RETURN a.id + 1"),
     ("kind label", "MATCH (a:Ministry {scenario: $scenario}) RETURN a.id"),
     ("labels()", "MATCH (a:Actor {scenario: $scenario}) RETURN labels(a)"),
+    ("reverse() of a list", "RETURN reverse([1, 2, 3])"),
     ("shortestPath filtered on the path", "MATCH (a:Actor {scenario: $scenario, id: 'min-bzk'}), "
      "(b:Actor {scenario: $scenario, id: 'nplv-programmateam'}) "
      "MATCH p = shortestPath((a)-[*..4]-(b)) "

@@ -438,7 +438,8 @@ def _top_where(clause: list[Lexeme]) -> int | None:
 
 
 def _string_functions(items: list[Lexeme]) -> list[Lexeme]:
-    """Rewrite ``substring`` (0-based in Neo4j) and ``split`` for LadybugDB."""
+    """Rewrite ``substring`` (0-based in Neo4j), ``split`` and ``sum`` (0 over no values) for
+    LadybugDB; refuse ``reverse`` of a list (LadybugDB would reverse its text)."""
     out: list[Lexeme] = []
     i = 0
     while i < len(items):
@@ -447,6 +448,19 @@ def _string_functions(items: list[Lexeme]) -> list[Lexeme]:
         called = _next_code(items, i) == "(" and (not out or _last_code(out) not in (".", "$"))
         if called and word == "SPLIT":
             out.append(Lexeme("word", "string_split"))
+        elif called and word == "SUM":
+            # Neo4j sums no values to 0, LadybugDB to null.
+            start = next(j for j in range(i + 1, len(items)) if items[j].text == "(")
+            end = _matching(items, start)
+            inner = "".join(x.text for x in _string_functions(items[start + 1 : end]))
+            out.append(Lexeme("other", f"coalesce({lx.text}({inner}), 0)"))
+            i = end + 1
+            continue
+        elif called and word == "REVERSE" and _is_list(items[i + 1 :]):
+            _refuse(
+                "reverse() of a list",
+                "LadybugDB's reverse() reverses text only; reverse the list in the client",
+            )
         elif called and word == "SUBSTRING":
             start = next(j for j in range(i + 1, len(items)) if items[j].text == "(")
             end = _matching(items, start)
@@ -457,6 +471,23 @@ def _string_functions(items: list[Lexeme]) -> list[Lexeme]:
             out.append(lx)
         i += 1
     return out
+
+
+_LIST_CALLS = frozenset({"COLLECT", "NODES", "RELATIONSHIPS", "RANGE", "SPLIT", "KEYS", "LABELS"})
+_LIST_PROPERTIES = frozenset({"sector", "sources", "tags"})
+
+
+def _is_list(after: list[Lexeme]) -> bool:
+    """Return True if the argument after ``(`` is plainly a list (a literal, a list function
+    or one of the list properties)."""
+    code = [lx for lx in after if lx.kind != "space"][1:5]
+    if not code:
+        return False
+    if code[0].text == "[" or (
+        _word(code[0]) in _LIST_CALLS and len(code) > 1 and code[1].text == "("
+    ):
+        return True
+    return len(code) > 2 and code[1].text == "." and code[2].text in _LIST_PROPERTIES
 
 
 def _last_code(items: list[Lexeme]) -> str:

@@ -29,6 +29,7 @@ from app.store import get_store
 from graph.errors import GraphError
 from graph.formats import FORMATS, POSITIONED_FORMATS, read_bytes, write_scenario
 from graph.model import Scenario
+from graph.network import ALL_TIME, resolve_as_of
 
 __all__ = ["bp", "require_write", "json_safe", "EXPORT_TYPES"]
 
@@ -148,13 +149,15 @@ def show_analysis(scenario_id: str) -> Any:
 
 @bp.get("/api/compare")
 def compare() -> Any:
-    """Two scenarios compared (the ``compare --json`` object) plus shared positions."""
+    """Two scenarios, or one scenario at two dates (``a=id@date``), compared (the ``compare
+    --json`` object) plus shared positions."""
     filters = views.Filters.from_args(request.args)
     store = get_store()
-    a, b = _required("a"), _required("b")
-    for scenario_id in (a, b):
+    _required("a"), _required("b")
+    a, b = views.compare_sides(request.args, filters)
+    for scenario_id, _ in (a, b):
         store.scenario(scenario_id)  # 404 before any work
-    return views.compare_json(store, a, b, filters)
+    return views.compare_json(store, a, b)
 
 
 @bp.get("/api/scenarios/<scenario_id>/export")
@@ -172,12 +175,25 @@ def export(scenario_id: str) -> Any:
         positions = views.base_view(get_store(), scenario_id, filters).positions
     mimetype, suffix = EXPORT_TYPES[fmt]
     data = _written(scenario, fmt, suffix, positions)
-    return send_file(
+    response = send_file(
         io.BytesIO(data),
         mimetype=mimetype,
         as_attachment=True,
         download_name=f"{scenario_id}{suffix}",
     )
+    response.headers.update(_export_headers(get_store().scenario(scenario_id), scenario, filters))
+    return response
+
+
+def _export_headers(full: Scenario, written: Scenario, filters: views.Filters) -> dict[str, str]:
+    """Say which moment an export shows and how much of the scenario it holds, so a dated
+    default never drops facts unnoticed (``as_of=all`` exports every fact)."""
+    day = resolve_as_of(filters.as_of, full.info.date)
+    return {
+        "X-Govgraph-As-Of": day.isoformat() if day else ALL_TIME,
+        "X-Govgraph-Actors": f"{len(written.actors)} of {len(full.actors)}",
+        "X-Govgraph-Relations": f"{len(written.relations)} of {len(full.relations)}",
+    }
 
 
 def _written(

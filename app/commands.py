@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,36 @@ from app.cli import (
 from app.datasource import DataSource, announce_notices, fit_hint, hint_for_store, open_data
 from graph.errors import GraphError, ValidationFailed
 from graph.formats import FORMATS, POSITIONED_FORMATS, load_paths, write_scenario
-from graph.network import to_networkx
+from graph.network import ALL_TIME, in_force, parse_as_of, resolve_as_of, to_networkx
+
+
+def _date(value: str | None, hint: str = "--as-of") -> str | None:
+    """Check an --as-of value: ``all`` or an ISO year, year-month or date."""
+    if value is None or value == ALL_TIME:
+        return value
+    try:
+        parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+    return value
+
+
+def _side(spec: str, as_of: str | None) -> tuple[str, str | None]:
+    """Return one side of ``compare``: ``ID`` or ``ID@DATE`` (its own DATE beats --as-of)."""
+    scenario_id, sep, moment = spec.partition("@")
+    if sep:
+        return scenario_id, _date(moment.strip(), hint=spec)
+    return scenario_id, as_of
+
+
+as_of_option = click.option(
+    "--as-of",
+    metavar="DATE",
+    callback=lambda ctx, param, value: _date(value),
+    help="Show the scenario as it stood on DATE (ISO YYYY, YYYY-MM or YYYY-MM-DD; a year or "
+    "month means its last day), or 'all' for every fact whatever its dates. By default the "
+    "scenario's own date (all time when it has none).",
+)
 
 
 @cli.command()
@@ -84,7 +114,7 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
 @cli.command()
 @data_options
 @scenario_option
-@click.option("--as-of", metavar="DATE", help="Keep actors and relations valid on DATE (ISO).")
+@as_of_option
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @json_option
 @translate_errors
@@ -103,7 +133,7 @@ def analyze(
 
     with _store(source) as store:
         sid = pick_scenario(store, scenario_id)
-        G = store.graph(sid, as_of=_date(as_of), confirmed_only=confirmed_only)
+        G = store.graph(sid, as_of=as_of, confirmed_only=confirmed_only)
         result = run_analysis(G, scenario_id=sid)
     result = with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only)
     emit_json(result) if as_json else output.print_analysis(result)
@@ -113,23 +143,32 @@ def analyze(
 @data_options
 @click.argument("a")
 @click.argument("b")
-@click.option("--as-of", metavar="DATE", help="Compare both as valid on DATE (ISO).")
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    callback=lambda ctx, param, value: _date(value),
+    help="Compare both as they stood on DATE (ISO; a year or month means its last day), or "
+    "'all' for all time; by default each scenario's own date. A side written ID@DATE keeps "
+    "its own DATE.",
+)
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @json_option
 @translate_errors
 def compare(
     source: DataSource, a: str, b: str, as_of: str | None, confirmed_only: bool, as_json: bool
 ) -> None:
-    """Compare two loaded scenarios: actors and relations added, removed and changed, and
-    every metric side by side with its delta."""
+    """Compare two loaded scenarios, or one scenario at two dates (A and B as ID or ID@DATE,
+    e.g. nplv-2022@2022-07-04 nplv-2022@2025-01-01): actors and relations added, removed
+    and changed, and every metric side by side with its delta."""
     from graph.analysis.compare import compare as run_compare
 
+    sides = [_side(spec, as_of) for spec in (a, b)]
     with _store(source) as store:
         graphs = [
-            store.graph(pick_scenario(store, s), as_of=_date(as_of), confirmed_only=confirmed_only)
-            for s in (a, b)
+            store.graph(pick_scenario(store, sid), as_of=moment, confirmed_only=confirmed_only)
+            for sid, moment in sides
         ]
-        result = run_compare(graphs[0], graphs[1], a_id=a, b_id=b)
+        result = run_compare(graphs[0], graphs[1], a_id=sides[0][0], b_id=sides[1][0])
     emit_json(result) if as_json else output.print_comparison(result)
 
 
@@ -188,29 +227,61 @@ def query(
     type=click.Path(),
     help="File to write (csv: a folder); missing parent folders are created.",
 )
+@as_of_option
+@click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @translate_errors
-def export(source: DataSource, scenario_id: str | None, fmt: str, out: str) -> None:
+def export(
+    source: DataSource,
+    scenario_id: str | None,
+    fmt: str,
+    out: str,
+    as_of: str | None,
+    confirmed_only: bool,
+) -> None:
     """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf, cypher or kumu
     (a workbook of Kumu's Elements and Connections sheets).
 
+    Like every view, the export shows the scenario as of its own date when it has one; give
+    --as-of all to write every fact (for a lossless copy). What was left out is said on
+    stderr. A scenario cut to an explicit --as-of DATE is written with DATE as its date.
     An existing file (csv: files in the folder) is overwritten.
     """
     _check_output(Path(out), fmt)
     with _store(source) as store:
-        scenario = store.scenario(pick_scenario(store, scenario_id))
+        full = store.scenario(pick_scenario(store, scenario_id))
+    scenario = in_force(full, as_of=as_of, confirmed_only=confirmed_only)
+    if as_of not in (None, ALL_TIME):
+        scenario = replace(scenario, info=replace(scenario.info, date=as_of))
     positions = _layout(scenario) if fmt in POSITIONED_FORMATS else None
     try:
         write_scenario(scenario, fmt, Path(out), positions=positions)
     except OSError as exc:
         raise _unwritable(out, fmt, exc) from None
     click.echo(f"wrote {scenario.id} as {fmt} to {out}", err=True)
+    click.echo(_export_note(full, scenario, as_of), err=True)
+
+
+def _export_note(full: Any, written: Any, as_of: str | None) -> str:
+    """Say which moment an export shows and what it left out (never a silent cut)."""
+    day = resolve_as_of(as_of, full.info.date)
+    if day is None:
+        return f"all time: {len(written.actors)} actors, {len(written.relations)} relations"
+    actors = len(full.actors) - len(written.actors)
+    relations = len(full.relations) - len(written.relations)
+    why = " (the scenario's own date)" if as_of is None else ""
+    note = f"as of {day.isoformat()}{why}: left out {actors} actors and {relations} relations"
+    return (
+        note
+        + " not in force then"
+        + ("; --as-of all writes every fact" if actors or relations else "")
+    )
 
 
 def _layout(scenario: Any) -> Any:
     """Return the explorer's layered layout of the scenario (GEXF carries it to Gephi)."""
     from app.graphview import layered  # the web views' module: only imported when needed
 
-    return layered(to_networkx(scenario)).positions
+    return layered(to_networkx(scenario, as_of=ALL_TIME)).positions
 
 
 def _check_output(out: Path, fmt: str) -> None:
@@ -263,16 +334,6 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
         except ValueError:
             params[key] = value
     return params
-
-
-def _date(value: str | None) -> str | None:
-    from graph.network import parse_as_of
-
-    try:
-        parse_as_of(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    return value
 
 
 class _store:

@@ -29,7 +29,7 @@ from graph.analysis.layers import chain_to
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
 from graph.model import Scenario
-from graph.network import parse_as_of
+from graph.network import ALL_TIME, in_force, parse_as_of
 from graph.validation import closest
 from graph.vocabulary import CONFIDENCES, LEVELS, MODES, Vocabulary
 
@@ -44,6 +44,8 @@ __all__ = [
     "path_json",
     "analysis_json",
     "compare_json",
+    "compare_sides",
+    "split_moment",
     "scenario_list_json",
     "scenario_json",
     "filtered_scenario",
@@ -165,9 +167,10 @@ def _text(args: Mapping[str, str], name: str) -> str | None:
     return args.get(name, "").strip() or None
 
 
-def _check_as_of(as_of: str | None) -> None:
-    """Accept a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD; 400 for anything else."""
-    if as_of is None:
+def _check_as_of(as_of: str | None, name: str = "as_of") -> None:
+    """Accept ``all`` or a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD; 400 for
+    anything else."""
+    if as_of is None or as_of == ALL_TIME:
         return
     try:
         if ISO_DATE.fullmatch(as_of):
@@ -176,8 +179,9 @@ def _check_as_of(as_of: str | None) -> None:
     except ValueError:
         pass
     raise BadRequest(
-        f"parameter 'as_of' must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {as_of!r}",
-        hint="Use YYYY, YYYY-MM or YYYY-MM-DD.",
+        f"parameter '{name}' must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or 'all', not {as_of!r}",
+        hint="Use YYYY, YYYY-MM or YYYY-MM-DD (a year or month means its last day), or 'all' "
+        "for all time; left out, the scenario's own date applies.",
     )
 
 
@@ -310,6 +314,7 @@ def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
         nodes, edges = aggregate_view(nodes, edges)
     return {
         "scenario": base.G.graph["scenario"],
+        "as_of": base.G.graph["as_of"],
         "nodes": nodes,
         "edges": edges,
         "layers": layers_json(base),
@@ -529,6 +534,7 @@ def _actor_json(store, scenario_id, actor_id, filters, reference) -> dict[str, A
     out_rels = [edge_json(G, d) for _, _, d in G.out_edges(actor_id, data=True)]
     in_rels = [edge_json(G, d) for _, _, d in G.in_edges(actor_id, data=True)]
     return {
+        "as_of": G.graph["as_of"],
         "actor": node_json(base, actor_id),
         "out": out_rels,
         "in": in_rels,
@@ -577,6 +583,7 @@ def chain_json(store: CachedStore, scenario_id: str, actor_id: str, filters: Fil
     _require_actor(base, actor_id, scenario_id)
     chains = chain_to(base.G, actor_id)
     return {
+        "as_of": base.G.graph["as_of"],
         "actor": actor_id,
         "chains": chains,
         "length": max((len(c) - 1 for c in chains), default=0),
@@ -590,7 +597,7 @@ def voice_paths_json(
     base = base_view(store, scenario_id, filters)
     refuse_unknown("kind", (kind,), base.G.graph["vocabulary"].kinds)
     reach = voice_reach(base.G, kind, formal_only=formal_only)
-    return {"kind": kind, "formal_only": formal_only, **reach}
+    return {"as_of": base.G.graph["as_of"], "kind": kind, "formal_only": formal_only, **reach}
 
 
 #: What the path finder follows: any relation, or control the way it flows.
@@ -625,6 +632,7 @@ def path_json(
     for step in steps:
         step["modes"] = sorted({vocabulary.relation_type(t).mode for t in step["types"]})
     return {
+        "as_of": base.G.graph["as_of"],
         "from": ends[0],
         "to": ends[1],
         "directed": directed or follow == "control",
@@ -734,17 +742,47 @@ def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dic
     return store.cached(("analysis", scenario_id, filters.base()), compute)
 
 
-def compare_json(store: CachedStore, a: str, b: str, filters: Filters) -> dict[str, Any]:
+#: One side of a comparison: a scenario id and the filters (its moment) it is seen with.
+Side = tuple[str, Filters]
+
+
+def split_moment(spec: str) -> tuple[str, str | None]:
+    """Split ``scenario@date`` into the id and the date (None when no ``@`` is given).
+
+    Scenario ids never hold ``@`` (DESIGN section 3), so the split is unambiguous.
+
+    Examples
+    --------
+    >>> split_moment("nplv-2022@2022-07-04"), split_moment("nprz")
+    (('nplv-2022', '2022-07-04'), ('nprz', None))
+    """
+    scenario_id, sep, moment = spec.partition("@")
+    return scenario_id, (moment.strip() or None) if sep else None
+
+
+def compare_sides(args: Mapping[str, str], filters: Filters) -> tuple[Side, Side]:
+    """Read the two sides of ``/api/compare``: ``a``/``b`` (``id`` or ``id@date``), then
+    ``as_of_a``/``as_of_b``, then the common ``as_of``; each side's own date by default."""
+    sides = []
+    for name in ("a", "b"):
+        scenario_id, moment = split_moment(args.get(name, ""))
+        moment = moment or args.get(f"as_of_{name}") or filters.as_of
+        _check_as_of(moment, name if "@" in args.get(name, "") else f"as_of_{name}")
+        sides.append((scenario_id, dataclasses.replace(filters.base(), as_of=moment)))
+    return sides[0], sides[1]
+
+
+def compare_json(store: CachedStore, a: Side, b: Side) -> dict[str, Any]:
     """Return the ``compare --json`` object plus positions both views share (cached)."""
-    return store.cached(("compare", a, b, filters.base()), lambda: _compare(store, a, b, filters))
+    return store.cached(("compare", a, b), lambda: _compare(store, a, b))
 
 
-def _compare(store: CachedStore, a: str, b: str, filters: Filters) -> dict[str, Any]:
+def _compare(store: CachedStore, a: Side, b: Side) -> dict[str, Any]:
     from graph.analysis.compare import compare
 
-    Ga, Gb = (base_view(store, s, filters).G for s in (a, b))
-    analyses = [analysis_json(store, s, filters) for s in (a, b)]
-    result = compare(Ga, Gb, analysis_a=analyses[0], analysis_b=analyses[1])
+    Ga, Gb = (base_view(store, sid, f).G for sid, f in (a, b))
+    analyses = [analysis_json(store, sid, f) for sid, f in (a, b)]
+    result = compare(Ga, Gb, a_id=a[0], b_id=b[0], analysis_a=analyses[0], analysis_b=analyses[1])
     union = layered(nx.compose(Ga, Gb))
     positions = {n: {"x": x, "y": y} for n, (x, y) in union.positions.items()}
     return {**result, "positions": positions}
@@ -797,16 +835,24 @@ def scenario_json(store: CachedStore, scenario_id: str) -> dict[str, Any]:
 
 
 def filtered_scenario(store: CachedStore, scenario_id: str, filters: Filters) -> Scenario:
-    """Return the scenario cut down to what a view shows (for export)."""
+    """Return the scenario cut down to what a view shows (for export).
+
+    Dates go through :func:`graph.network.in_force` like every view: without ``as_of`` the
+    scenario's own date applies, ``as_of=all`` keeps every fact. A scenario cut to an
+    explicit date carries that date as its own, so its file opens on the day it shows.
+    """
     scenario = store.scenario(scenario_id)
-    if filters == Filters():
-        return scenario
+    cut = in_force(scenario, as_of=filters.as_of, confirmed_only=filters.confirmed_only)
+    if filters.as_of not in (None, ALL_TIME):
+        cut = dataclasses.replace(cut, info=dataclasses.replace(cut.info, date=filters.as_of))
+    if filters == Filters(as_of=filters.as_of, confirmed_only=filters.confirmed_only):
+        return cut
     base = base_view(store, scenario_id, filters)
     check_vocabulary(base.G.graph["vocabulary"], filters)
     kept = set(select_nodes(base, filters))
     rel_ids = {d["id"] for d in select_edges(base, kept, filters)}
     return dataclasses.replace(
-        scenario,
-        actors=tuple(a for a in scenario.actors if a.id in kept),
-        relations=tuple(r for r in scenario.relations if r.id in rel_ids),
+        cut,
+        actors=tuple(a for a in cut.actors if a.id in kept),
+        relations=tuple(r for r in cut.relations if r.id in rel_ids),
     )

@@ -41,6 +41,12 @@ STR, INT, NUM = {"type": "string"}, {"type": "integer"}, {"type": "number"}
 BOOL = {"type": "boolean"}
 STRS = {"type": "array", "items": STR}
 IDS_BY_STR = {"type": "object", "additionalProperties": STRS}
+#: The day a dated answer shows (ISO date), or null for all time.
+DAY = {
+    "type": ["string", "null"],
+    "format": "date",
+    "description": "the day shown (ISO), null for all time",
+}
 
 SCHEMAS: dict[str, Any] = {
     "Problem": _obj(["code", "message", "where"], code=STR, message=STR, hint=STR, file=STR,
@@ -88,7 +94,7 @@ SCHEMAS: dict[str, Any] = {
                       layers=_obj(["depth", "sizes", "isolated"], depth=INT, isolated=INT,
                                   sizes={"type": "object", "additionalProperties": INT}),
                       legend=_obj(["kinds", "modes"], kinds=STRS, modes=STRS),
-                      filters={"type": "object"},
+                      filters={"type": "object"}, as_of=DAY,
                       total=_obj(["nodes", "edges"], nodes=INT, edges=INT),
                       facets={"type": "object", "description": "per filter (kinds, levels, "
                               "confidence, modes, types): every value of the scenario with its "
@@ -126,17 +132,17 @@ SCHEMAS: dict[str, Any] = {
                             "than 2,000 actors until its analysis has been computed"})]},
                         out={"type": "array", "items": ref("Edge")},
                         sources={"type": "array", "items": {"type": "object"}},
-                        chains={"type": "array", "items": STRS},
+                        chains={"type": "array", "items": STRS}, as_of=DAY,
                         **{"in": {"type": "array", "items": ref("Edge")}}),
-    "Chains": _obj(["actor", "chains", "length"], actor=STR,
+    "Chains": _obj(["actor", "chains", "length"], actor=STR, as_of=DAY,
                    chains={"type": "array", "items": STRS},
                    length={**INT, "description": "control steps in the longest chain"}),
     "VoicePaths": _obj(["kind", "paths", "share", "deciders", "reached"], kind=STR,
-                       formal_only=BOOL, paths=IDS_BY_STR, share=_nullable("number"),
+                       formal_only=BOOL, paths=IDS_BY_STR, share=_nullable("number"), as_of=DAY,
                        deciders=INT, actors=INT,
                        reached={"type": "object", "additionalProperties": INT}),
     "Path": _obj(["from", "to", "path", "edges", "steps", "modes", "follow"], **{"from": STR},
-                 to=STR, directed=BOOL, follow={"enum": ["any", "control"]},
+                 to=STR, directed=BOOL, follow={"enum": ["any", "control"]}, as_of=DAY,
                  path={"type": ["array", "null"], "items": STR}, edges=STRS,
                  steps={"type": "array", "items": ref("Step")},
                  modes={**STRS, "description": "the relation modes the path followed"},
@@ -171,7 +177,7 @@ SCHEMAS: dict[str, Any] = {
                          "accountability_load", "fragmentation", "hierarchy", "centrality"],
                         findings={"type": "array", "items": ref("Finding")},
                         layers={"type": "object", "additionalProperties": INT},
-                        isolated=STRS, steering_depth=INT,
+                        isolated=STRS, steering_depth=INT, as_of=DAY,
                         steering_chains={"type": "array", "items": STRS},
                         accountability_load={"type": "object", "additionalProperties": INT},
                         hierarchy={"type": "object",
@@ -179,6 +185,7 @@ SCHEMAS: dict[str, Any] = {
                  "description": "The `govgraph analyze --json` object (DESIGN section 6)."},
     "Comparison": _obj(["a", "b", "actors", "relations", "metrics", "summary", "actor_groups",
                         "relation_groups", "positions"], a=STR, b=STR,
+                       as_of=_obj(["a", "b"], a=DAY, b=DAY),
                        actors={"type": "object"}, relations={"type": "object"},
                        metrics={"type": "object"},
                        summary={"type": "array", "description": "the main measures with human "
@@ -228,8 +235,28 @@ AS_OF = {
     "anyOf": [
         {"type": "string", "pattern": f"^{YEAR}(-(0[1-9]|1[0-2]))?$"},
         {"type": "string", "format": "date"},
+        {"type": "string", "enum": ["all"]},
     ],
-    "description": "YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date; a year or month "
+    "means its last day), or `all` for every fact whatever its dates",
+}
+#: How every view reads ``as_of`` (docs/format.md, "Dates and the default moment").
+AS_OF_TEXT = (
+    "Show the scenario as it stood on this day: keep the actors and relations whose "
+    "`since`/`until` contain it (`since` from the first day of its period, `until` to the "
+    "last). A year or month means its last day (`2022-07` is 31 July 2022). Left out, the "
+    "scenario's own `date` applies (all time when it has none); `all` keeps every fact. "
+    "Answers carry `as_of`: the day shown, or null for all time."
+)
+#: One side of a comparison: a scenario id, or ``id@date`` for the scenario on that date.
+_MONTH_DAY = "((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+SIDE = {
+    "anyOf": [
+        {"type": "string", "pattern": "^[^@]+$"},
+        {"type": "string", "pattern": f"^[^@]+@(all|{YEAR}(-(0[1-9]|1[0-2]))?)$"},
+        {"type": "string", "pattern": f"^[^@]+@{YEAR}-{_MONTH_DAY}$"},
+    ],
+    "description": "a scenario id, or `id@date` (a date as in `as_of`, or `all`)",
 }
 
 
@@ -260,7 +287,7 @@ ACTOR = _param(
     "actor_id", "path", STR, "Actor id.", required=True, examples={"bundled": {"value": "min-bzk"}}
 )
 BASE_FILTERS = [
-    _query("as_of", AS_OF, "Keep actors and relations valid on this date."),
+    _query("as_of", AS_OF, AS_OF_TEXT),
     _query("confirmed_only", FLAG, "Leave out inferred and uncertain facts."),
 ]
 VIEW_FILTERS = BASE_FILTERS + [
@@ -398,16 +425,24 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,
         params=[SCENARIO, *BASE_FILTERS])),
     "api.export": ("/api/scenarios/{scenario_id}/export", "get", _op(
-        "Download a scenario, cut to the view filters.", EXPORT_OK, 400, 404,
+        "Download a scenario, cut to the view filters. Like every view it shows the "
+        "scenario's own date unless `as_of` says otherwise: send `as_of=all` for every fact "
+        "(a lossless copy). Headers X-Govgraph-As-Of (the day, or `all`), X-Govgraph-Actors "
+        "and X-Govgraph-Relations (`kept of total`) say what was cut; a file cut to an "
+        "explicit date carries that date as its scenario `date`.", EXPORT_OK, 400, 404,
         params=[SCENARIO, _query("format", {"enum": list(FORMATS), "default": "yaml"},
                                  "Interchange format."), *VIEW_FILTERS])),
     "api.compare": ("/api/compare", "get", _op(
-        "Compare two scenarios (the compare --json object) with shared positions.",
-        _ok("Comparison"), 400, 404, params=[_query("a", ID, "First scenario id.", True,
-                                                    example="nplv-2022"),
-                                             _query("b", ID, "Second scenario id.", True,
-                                                    example="wijkaanpak-manifest"),
-                                             *BASE_FILTERS])),
+        "Compare two scenarios, or one scenario at two dates (`a=nplv-2022@2022-07-04&"
+        "b=nplv-2022@2025-01-01`): the compare --json object with shared positions.",
+        _ok("Comparison"), 400, 404, params=[
+            _query("a", SIDE, "First scenario id, or `id@date` (a date as in `as_of`, or "
+                   "`all`).", True, example="nplv-2022@2022-07-04"),
+            _query("b", SIDE, "Second scenario id, or `id@date`.", True,
+                   example="nplv-2022@2025-01-01"),
+            _query("as_of_a", AS_OF, "The first side's date when `a` has no `@date`."),
+            _query("as_of_b", AS_OF, "The second side's date when `b` has no `@date`."),
+            *BASE_FILTERS])),
     "api.query": ("/api/query", "post", _op(
         "Run one read-only Cypher statement (time- and row-limited).", _ok("QueryResult"),
         400, 503, 504, requestBody={"required": True, "content": {

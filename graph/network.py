@@ -11,14 +11,23 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 import networkx as nx
 
 from graph.model import Actor, Relation, Scenario
 
-__all__ = ["to_networkx", "is_current", "period", "parse_as_of"]
+__all__ = [
+    "to_networkx",
+    "in_force",
+    "is_current",
+    "period",
+    "parse_as_of",
+    "resolve_as_of",
+    "change_days",
+    "ALL_TIME",
+]
 
 
 def period(text: str) -> tuple[dt.date, dt.date]:
@@ -41,8 +50,15 @@ def period(text: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
+#: The ``as_of`` value that asks for every fact whatever its dates (``--as-of all``).
+ALL_TIME = "all"
+
+
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
-    """Return an ``as_of`` value as a date (a year or month means its first day).
+    """Return the day an ``as_of`` value stands for: a year or month means its *last* day.
+
+    "As of 2022-07" is the structure as it stood at the end of July 2022, so a fact that
+    began on 4 July 2022 is in force then and one that ended in June 2022 is not.
 
     Raises
     ------
@@ -51,24 +67,49 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
 
     Examples
     --------
-    >>> parse_as_of("2023-06")
-    datetime.date(2023, 6, 1)
+    >>> parse_as_of("2023-06"), parse_as_of("2024")
+    (datetime.date(2023, 6, 30), datetime.date(2024, 12, 31))
     """
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return period(value)[0]
+        return period(value)[1]
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"'{value}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+        raise ValueError(
+            f"'{value}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or '{ALL_TIME}'"
+        ) from exc
+
+
+def resolve_as_of(value: str | dt.date | None, scenario_date: str | None) -> dt.date | None:
+    """Return the day a view of a scenario shows, or None for all time.
+
+    This is the one place where the default moment is decided: no value means the scenario's
+    own ``date`` (all time when it has none), ``"all"`` means all time, anything else is read
+    by :func:`parse_as_of`.
+
+    Examples
+    --------
+    >>> resolve_as_of(None, "2022-07"), resolve_as_of("all", "2022-07")
+    (datetime.date(2022, 7, 31), None)
+    >>> resolve_as_of("2025-01-01", "2022-07"), resolve_as_of(None, None)
+    (datetime.date(2025, 1, 1), None)
+    """
+    if value is None:
+        value = scenario_date
+    if value is None or (isinstance(value, str) and value.strip().lower() == ALL_TIME):
+        return None
+    return parse_as_of(value)
 
 
 def is_current(item: Actor | Relation, as_of: dt.date | None) -> bool:
     """Return True if ``item``'s ``since``/``until`` period contains ``as_of`` (or no date given).
 
+    ``since`` counts from the first day of its period, ``until`` to the last day of its.
+
     Examples
     --------
     >>> a = Actor("x", "X", "ministry", since="2022-05", until="2024")
-    >>> [is_current(a, parse_as_of(d)) for d in ("2022-04", "2022-05-31", "2024-12-31", "2025")]
+    >>> [is_current(a, parse_as_of(d)) for d in ("2022-04", "2022-05-01", "2024-12-31", "2025")]
     [False, True, True, False]
     """
     if as_of is None:
@@ -98,6 +139,49 @@ def _attrs(item: Actor | Relation) -> dict[str, Any]:
     }
 
 
+def in_force(
+    scenario: Scenario, *, as_of: str | dt.date | None = None, confirmed_only: bool = False
+) -> Scenario:
+    """Return the scenario cut to the facts in force on a day: the one time filter.
+
+    Every view, analysis and export reaches the dated facts through this function (the
+    graph through :func:`to_networkx`), so none can drift. A relation is kept only when both
+    its ends are kept. The header keeps the scenario's own ``date``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to cut.
+    as_of : str or date, optional
+        The moment (see :func:`resolve_as_of`): by default the scenario's own ``date``,
+        ``"all"`` for all time.
+    confirmed_only : bool
+        Drop inferred and uncertain actors and relations.
+
+    Examples
+    --------
+    >>> from graph.model import ScenarioInfo
+    >>> s = Scenario(ScenarioInfo("d", "D", date="2022-07"),
+    ...     actors=(Actor("a", "A", "ministry"), Actor("b", "B", "ministry", since="2024")),
+    ...     relations=(Relation("r1", "a", "b", "STEERS"),))
+    >>> [len(in_force(s, as_of=v).actors) for v in (None, "2024-01-01", "all")]
+    [1, 2, 2]
+    >>> len(in_force(s).relations), len(in_force(s, as_of="all").relations)
+    (0, 1)
+    """
+    day = resolve_as_of(as_of, scenario.info.date)
+    if day is None and not confirmed_only:
+        return scenario
+    actors = tuple(a for a in scenario.actors if _keep(a, day, confirmed_only))
+    kept = {a.id for a in actors}
+    relations = tuple(
+        r
+        for r in scenario.relations
+        if r.source in kept and r.target in kept and _keep(r, day, confirmed_only)
+    )
+    return replace(scenario, actors=actors, relations=relations)
+
+
 def to_networkx(
     scenario: Scenario,
     *,
@@ -108,14 +192,17 @@ def to_networkx(
 ) -> nx.MultiDiGraph:
     """Return ``scenario`` as a MultiDiGraph, keeping only what the filters let through.
 
-    A relation is kept only when both its ends are kept.
+    A relation is kept only when both its ends are kept. Dates and confidence are applied by
+    :func:`in_force`.
 
     Parameters
     ----------
     scenario : Scenario
         The scenario to convert.
     as_of : str or date, optional
-        Keep actors and relations whose ``since``/``until`` contain this date.
+        Keep actors and relations whose ``since``/``until`` contain this day (see
+        :func:`resolve_as_of`): by default the scenario's own ``date``, ``"all"`` for all
+        time. ``G.graph["as_of"]`` holds the day applied (ISO text) or None.
     confirmed_only : bool
         Drop inferred and uncertain actors and relations.
     kinds, types : iterable of str, optional
@@ -130,18 +217,22 @@ def to_networkx(
     >>> to_networkx(s).number_of_edges(), to_networkx(s, confirmed_only=True).number_of_edges()
     (1, 0)
     """
-    day = parse_as_of(as_of)
+    day = resolve_as_of(as_of, scenario.info.date)
+    cut = in_force(
+        scenario, as_of=day if day is not None else ALL_TIME, confirmed_only=confirmed_only
+    )
     kind_set, type_set = _as_set(kinds), _as_set(types)
     G = nx.MultiDiGraph(
         scenario=asdict(scenario.info),
         sources={s.id: asdict(s) for s in scenario.sources},
         vocabulary=scenario.vocabulary,
+        as_of=None if day is None else day.isoformat(),
     )
-    for actor in scenario.actors:
-        if _keep(actor, day, confirmed_only) and (kind_set is None or actor.kind in kind_set):
+    for actor in cut.actors:
+        if kind_set is None or actor.kind in kind_set:
             G.add_node(actor.id, **_attrs(actor))
-    for rel in scenario.relations:
-        if not (_keep(rel, day, confirmed_only) and (type_set is None or rel.type in type_set)):
+    for rel in cut.relations:
+        if type_set is not None and rel.type not in type_set:
             continue
         if rel.source in G and rel.target in G:
             G.add_edge(rel.source, rel.target, key=rel.id, **_attrs(rel))
@@ -150,3 +241,33 @@ def to_networkx(
 
 def _as_set(values: Iterable[str] | None) -> set[str] | None:
     return None if values is None else set(values)
+
+
+def change_days(scenario: Scenario, *, confirmed_only: bool = False) -> list[dt.date]:
+    """Return the days on which something in the scenario begins or ends, sorted.
+
+    A ``since`` begins on the first day of its period; an ``until`` ends after the last day
+    of its period, so the change is the next day. Between two change days the scenario
+    stands still, so these days are the timeline's stops.
+
+    Examples
+    --------
+    >>> from graph.model import ScenarioInfo
+    >>> s = Scenario(ScenarioInfo("d", "D"),
+    ...     actors=(Actor("a", "A", "ministry", since="2024"),),
+    ...     relations=(Relation("r", "a", "a", "STEERS", since="2022-07-04", until="2023-06"),))
+    >>> [d.isoformat() for d in change_days(s)]
+    ['2022-07-04', '2023-07-01', '2024-01-01']
+    """
+    days: set[dt.date] = set()
+    items: list[Actor | Relation] = [*scenario.actors, *scenario.relations]
+    for item in items:
+        if confirmed_only and item.confidence != "confirmed":
+            continue
+        if item.since:
+            days.add(period(item.since)[0])
+        if item.until:
+            end = period(item.until)[1]
+            if end < dt.date.max:
+                days.add(end + dt.timedelta(days=1))
+    return sorted(days)

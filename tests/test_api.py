@@ -172,7 +172,7 @@ def test_actor_detail(ro_client):
 def test_chain(ro_client):
     body = _json(ro_client.get("/api/scenarios/web-tiny/chain/youth"))
     assert body == {"actor": "youth", "chains": [["min", "office", "city", "area", "youth"]],
-                    "length": 4}  # fmt: skip
+                    "length": 4, "as_of": "2024-01-31"}  # fmt: skip
 
 
 def test_voice_paths(ro_client):

@@ -39,6 +39,7 @@ _SKIPPED = frozenset(
         "centrality.betweenness",
         "centrality.k",
         "hierarchy_note",
+        "as_of",
         "fragmentation.focus_area",
         "fragmentation.professional_group",
     }
@@ -128,7 +129,8 @@ def compare(
     Returns
     -------
     dict
-        ``a``, ``b`` (scenario ids), ``actors`` and ``relations`` (each ``added``,
+        ``a``, ``b`` (scenario ids), ``as_of`` (``{"a", "b"}``: the day each graph
+        shows, None for all time), ``actors`` and ``relations`` (each ``added``,
         ``removed``, ``changed``, ``changed_fields``), ``metrics`` (name -> ``{"a", "b",
         "delta"}``, names sorted), ``summary`` (the measures of
         :data:`~graph.analysis.measures.MEASURES` with human names and the meaning of each
@@ -165,6 +167,7 @@ def compare(
     return {
         "a": a_id,
         "b": b_id,
+        "as_of": {"a": Ga.graph.get("as_of"), "b": Gb.graph.get("as_of")},
         "actors": actors,
         "relations": relations,
         "metrics": metrics,

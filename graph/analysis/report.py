@@ -95,7 +95,8 @@ def analyze(
     Returns
     -------
     dict
-        ``scenario``, ``counts``, ``layers``, ``layer_sizes``, ``isolated``,
+        ``scenario``, ``as_of`` (the day the graph shows, None for all time), ``counts``,
+        ``layers``, ``layer_sizes``, ``isolated``,
         ``steering_depth``, ``steering_chains``, ``steering_chain_count``,
         ``steering_chains_truncated``, ``steering_chain_patterns``,
         ``voice_reach``, ``decisive_voice_reach``, ``accountability_load``,
@@ -123,6 +124,7 @@ def analyze(
     f = flows(G)
     return {
         "scenario": scenario_id if scenario_id is not None else scenario_id_of(G),
+        "as_of": G.graph.get("as_of"),
         "counts": _counts(G, f),
         **_steering(G, f, chain_limit),
         "voice_reach": voice_reach_by_kind(G, flow=f),

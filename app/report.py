@@ -193,8 +193,10 @@ def _view(side: Side) -> dict[str, Any]:
     }
 
 
-def _filters_text(as_of: str | None, confirmed_only: bool) -> str:
-    parts = [f"as of {as_of}" if as_of else "all dates"]
+def _filters_text(sides: list[Side], confirmed_only: bool) -> str:
+    # The day each graph shows (its scenario's own date by default), as the one filter chose it.
+    days = sorted({side.G.graph.get("as_of") or "all dates" for side in sides})
+    parts = [" / ".join(d if d == "all dates" else f"as of {d}" for d in days)]
     parts.append("confirmed facts only" if confirmed_only else "all facts (inferred ones marked)")
     return ", ".join(parts)
 
@@ -229,7 +231,7 @@ def report_html(
     return env.get_template("report.html").render(
         views=[_view(a)] + ([_view(b)] if b else []),
         comparison=comparison,
-        filters=_filters_text(as_of, confirmed_only),
+        filters=_filters_text([a] + ([b] if b else []), confirmed_only),
         made=dt.date.today().isoformat(),
         version=_version(),
     )

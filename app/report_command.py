@@ -14,7 +14,12 @@ from app.datasource import DataSource
 @data_options
 @scenario_option
 @click.option("--compare", "compare_id", metavar="ID", help="Compare with this scenario (B).")
-@click.option("--as-of", metavar="DATE", help="Keep actors and relations valid on DATE (ISO).")
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    help="Report the scenarios as they stood on DATE (ISO; a year or month means its last day), "
+    "or 'all' for every fact; by default each scenario's own date.",
+)
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
 @click.option(
     "-o",

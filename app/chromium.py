@@ -31,6 +31,12 @@ CHROMIUM_ARGS = [
 PRINT_TIMEOUT = 120
 
 
+class PrintUnavailable(GraphError):
+    """No PDF could be printed: Chromium is missing or failed (HTTP 503, exit 1)."""
+
+    code = "pdf-unavailable"
+
+
 def launch(playwright: Any) -> Any:
     """Return a headless Chromium browser started through a Playwright instance."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -43,7 +49,7 @@ def executable() -> str:
     """
     found = os.environ.get("GOVGRAPH_CHROMIUM") or shutil.which("chromium") or CHROMIUM
     if not Path(found).is_file():
-        raise GraphError(
+        raise PrintUnavailable(
             f"no Chromium to print the PDF with (looked for {found})",
             code="chromium-missing",
             hint="Install Debian's chromium package, set GOVGRAPH_CHROMIUM to a Chromium "
@@ -72,7 +78,7 @@ def print_pdf(html: str, pdf: Path) -> None:
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT)
     if done.returncode != 0 or not pdf.is_file():
-        raise GraphError(
+        raise PrintUnavailable(
             f"Chromium could not print the report to {pdf} (exit {done.returncode})",
             code="pdf-failed",
             hint=(done.stderr.strip().splitlines() or ["write the report as .html instead"])[-1],

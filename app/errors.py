@@ -14,6 +14,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from app.chromium import PrintUnavailable
 from graph.errors import (
     GraphError,
     NotFound,
@@ -74,6 +75,7 @@ STATUS: tuple[tuple[type[GraphError], int], ...] = (
     (Conflict, 409),
     (QueryTimeout, 504),
     (StoreUnavailable, 503),
+    (PrintUnavailable, 503),
 )
 
 #: Stable codes and hints for HTTP errors raised by Flask itself.

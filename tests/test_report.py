@@ -216,3 +216,23 @@ def test_the_report_routes_answer_files(data):
     )
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "bad-request"
     assert client.get("/scenarios/nope/report").status_code == 404
+
+
+def test_a_pdf_without_chromium_is_a_clear_error(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVGRAPH_CHROMIUM", str(tmp_path / "no-chromium"))
+    done = CliRunner().invoke(
+        cli,
+        ["report", "--data", str(data), "--scenario", "built-here", "-o", str(tmp_path / "r.pdf")],
+    )
+    assert (
+        done.exit_code == 1
+        and "chromium-missing" in done.output
+        and "GOVGRAPH_CHROMIUM" in done.output
+    )
+    from app import create_app
+
+    client = create_app({"TESTING": True, "DATA": [str(data)]}).test_client()
+    answer = client.get(
+        "/scenarios/built-here/report?format=pdf", headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "chromium-missing"

@@ -31,6 +31,8 @@ __all__ = ["Side", "report_html", "report_name", "FORMATS"]
 #: The file types a report is written as.
 FORMATS = ("html", "pdf")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The most inferred or uncertain facts the appendix lists one by one (the rest are counted).
+MAX_LISTED_FACTS = 2000
 
 
 @dataclass
@@ -138,10 +140,13 @@ def _tentative(side: Side) -> dict[str, Any]:
         for u, v, k, d in side.G.edges(keys=True, data=True)
         if (d.get("confidence") or "confirmed") != "confirmed"
     ]
+    listed = (actors + relations)[:MAX_LISTED_FACTS]
     return {
         "actors": actors,
         "relations": relations,
         "by_type": Counter(r["what"] for r in relations).most_common(),
+        "listed": listed,
+        "unlisted": len(actors) + len(relations) - len(listed),
     }
 
 

@@ -234,7 +234,11 @@
     options.edges = Object.assign(options.edges, { font: { size: 10, align: "middle" } });
     if (network) { network.setOptions({ groups: options.groups }); network.setData(data); } else {
       network = new vis.Network(networkBox, data, options);
-      network.on("stabilizationIterationsDone", () => network.fit({ animation: false }));
+      // vis fits the nodes, not their captions: leave a margin so edge captions stay whole.
+      network.on("stabilizationIterationsDone", () => {
+        network.fit({ animation: false });
+        network.moveTo({ scale: network.getScale() * 0.85 });
+      });
       network.on("click", (params) => {
         if (params.nodes.length) showNode(params.nodes[0]);
         else if (params.edges.length) showRel(params.edges[0]);

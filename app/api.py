@@ -30,8 +30,9 @@ from graph.errors import GraphError
 from graph.formats import FORMATS, POSITIONED_FORMATS, read_bytes, write_scenario
 from graph.model import Scenario
 from graph.network import ALL_TIME, resolve_as_of
+from graph.storage.query_limits import check_param_values
 
-__all__ = ["bp", "require_write", "json_safe", "EXPORT_TYPES"]
+__all__ = ["bp", "require_write", "require_token", "json_safe", "EXPORT_TYPES"]
 
 bp = Blueprint("api", __name__)
 
@@ -215,6 +216,8 @@ def _written(
 @bp.post("/api/query")
 def query() -> Any:
     """Run one read-only Cypher statement, time- and row-limited (the ``query --json`` shape)."""
+    if current_app.config.get("CONSOLE_NEEDS_TOKEN"):
+        require_token("console queries")
     cypher, params = _query_request()
     store = get_store()
     config = current_app.config
@@ -232,7 +235,7 @@ def query() -> Any:
 
 def _query_request() -> tuple[str, dict[str, Any]]:
     """Return the statement and parameters of a query request, or raise BadRequest."""
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not isinstance(body, dict) or not isinstance(body.get("cypher"), str):
         raise BadRequest(
             "send a JSON object with a 'cypher' string (and optional 'params')",
@@ -244,6 +247,7 @@ def _query_request() -> tuple[str, dict[str, Any]]:
             "'params' must be a JSON object of parameter values (or null)",
             hint='{"cypher": "MATCH (a:Actor {id: $id}) RETURN a", "params": {"id": "min-bzk"}}',
         )
+    check_param_values(params)  # bounded before anything walks them recursively
     bad = next(_non_text_places({"cypher": body["cypher"], "params": params}), None)
     if bad is not None:
         raise BadRequest(
@@ -251,6 +255,18 @@ def _query_request() -> tuple[str, dict[str, Any]]:
             hint="Send text only: a \\ud800-\\udfff escape must be half of a surrogate pair.",
         )
     return body["cypher"], params
+
+
+def _json_body() -> Any:
+    """Return the request's JSON body (None when it is not JSON); raise BadRequest when it
+    nests deeper than Python's parser can follow (which raises RecursionError, not a 400)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest(
+            "the JSON body nests lists or objects too deep to be read",
+            hint="Send flatter JSON: parameters may nest at most 32 levels.",
+        ) from None
 
 
 def json_safe(value: Any) -> Any:
@@ -380,28 +396,56 @@ def require_write() -> None:
     match, compared in constant time.
     """
     _refuse_cross_site()
+    require_token("writes")
+
+
+def require_token(what: str) -> None:
+    """Allow the request from loopback on a loopback-bound server, else only with the token."""
     if _is_local_request():
         return
     token = current_app.config.get("ADMIN_TOKEN")
     if not token:
         raise Forbidden(
-            "writes are disabled: this server is not bound to loopback and has no admin token",
-            hint="Set GOVGRAPH_ADMIN_TOKEN to allow writes.",
+            f"{what} are disabled: this server is not bound to loopback and has no admin token",
+            hint=f"Set GOVGRAPH_ADMIN_TOKEN to allow {what}.",
         )
     given = _given_token()
     if given is None or not hmac.compare_digest(given.encode(), str(token).encode()):
-        raise Unauthorized("a valid admin token is required for this write")
+        raise Unauthorized(f"a valid admin token is required for {what}")
+
+
+#: ``Sec-Fetch-Site`` values of a request made by this server's own pages, or typed by the user.
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
 
 def _refuse_cross_site() -> None:
+    """Refuse a write that a browser made for another page than this server's own.
+
+    A browser says where a request comes from: ``Sec-Fetch-Site`` (anything but
+    ``same-origin`` or ``none`` is another page, including ``same-site``: another port of
+    this host) and ``Origin`` (which must be this server's own). A form posted from
+    elsewhere and redirected here with 307 arrives with ``Origin: null``: refused too.
+    Command-line clients send neither header and are judged by the token rules alone.
+    """
     origin = request.headers.get("Origin")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-        origin and origin != "null" and _split(origin).netloc != request.host
-    ):
+    site = request.headers.get("Sec-Fetch-Site")
+    foreign_site = site is not None and site.strip().lower() not in OWN_FETCH_SITES
+    if foreign_site or (origin is not None and not _is_own_origin(origin)):
         raise Forbidden(
-            "writes from another site are refused",
+            "writes from another site are refused"
+            f" (Origin: {origin or '-'}, Sec-Fetch-Site: {site or '-'})",
             hint="Upload from this server's own pages or a command-line client.",
         )
+
+
+def _is_own_origin(origin: str) -> bool:
+    """Return True if ``origin`` names this server's own host and port.
+
+    The scheme is not compared: behind a TLS proxy the page is https and the request http,
+    and one port cannot serve both.
+    """
+    parts = _split(origin.strip())
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
 
 
 def _is_local_request() -> bool:

@@ -333,6 +333,10 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
             params[key] = json.loads(value)
         except ValueError:
             params[key] = value
+        except RecursionError:
+            raise click.BadParameter(
+                f"the value of '{key}' nests lists or objects too deep", param_hint="--param"
+            ) from None
     return params
 
 

@@ -45,8 +45,10 @@ class DataSource:
         return f"embedded store in {where} with {what}"
 
 
-def open_data(source: DataSource) -> GraphStore:
+def open_data(source: DataSource, **embedded: int) -> GraphStore:
     """Open the store for ``source`` and load its scenarios; validation happens before writing.
+
+    ``embedded`` options (``query_workers``, ``query_memory_mb``) go to an embedded store.
 
     Raises
     ------
@@ -68,9 +70,11 @@ def open_data(source: DataSource) -> GraphStore:
     announce_notices(scenarios or [])
     if not source.db:
         # In memory: serve the scenarios as read; the database is filled at the first query.
-        return LazyStore(scenarios or load_paths(bundled_paths()), lambda: open_store(None))
+        return LazyStore(
+            scenarios or load_paths(bundled_paths()), lambda: open_store(None, **embedded)
+        )
     with hint_for_store(None, source.db):
-        store = open_store(source.db)
+        store = open_store(source.db, **embedded)
         try:
             _fill(store, scenarios)
         except Exception:

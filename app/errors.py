@@ -18,6 +18,7 @@ from app.chromium import PrintUnavailable
 from graph.errors import (
     GraphError,
     NotFound,
+    QueryBusy,
     QueryRejected,
     QueryTimeout,
     StoreUnavailable,
@@ -74,6 +75,7 @@ STATUS: tuple[tuple[type[GraphError], int], ...] = (
     (Forbidden, 403),
     (Conflict, 409),
     (QueryTimeout, 504),
+    (QueryBusy, 429),
     (StoreUnavailable, 503),
     (PrintUnavailable, 503),
 )
@@ -184,9 +186,12 @@ def handle_graph_error(error: GraphError) -> Response:
     # A syntax error says where: {"line", "column", "offset"} in the query as sent.
     position = getattr(error, "position", None)
     details = {"position": position} if position else None
-    return error_response(
+    response = error_response(
         status_of(error), error.code, error.message, error.hint, problems, details
     )
+    if isinstance(error, QueryBusy):
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 def handle_http_error(error: HTTPException) -> Response:

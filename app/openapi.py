@@ -345,6 +345,8 @@ ERROR_TEXT = {
     404: "Not loaded or not found.",
     409: "A scenario with this id is already loaded (send replace=1).",
     413: "The upload is larger than GOVGRAPH_MAX_UPLOAD_MB.",
+    429: "As many console queries as GOVGRAPH_QUERY_WORKERS allows are running "
+    "(`query-busy`); try again after `Retry-After` seconds.",
     503: "The store is unavailable.",
     504: "The query ran past GOVGRAPH_QUERY_TIMEOUT and was stopped.",
 }
@@ -445,7 +447,7 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
             *BASE_FILTERS])),
     "api.query": ("/api/query", "post", _op(
         "Run one read-only Cypher statement (time- and row-limited).", _ok("QueryResult"),
-        400, 503, 504, requestBody={"required": True, "content": {
+        400, 429, 503, 504, requestBody={"required": True, "content": {
             JSON: {"schema": ref("QueryRequest")}}})),
     "pages.scenario_report": ("/scenarios/{scenario_id}/report", "get", _op(
         "The report to cite, as one file: findings, map, charts, tables, sources, method.",

@@ -61,10 +61,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOOPBACK_ONLY", "GOVGRAPH_LOOPBACK_ONLY", True,
             "Whether the server is bound to loopback only (`govgraph serve` sets it from "
             "`--host`); writes are open without a token only then.", _flag),
+    Setting("CONSOLE_NEEDS_TOKEN", "GOVGRAPH_CONSOLE_NEEDS_TOKEN", False,
+            "Whether console queries (`POST /api/query`) need the admin token on a server not "
+            "bound to loopback; they are read-only but cost CPU.", _flag),
     Setting("QUERY_TIMEOUT", "GOVGRAPH_QUERY_TIMEOUT", 5.0,
             "Seconds before a console query is stopped.", float),
     Setting("QUERY_ROW_LIMIT", "GOVGRAPH_QUERY_ROW_LIMIT", 1000,
             "Most rows a console query returns (the answer says `truncated`).", int),
+    Setting("QUERY_WORKERS", "GOVGRAPH_QUERY_WORKERS", 2,
+            "Console queries that run at once; one more is answered 429 at once. On the "
+            "embedded store each runs in its own worker process, killed at the timeout.", int),
+    Setting("QUERY_MEMORY_MB", "GOVGRAPH_QUERY_MEMORY_MB", 2048,
+            "Memory in megabytes an embedded-store query worker may use before its query is "
+            "stopped.", int),
     Setting("MAX_UPLOAD_MB", "GOVGRAPH_MAX_UPLOAD_MB", 20.0,
             "Largest request body (an upload) in megabytes; larger ones get 413.", float),
     Setting("CACHE_SECONDS", "GOVGRAPH_CACHE_SECONDS", 300.0,

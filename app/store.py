@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from graph.errors import QueryBusy
 from graph.model import Scenario
 from graph.storage import GraphStore, ScenarioSummary, open_store
 from graph.storage.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Progress, QueryResult
@@ -36,8 +37,12 @@ class CachedStore(GraphStore):
     computation that overlaps a write is not cached (a generation counter tells).
     """
 
-    def __init__(self, inner: GraphStore, *, ttl: float = 300.0, entries: int = 256) -> None:
+    def __init__(
+        self, inner: GraphStore, *, ttl: float = 300.0, entries: int = 256, queries: int = 2
+    ) -> None:
         self.inner = inner
+        self.queries = queries
+        self._query_slots = threading.BoundedSemaphore(queries)
         self.kind = inner.kind
         self.ttl = ttl
         self.entries = entries
@@ -115,8 +120,16 @@ class CachedStore(GraphStore):
         timeout: float = DEFAULT_TIMEOUT_S,
         row_limit: int = DEFAULT_ROW_LIMIT,
     ) -> QueryResult:
-        """Run a guarded read-only query on the store (never cached)."""
-        return self.inner.query(cypher, params, timeout=timeout, row_limit=row_limit)
+        """Run a guarded read-only query on the store (never cached); at most ``queries`` run
+        at once, and one more raises QueryBusy at once rather than wait for a slot."""
+        if not self._query_slots.acquire(blocking=False):
+            raise QueryBusy(
+                f"{self.queries} console queries are running; at most {self.queries} run at once"
+            )
+        try:
+            return self.inner.query(cypher, params, timeout=timeout, row_limit=row_limit)
+        finally:
+            self._query_slots.release()
 
     def ping(self) -> None:
         """Check the store answers; a success is trusted for PING_INTERVAL seconds."""
@@ -150,7 +163,9 @@ def open_configured(config: Mapping[str, Any]) -> GraphStore:
         tuple(config.get("DATA") or ()), config.get("NEO4J_URI"), config.get("DB")
     )
     if not source.uses_neo4j:
-        return open_data(source)
+        workers, memory = config.get("QUERY_WORKERS"), config.get("QUERY_MEMORY_MB")
+        options = {"query_workers": workers, "query_memory_mb": memory}
+        return open_data(source, **{k: int(v) for k, v in options.items() if v})
     return open_store(
         source.neo4j,
         user=config.get("NEO4J_USER"),
@@ -171,7 +186,8 @@ def init_app(app: Flask, store: GraphStore | None = None) -> None:
         store.close()
         raise
     ttl, entries = app.config["CACHE_SECONDS"], app.config["CACHE_ENTRIES"]
-    app.extensions[EXTENSION] = CachedStore(store, ttl=ttl, entries=entries)
+    queries = int(app.config["QUERY_WORKERS"])
+    app.extensions[EXTENSION] = CachedStore(store, ttl=ttl, entries=entries, queries=queries)
     weakref.finalize(app, store.close)
 
 

@@ -15,6 +15,8 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "StoreUnavailable",
+    "QueryCrashed",
+    "QueryBusy",
 ]
 
 
@@ -154,3 +156,20 @@ class StoreUnavailable(GraphError):
 
     code = "store-unavailable"
     hint = "Check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or that the --db folder is writable."
+
+
+class QueryCrashed(QueryRejected):
+    """A query made the query engine fail (it ran in a worker process, which was replaced)."""
+
+    code = "query-crashed"
+    hint = (
+        "The query was stopped and nothing else was affected; simplify it (fewer nested "
+        "expressions, smaller lists) and try again."
+    )
+
+
+class QueryBusy(GraphError):
+    """As many console queries as allowed are running; this one was not started."""
+
+    code = "query-busy"
+    hint = "Try again in a moment; GOVGRAPH_QUERY_WORKERS sets how many queries run at once."

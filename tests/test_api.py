@@ -566,7 +566,16 @@ def test_loopback_server_needs_a_loopback_client(client, request_kwargs):
 
 
 @pytest.mark.parametrize(
-    "headers", [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        # A form posted from another port of this host and redirected here with 307.
+        {"Origin": "null", "Sec-Fetch-Site": "same-site"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "http://localhost:1"},  # another port
+    ],
 )
 def test_cross_site_writes_are_refused_even_with_the_token(public_app, headers):
     client = public_app.test_client()
@@ -578,6 +587,31 @@ def test_cross_site_writes_are_refused_even_with_the_token(public_app, headers):
 def test_same_origin_write_is_allowed(client):
     headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     assert client.delete("/api/scenarios/web-tiny", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "null", "Sec-Fetch-Site": "same-site"},
+        {"Origin": "http://127.0.0.1:9"},
+        {"Sec-Fetch-Site": "same-site"},
+    ],
+)
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda c, h: c.delete("/api/scenarios/web-tiny", headers=h),
+        lambda c, h: c.post(
+            "/api/scenarios?filename=x.yaml&replace=1",
+            data=b"govgraph: 1\nscenario: {id: web-tiny, title: HIJACKED}\n",
+            headers=h,
+        ),
+    ],
+)
+def test_loopback_writes_from_another_page_are_refused(client, headers, write):
+    body = _json(write(client, headers), 403)
+    assert body["error"]["code"] == "forbidden"
+    assert _json(client.get("/api/scenarios/web-tiny"))["scenario"]["title"] != "HIJACKED"
 
 
 @pytest.mark.neo4j
@@ -637,3 +671,24 @@ def test_a_load_failing_halfway_puts_back_what_was_there():
     assert store.scenario_ids() == ["web-tiny"]
     assert store.scenario("web-tiny") == original
     store.close()
+
+
+def test_console_can_require_the_admin_token_on_a_public_server():
+    config = {
+        "TESTING": True,
+        "DATA": [str(TINY)],
+        "LOOPBACK_ONLY": False,
+        "ADMIN_TOKEN": "s3cret",
+        "CONSOLE_NEEDS_TOKEN": True,
+    }
+    client = create_app(config).test_client()
+    query = {"cypher": "RETURN 1 AS one"}
+    body = _json(client.post("/api/query", json=query), 401)
+    assert "console queries" in body["error"]["message"]
+    allowed = client.post("/api/query", json=query, headers={"Authorization": "Bearer s3cret"})
+    assert _json(allowed)["rows"] == [[1]]
+
+
+def test_console_is_open_without_the_setting_on_a_public_server(public_app):
+    body = _json(public_app.test_client().post("/api/query", json={"cypher": "RETURN 1 AS one"}))
+    assert body["rows"] == [[1]]

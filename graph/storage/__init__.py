@@ -28,11 +28,13 @@ def open_store(
     user: str | None = None,
     password: str | None = None,
     database: str | None = None,
+    **embedded: int,
 ) -> GraphStore:
     """Open the store ``url`` names: a Neo4j URI, a folder for the embedded store, or None
     for an embedded store in memory.
 
-    Credentials default to ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``.
+    Credentials default to ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``;
+    ``embedded`` options (``query_workers``, ``query_memory_mb``) go to the embedded store.
     """
     if is_neo4j_url(url):
         from graph.storage.neo4j import Neo4jStore
@@ -45,4 +47,4 @@ def open_store(
         )
     from graph.storage.embedded import EmbeddedStore
 
-    return EmbeddedStore(url)
+    return EmbeddedStore(url, **embedded)

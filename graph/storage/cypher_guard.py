@@ -10,11 +10,13 @@ refusals of constructs it would answer differently (:mod:`graph.storage.embedded
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from graph.errors import QueryRejected
+from graph.storage.query_limits import check_param_values, check_structure, check_text
 
 __all__ = [
     "strip_comments",
@@ -81,11 +83,20 @@ def _lex(text: str) -> Iterator[Lexeme]:
         yield Lexeme(kind, match.group())
 
 
+#: A comment, an unclosed block comment, or a quoted lexeme (kept as it is); one regex pass.
+_COMMENT_OR_QUOTED = re.compile(
+    r"(?P<line>//[^\n]*)|(?P<block>/\*.*?\*/)|(?P<open>/\*)"
+    r"""|(?P<quoted>'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`]|``)*`?)""",
+    re.DOTALL,
+)
+
+
 def strip_comments(text: str) -> str:
     """Return ``text`` without ``//`` line and ``/* */`` block comments.
 
     String literals and backquoted names are kept intact; a block comment becomes one space
-    so that words on both sides stay apart.
+    so that words on both sides stay apart. One regular-expression pass: linear in the size
+    of the text.
 
     Raises
     ------
@@ -97,30 +108,14 @@ def strip_comments(text: str) -> str:
     >>> strip_comments("LOAD/**/CSV FROM 'http://x/*y*/' // trailing")
     "LOAD CSV FROM 'http://x/*y*/' "
     """
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            if end < 0:
-                raise QueryRejected("the query has a block comment that is never closed")
-            out.append(" ")
-            i = end + 2
-        else:
-            i = _copy_lexeme(text, i, out)
-    return "".join(out)
+    return _COMMENT_OR_QUOTED.sub(_comment_replacement, text)
 
 
-def _copy_lexeme(text: str, i: int, out: list[str]) -> int:
-    """Copy one quoted lexeme (or one character) at ``i`` to ``out``; return the next index."""
-    match = _LEXEME.match(text, i)
-    assert match is not None  # the pattern matches any character
-    chunk = match.group() if match.lastgroup in ("string", "name") else text[i]
-    out.append(chunk)
-    return i + len(chunk)
+def _comment_replacement(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "open":
+        raise QueryRejected("the query has a block comment that is never closed")
+    return {"line": "", "block": " "}.get(kind or "", match.group())
 
 
 def tokens(text: str) -> list[str]:
@@ -182,7 +177,13 @@ def lexemes(text: str, *, spaces: bool = False) -> list[Lexeme]:
     >>> [lx.text for lx in lexemes("RETURN n.x // c")]
     ['RETURN', 'n', '.', 'x']
     """
-    return [lx for lx in _lex(strip_comments(text)) if spaces or lx.kind != "space"]
+    return [lx for lx in _lexed(text) if spaces or lx.kind != "space"]
+
+
+@functools.lru_cache(maxsize=8)
+def _lexed(text: str) -> tuple[Lexeme, ...]:
+    # The guard and the embedded dialect lex one statement several times; lex it once.
+    return tuple(_lex(strip_comments(text)))
 
 
 def _is_clause_word(code: list[Lexeme], i: int) -> bool:
@@ -255,18 +256,30 @@ def _dotted_name(code: list[Lexeme], i: int) -> str:
 def guard(text: str, *, allowed_calls: frozenset[str] = READ_ONLY_PROCEDURES) -> str:
     """Return the one read-only statement in ``text``; raise QueryRejected otherwise.
 
+    The query's size, bracket nesting and list literals are bounded first
+    (:mod:`graph.storage.query_limits`), so no engine parses a hostile shape.
+
     Examples
     --------
     >>> guard("MATCH (a:Actor) RETURN a.id LIMIT 3;")
     'MATCH (a:Actor) RETURN a.id LIMIT 3'
     """
+    check_text(text)
+    check_structure([lx.text for lx in lexemes(text) if lx.kind == "other" and lx.text in _SHAPE])
     statement = check_single_statement(text)
     check_read_only(statement, allowed_calls=allowed_calls)
     return statement
 
 
+#: The symbols that give a statement its shape: brackets and the commas between items.
+_SHAPE = frozenset("()[]{},")
+
+
 def check_parameters(statement: str, given: Collection[str]) -> None:
     """Raise :class:`QueryRejected` naming each ``$parameter`` the statement uses unset.
+
+    When ``given`` is the mapping of values, their nesting and number are checked too
+    (:func:`graph.storage.query_limits.check_param_values`).
 
     Neo4j refuses such a statement; LadybugDB would read the missing value as null and
     quietly return no rows, so both stores check first and answer alike.
@@ -279,6 +292,8 @@ def check_parameters(statement: str, given: Collection[str]) -> None:
     ...
     graph.errors.QueryRejected: the statement uses parameters without a value: $s, $`the kind`
     """
+    if isinstance(given, Mapping):
+        check_param_values(given)
     code = lexemes(statement)
     used = [code[i + 1] for i in range(len(code) - 1) if code[i].text == "$"]
     names = [lx.text.strip("`") for lx in used if lx.kind in ("word", "name")]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Mapping, Sequence
@@ -60,11 +62,13 @@ from graph.storage.embedded_dialect import (
 )
 from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.procedures import procedure_call
+from graph.storage.query_limits import check_text
+from graph.storage.query_worker import DEFAULT_MEMORY_MB, DEFAULT_WORKERS, QueryPool
 from graph.storage.shortest_paths import translate_shortest_paths
 from graph.storage.values import node_value, relationship_value, scalar_value
 from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
-__all__ = ["EmbeddedStore", "DB_FILE"]
+__all__ = ["EmbeddedStore", "DB_FILE", "run_query", "open_read_only", "QueryAbandoned"]
 
 #: The database file inside a ``--db`` folder.
 DB_FILE = "govgraph.lbug"
@@ -153,12 +157,18 @@ class EmbeddedStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        query_workers: int = DEFAULT_WORKERS,
+        query_memory_mb: int = DEFAULT_MEMORY_MB,
+    ) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._busy: set[threading.Thread] = set()
         self._broken: str | None = None
         self._copied = False
+        self._pool = QueryPool(self.snapshot, workers=query_workers, memory_mb=query_memory_mb)
         self._db = ladybug.Database(self._file(path)) if path else ladybug.Database()
         self._conn = ladybug.Connection(self._db)
         self._create_schema()
@@ -317,6 +327,7 @@ class EmbeddedStore(GraphStore):
         """Run ``work`` inside BEGIN ... COMMIT; roll back and raise GraphError on failure."""
         self._execute("BEGIN TRANSACTION")
         self._copied = False
+        self._pool.invalidate()
         try:
             work()
             self._execute("COMMIT")
@@ -375,71 +386,53 @@ class EmbeddedStore(GraphStore):
         timeout: float = DEFAULT_TIMEOUT_S,
         row_limit: int = DEFAULT_ROW_LIMIT,
     ) -> QueryResult:
-        """Run one guarded read-only statement of the common Cypher subset.
+        """Run one guarded read-only statement of the common Cypher subset in a worker
+        process on a snapshot of the store (:mod:`graph.storage.query_worker`).
 
         Raises
         ------
         QueryRejected
-            For writes, procedures, several statements or a syntax error.
+            For writes, procedures, several statements, a syntax error or a query over the
+            limits of :mod:`graph.storage.query_limits`.
         UnsupportedQuery
             For a construct LadybugDB would answer differently from Neo4j.
+        QueryCrashed
+            When the query made the engine fail (the worker is replaced).
         QueryTimeout
-            When the statement runs past ``timeout`` seconds.
+            When the statement runs past ``timeout`` seconds (the worker is stopped).
+        QueryBusy
+            When as many queries as the store allows are running.
         """
+        check_text(cypher)  # before anything reads a hostile text
         call = procedure_call(cypher, params)
         if call is not None:
             return call.answer(self.query, params, timeout=timeout, row_limit=row_limit)
-        statement = check_subset(cypher)
-        check_parameters(cypher, params or {})
-        conn = ladybug.Connection(self._db)
-        conn.set_query_timeout(max(1, int(timeout * 1000)))
+        return self._pool.query(cypher, params, timeout=timeout, row_limit=row_limit)
+
+    def snapshot(self, folder: str) -> None:
+        """Write a copy of the database into ``folder`` for read-only query workers.
+
+        A folder store is checkpointed and its file copied (milliseconds); an in-memory
+        store is exported and imported into a new database there.
+        """
+        target = os.path.join(folder, DB_FILE)
+        with self._lock:
+            if self.path:
+                self._execute("CHECKPOINT")
+                shutil.copyfile(self._file(self.path), target)
+                return
+            exported = os.path.join(folder, "export")
+            self._execute(f"EXPORT DATABASE '{_quoted(exported)}' (format='parquet')")
+        copy = ladybug.Database(target)
         try:
-            columns, rows, truncated = self._run_watched(
-                conn, statement, params, timeout, row_limit
-            )
-        except QuerySyntaxError as error:
-            raise self._located(cypher, error) from error
-        return QueryResult(columns, convert_rows(conn, rows), truncated)
-
-    def _located(self, cypher: str, error: QuerySyntaxError) -> QuerySyntaxError:
-        """Parse the statement as the user wrote it (the store ran a rewritten one) so that the
-        error's position is theirs; keep the first error if that text parses."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # prepare() alone parses
-            prepared = ladybug.Connection(self._db).prepare(cypher)
-        message = "" if prepared.is_success() else str(prepared.get_error_message())
-        return from_ladybug(message, cypher) if message.startswith("Parser exception") else error
-
-    def _run_watched(
-        self,
-        conn: Any,
-        statement: str,
-        params: Mapping[str, Any] | None,
-        timeout: float,
-        row_limit: int,
-    ) -> tuple[list[str], list[list[Any]], bool]:
-        """Run in a worker thread; interrupt at the deadline and give up one second later."""
-        outcome: dict[str, Any] = {}
-        worker = threading.Thread(
-            target=_fetch, args=(conn, statement, dict(params or {}), row_limit, outcome)
-        )
-        worker.daemon = True
-        worker.start()
-        worker.join(timeout)
-        deadline_grace = 1.0
-        while worker.is_alive() and deadline_grace > 0:
-            conn.interrupt()  # repeated: an interrupt before the first pipeline step is lost
-            worker.join(0.05)
-            deadline_grace -= 0.05
-        if worker.is_alive():
-            self._busy.add(worker)  # keep the connection alive until the worker ends
-            raise _timeout(timeout)
-        return _outcome(outcome, timeout)
+            ladybug.Connection(copy).execute(f"IMPORT DATABASE '{_quoted(exported)}'")
+        finally:
+            copy.close()
+            shutil.rmtree(exported, ignore_errors=True)
 
     def close(self) -> None:
-        """Close the database once any abandoned query has finished."""
-        for worker in list(self._busy):
-            worker.join()
+        """Stop the query workers and close the database."""
+        self._pool.close()
         with self._lock:
             self._conn.close()
             self._db.close()
@@ -454,6 +447,94 @@ class EmbeddedStore(GraphStore):
                 f"the embedded database does not answer: {exc}",
                 hint="Restart govgraph; run it with GOVGRAPH_DEBUG=1 to see the cause.",
             ) from exc
+
+
+def open_read_only(folder: str) -> Any:
+    """Open the database a :meth:`EmbeddedStore.snapshot` wrote into ``folder``, read-only."""
+    return ladybug.Database(os.path.join(folder, DB_FILE), read_only=True)
+
+
+class QueryAbandoned(Exception):
+    """The engine did not stop a query at its deadline; the process must end to free it."""
+
+    def __init__(self, error: QueryTimeout) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def run_query(
+    db: Any,
+    cypher: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    row_limit: int = DEFAULT_ROW_LIMIT,
+) -> QueryResult:
+    """Guard and run one statement on ``db`` in this process (a query worker calls this).
+
+    The guard's own time counts against ``timeout``.
+
+    Raises
+    ------
+    QueryRejected, UnsupportedQuery, QueryTimeout
+        As :meth:`EmbeddedStore.query`.
+    QueryAbandoned
+        When the engine ignored the interrupt for a second past the deadline.
+    """
+    started = time.monotonic()
+    statement = check_subset(cypher)
+    check_parameters(cypher, dict(params or {}))
+    left = timeout - (time.monotonic() - started)
+    if left <= 0:
+        raise _timeout(timeout)
+    conn = ladybug.Connection(db)
+    conn.set_query_timeout(max(1, int(left * 1000)))
+    try:
+        columns, rows, truncated = _run_watched(conn, statement, params, left, row_limit, timeout)
+    except QuerySyntaxError as error:
+        raise _located(db, cypher, error) from error
+    return QueryResult(columns, convert_rows(conn, rows), truncated)
+
+
+def _located(db: Any, cypher: str, error: QuerySyntaxError) -> QuerySyntaxError:
+    """Parse the statement as the user wrote it (the store ran a rewritten one) so that the
+    error's position is theirs; keep the first error if that text parses."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # prepare() alone parses
+        prepared = ladybug.Connection(db).prepare(cypher)
+    message = "" if prepared.is_success() else str(prepared.get_error_message())
+    return from_ladybug(message, cypher) if message.startswith("Parser exception") else error
+
+
+def _run_watched(
+    conn: Any,
+    statement: str,
+    params: Mapping[str, Any] | None,
+    left: float,
+    row_limit: int,
+    timeout: float,
+) -> tuple[list[str], list[list[Any]], bool]:
+    """Run in a thread; interrupt at the deadline and give up one second later."""
+    outcome: dict[str, Any] = {}
+    worker = threading.Thread(
+        target=_fetch, args=(conn, statement, dict(params or {}), row_limit, outcome)
+    )
+    worker.daemon = True
+    worker.start()
+    worker.join(left)
+    deadline_grace = 1.0
+    while worker.is_alive() and deadline_grace > 0:
+        conn.interrupt()  # repeated: an interrupt before the first pipeline step is lost
+        worker.join(0.05)
+        deadline_grace -= 0.05
+    if worker.is_alive():
+        raise QueryAbandoned(_timeout(timeout))
+    return _outcome(outcome, timeout)
+
+
+def _quoted(path: str) -> str:
+    """Return a path for a single-quoted Cypher string literal."""
+    return path.replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _fetch(
@@ -645,8 +726,9 @@ def check_subset(cypher: str) -> str:
     _refuse_ladybug_shortest(lexemes(statement))
     statement = translate_shortest_paths(statement)
     code = lexemes(statement)
+    inside = _innermost_brackets(code)
     for i in range(len(code)):
-        _check_lexeme(code, i)
+        _check_lexeme(code, i, inside[i])
     refuse_unsupported_syntax(statement)
     refuse_shadowing_order(statement)
     refuse_long_pattern_predicates(statement)
@@ -655,7 +737,7 @@ def check_subset(cypher: str) -> str:
     return to_ladybug(_with_aliases(_words_marked(lexemes(statement, spaces=True))))
 
 
-def _check_lexeme(code: list[Lexeme], i: int) -> None:
+def _check_lexeme(code: list[Lexeme], i: int, inside: str) -> None:
     lx, before, after = code[i], _text(code, i - 1), _text(code, i + 1)
     word = lx.text.upper() if lx.kind == "word" else ""
     if word and before not in (".", "$", ":") and after == "(" and word in UNSUPPORTED_FUNCTIONS:
@@ -664,7 +746,7 @@ def _check_lexeme(code: list[Lexeme], i: int) -> None:
         _refuse(f"{word} {{...}}", "use OPTIONAL MATCH ... WITH count(...) instead")
     if word == "CALL" and before not in (".", "$", ":"):
         _refuse("CALL { ... } (a subquery)", "write the subquery's clauses in the statement itself")
-    if lx.text == ":" and code[i - 1 : i] and _is_node_label(code, i):
+    if lx.text == ":" and i > 0 and inside == "(" and _is_name(code, i + 1):
         _check_label(code[i + 1])
 
 
@@ -679,17 +761,30 @@ def _text(code: list[Lexeme], i: int) -> str:
     return code[i].text if 0 <= i < len(code) else ""
 
 
-def _is_node_label(code: list[Lexeme], i: int) -> bool:
-    """Return True if the ``:`` at ``i`` starts a node label (not a map key or a rel type)."""
-    if i + 1 >= len(code) or code[i + 1].kind not in ("word", "name"):
-        return False
-    depth: list[str] = []
-    for lx in code[:i]:
-        if lx.text in "([{" and lx.kind == "other":
-            depth.append(lx.text)
-        elif lx.text in ")]}" and lx.kind == "other" and depth:
-            depth.pop()
-    return bool(depth) and depth[-1] == "("
+def _is_name(code: list[Lexeme], i: int) -> bool:
+    return i < len(code) and code[i].kind in ("word", "name")
+
+
+def _innermost_brackets(code: list[Lexeme]) -> list[str]:
+    """Return, for each lexeme, the innermost bracket open before it ("" at the top level).
+
+    One pass over the statement: a ``:`` inside ``(`` starts a node label (not a map key or
+    a relationship type). Scanning back from every ``:`` instead was quadratic.
+
+    Examples
+    --------
+    >>> _innermost_brackets(lexemes("(a:X {k: [1]})"))
+    ['', '(', '(', '(', '(', '{', '{', '{', '[', '[', '{', '(']
+    """
+    opened: list[str] = []
+    inside: list[str] = []
+    for lx in code:
+        inside.append(opened[-1] if opened else "")
+        if lx.kind == "other" and lx.text in "([{":
+            opened.append(lx.text)
+        elif lx.kind == "other" and lx.text in ")]}" and opened:
+            opened.pop()
+    return inside
 
 
 def _check_label(lx: Lexeme) -> None:

@@ -340,9 +340,10 @@ def _name_relationships(clause: list[Lexeme], rels: list[_Rel], counter: list[in
 
 
 def _next_code(items: list[Lexeme], i: int) -> str:
-    for lx in items[i + 1 :]:
-        if lx.kind != "space":
-            return lx.text
+    # Indexes, not a slice: copying the rest of the statement at every lexeme was quadratic.
+    for j in range(i + 1, len(items)):
+        if items[j].kind != "space":
+            return items[j].text
     return ""
 
 

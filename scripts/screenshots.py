@@ -17,6 +17,12 @@ from scripts.chromium import launch
 
 #: The two window sizes every page must work at.
 LARGE, SMALL = (1440, 900), (1024, 768)
+#: An actor's distance below the top, measured also from the ministry, as of the launch.
+DISTANCE = (
+    "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&select=bewoners-arnhem-oost&ref=min-bzk"
+)
+#: The path finder following control from the ministry down to residents.
+PATH = "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&hl=path:min-bzk,bewoners-arnhem-oost,c"
 #: (file name, path, selector that says the page is drawn, optional action[, window size])
 SHOTS = [
     ("index.png", "/", ".scenario-card", None),
@@ -55,6 +61,16 @@ SHOTS = [
         '#compare[data-ready="1"]',
         "views",
     ),
+    *[
+        (f"explorer-{what}{suffix}.png", path, ready, action, size)
+        for what, path, ready, action in [
+            ("distance", DISTANCE, "#distance", None),
+            ("path", PATH, '[data-chain="path"]', None),
+            ("search", "/scenarios/nplv-2022?aggregate=0", '#network[data-ready="1"]', "search"),
+            ("dark", DISTANCE, "#distance", "dark"),
+        ]
+        for suffix, size in (("", LARGE), ("-1024", SMALL))
+    ],
     ("console.png", "/console", "#cypher", "query"),
     ("console-table.png", "/console", "#cypher", "table"),
     ("console-table-1024.png", "/console", "#cypher", "table", SMALL),
@@ -93,6 +109,12 @@ def act(page, action: str | None) -> None:
         actor = actor or page.evaluate("window.govgraph.view.nodes.getIds()[0]")
         page.evaluate("(id) => window.govgraph.view.callbacks.onSelect('node', id)", actor)
         page.wait_for_selector("#panel .panel-body h2")
+    elif action == "search":
+        page.click("#search")
+        page.keyboard.type("arnh")
+        page.wait_for_selector("ul.suggest li")
+    elif action == "dark":
+        page.emulate_media(color_scheme="dark")
     elif action == "charts":
         page.evaluate("document.getElementById('layer-sizes').scrollIntoView()")
     elif action == "views":

@@ -308,3 +308,20 @@ def test_a_dragged_actor_stays_pinned(page, server):
     before = page.evaluate("window.govgraph.network.getPositions(['res']).res")
     page.wait_for_timeout(800)
     assert page.evaluate("window.govgraph.network.getPositions(['res']).res") == before
+
+
+def test_the_dashboard_date_is_iso_text_and_follows_into_the_explorer(page, server):
+    page.goto(f"{server}/scenarios/{SCENARIO}/analysis")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    assert page.get_attribute("#as-of", "type") == "text"
+    page.fill("#as-of", "06/30/2023")
+    page.press("#as-of", "Enter")
+    assert page.is_visible("#as-of-error") and "YYYY-MM-DD" in page.inner_text("#as-of-error")
+    assert "as_of" not in page.url
+    page.fill("#as-of", "2023-06-30")
+    page.press("#as-of", "Enter")
+    page.wait_for_url("**as_of=2023-06-30**")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    assert page.input_value("#as-of") == "2023-06-30"
+    # The way back into the explorer keeps the date, and the panel reads it.
+    assert "as_of=2023-06-30" in page.get_attribute("#open-explorer", "href")

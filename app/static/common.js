@@ -120,5 +120,18 @@
     return String(value);
   }
 
-  window.GG = { el, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt };
+  /* An as-of date as the API takes it: YYYY, YYYY-MM or YYYY-MM-DD naming a real day (or
+     the word "all"); null for anything else. Typed as text, so no browser locale applies. */
+  function isoDate(text) {
+    const t = String(text || "").trim();
+    if (t === "all") return t;
+    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(t);
+    if (!m) return null;
+    const year = Number(m[1]), month = m[2] ? Number(m[2]) : 1, day = m[3] ? Number(m[3]) : 1;
+    const date = new Date(Date.UTC(year, month - 1, day));
+    const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return real && year >= 1000 ? t : null;
+  }
+
+  window.GG = { el, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt, isoDate };
 })();

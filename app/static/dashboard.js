@@ -211,13 +211,23 @@
     const confirmed = document.getElementById("confirmed-only");
     const asOf = document.getElementById("as-of");
     confirmed.checked = filters.get("confirmed_only") === "1";
-    asOf.value = /^\d{4}-\d{2}-\d{2}$/.test(filters.get("as_of") || "") ? filters.get("as_of") : "";
-    document.getElementById("dash-controls").addEventListener("change", () => {
+    asOf.value = filters.get("as_of") || "";
+    // The date is typed as YYYY-MM-DD whatever the browser's locale; a malformed one is named
+    // beside the field and changes nothing.
+    const apply = () => {
+      const text = asOf.value.trim(), date = window.GG.isoDate(text);
+      const error = document.getElementById("as-of-error");
+      error.hidden = !text || !!date;
+      error.textContent = error.hidden ? "" : "“" + text + "” is not a date: write YYYY-MM-DD, e.g. 2022-07-01.";
+      asOf.classList.toggle("invalid", !error.hidden);
+      if (!error.hidden) return;
       const next = new URLSearchParams();
       if (confirmed.checked) next.set("confirmed_only", "1");
-      if (asOf.value) next.set("as_of", asOf.value);
-      window.location.search = next.toString();
-    });
+      if (date) next.set("as_of", date);
+      if (next.toString() !== filters.toString()) window.location.search = next.toString();
+    };
+    document.getElementById("dash-controls").addEventListener("change", apply);
+    document.getElementById("dash-controls").addEventListener("submit", (e) => { e.preventDefault(); apply(); });
     document.getElementById("open-explorer").href = explorer({});
     const twin = document.getElementById("json-twin");
     if (twin) twin.href = root.dataset.analysisUrl + (filters.toString() ? "?" + filters : "");

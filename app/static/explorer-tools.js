@@ -3,7 +3,7 @@
    page as text nodes (see common.js), never as HTML. */
 (function () {
   "use strict";
-  const { el } = window.GG;
+  const { el, isoDate } = window.GG;
   let serial = 0;
 
   /* Rank actors for a typed text: name prefix, then a word of the name, then anywhere in
@@ -138,19 +138,6 @@
       this.input.setAttribute("aria-expanded", "false");
       this.input.removeAttribute("aria-activedescendant");
     }
-  }
-
-  /* An as-of date as the API takes it: YYYY, YYYY-MM or YYYY-MM-DD naming a real day (or
-     the word "all"); returns null for anything else. */
-  function isoDate(text) {
-    const t = String(text || "").trim();
-    if (t === "all") return t;
-    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(t);
-    if (!m) return null;
-    const year = Number(m[1]), month = m[2] ? Number(m[2]) : 1, day = m[3] ? Number(m[3]) : 1;
-    const date = new Date(Date.UTC(year, month - 1, day));
-    const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-    return real && year >= 1000 ? t : null;
   }
 
   window.ExplorerTools = { Suggest, rankActors, resolveActor, isoDate };

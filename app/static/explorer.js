@@ -4,7 +4,8 @@
   "use strict";
   const { el, getJSON, errorBox, externalLink, download, fmt } = window.GG;
   const { shapeIcon, buildLegend } = window.GraphStyle;
-  const { Suggest, rankActors, resolveActor, isoDate } = window.ExplorerTools;
+  const { Suggest, rankActors, resolveActor } = window.ExplorerTools;
+  const { isoDate } = window.GG;
 
   const container = document.getElementById("network");
   const scenario = container.dataset.scenario;
@@ -555,7 +556,7 @@
     const parts = [];
     if (state.as_of) parts.push("as of " + state.as_of);
     if (state.confirmed_only) parts.push("confirmed facts only");
-    return parts.length ? el("p", { class: "filter-note" }, "Showing this actor " + parts.join(", ") + ".") : null;
+    return parts.length ? el("p", { class: "filter-note" }, "Read " + parts.join(", ") + ".") : null;
   }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }

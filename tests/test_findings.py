@@ -171,7 +171,7 @@ def test_frontline_accountability_names_the_heaviest_groups(analysed):
     load = everything["accountability_load"]
     finding = next(f for f in everything["findings"] if f["id"] == "accountability_load.frontline")
     assert load["youth"] > load["nurses"]
-    assert finding["text"].startswith(f"Youth workers accounts to {load['youth']} controllers")
+    assert finding["text"].startswith(f"Youth workers account to {load['youth']} controllers")
     assert finding["link"]["view"]["focus"] == "youth"
 
 

@@ -174,7 +174,7 @@ def accountability(c: Context, frontline: bool) -> dict[str, Any] | None:
     heaviest = [a for a, n in loads if n == top]
     names = join_words([c.name(a) for a in heaviest])
     if frontline:
-        verb = "each account" if len(heaviest) > 1 else "accounts"
+        verb = "each account" if len(heaviest) > 1 else "account"  # groups: plural nouns
         text = f"{names} {verb} to {plural(top, 'controller')}, the most of any frontline group."
     elif len(heaviest) > 1:
         text = (

@@ -127,7 +127,7 @@ def chains(c: Context) -> dict[str, Any] | None:
     numbers: list[tuple[Path, bool]] = [(("steering_chain_count",), False)]
     if count == 1:
         chain = top["chains"][0]
-        text = f"The one longest steering chain runs {' → '.join(c.name(a) for a in chain)}."
+        text = f"There is 1 longest steering chain: {' → '.join(c.name(a) for a in chain)}."
     elif len(patterns) == 1 and listed == count:
         text = (
             f"All {count} longest steering chains follow one pattern, {len(top['kinds'])} actors "
@@ -217,7 +217,7 @@ def focus_areas(c: Context) -> dict[str, Any] | None:
         (path + (most, "controllers"), False),
         (path + (fewest, "instruments"), False),
         (path + (most_i, "instruments"), False),
-    ]
+    ][1 if len(areas) == 1 else 0 :]  # "the one focus area" quotes no count
     return _finding(
         c,
         "fragmentation.focus_area",

@@ -175,8 +175,8 @@ def with_findings(
     >>> from graph.analysis.report import analyze
     >>> G = nx.MultiDiGraph(scenario={"id": "empty"})
     >>> result = with_findings(G, analyze(G))
-    >>> list(result)[:3], [f["text"] for f in result["findings"]][:1]
-    (['scenario', 'findings', 'counts'], ['The structure has no voice relations: neither \
+    >>> list(result)[:2], [f["text"] for f in result["findings"]][:1]
+    (['scenario', 'findings'], ['The structure has no voice relations: neither \
 residents nor professionals reach a decider, formally or otherwise.'])
     """
     found = findings(G, analysis, confirmed=confirmed, as_of=as_of, confirmed_only=confirmed_only)

@@ -356,6 +356,6 @@ class _store:
         fit_hint(error, neo4j, self.source.db)
 
 
-from app import serve_command, neo4j_command, report_command  # noqa: E402,F401,I001 - register more commands
+from app import serve_command, neo4j_command, report_command, doctor_command  # noqa: E402,F401,I001 - register more commands
 
 __all__ = ["GovgraphError", "GraphError", "parse_params"]

@@ -131,7 +131,20 @@ def fit_hint(error: BaseException | None, neo4j: str | None, db: str | None) -> 
 
 
 def _fill(store: GraphStore, scenarios: Sequence | None) -> None:
+    """Load the given scenarios; fill with the bundled ones only a folder govgraph has just
+    created. A folder that holds nothing now but held scenarios before is left empty, and
+    said so: refilling it would hide that its data is gone."""
     if scenarios is not None:
         store.load(scenarios)
-    elif not store.list_scenarios():
+    elif store.list_scenarios():
+        return
+    elif getattr(store, "created", True):
         store.load(load_paths(bundled_paths()))
+    else:
+        where = getattr(store, "path", "")
+        click.echo(
+            f"notice: the store folder '{where}' holds no scenarios; it held some before, so "
+            f"it is not filled with the bundled ones. See `govgraph doctor --db {where}`; "
+            "load files with `govgraph import FILE --db FOLDER`.",
+            err=True,
+        )

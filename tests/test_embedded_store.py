@@ -46,7 +46,7 @@ def test_folder_keeps_scenarios_between_openings(tmp_path: Path) -> None:
     s = small_scenario()
     first.load([s, random_scenario(9, 8, 12)])
     first.close()
-    assert (folder / DB_FILE).exists()
+    assert (folder / (folder / "CURRENT").read_text().strip() / DB_FILE).exists()
     second = open_store(str(folder))
     try:
         assert second.scenario_ids() == ["demo", "random-9"]

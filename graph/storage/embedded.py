@@ -23,7 +23,8 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import Any
@@ -60,6 +61,7 @@ from graph.storage.embedded_dialect import (
     to_ladybug,
     top_words,
 )
+from graph.storage.generations import DB_FILE, StoreFolder
 from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.procedures import procedure_call
 from graph.storage.query_limits import check_text
@@ -70,8 +72,6 @@ from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 
 __all__ = ["EmbeddedStore", "DB_FILE", "run_query", "open_read_only", "QueryAbandoned"]
 
-#: The database file inside a ``--db`` folder.
-DB_FILE = "govgraph.lbug"
 
 _UID_SEP = "\x1f"
 
@@ -169,20 +169,62 @@ class EmbeddedStore(GraphStore):
         self._broken: str | None = None
         self._copied = False
         self._pool = QueryPool(self.snapshot, workers=query_workers, memory_mb=query_memory_mb)
-        self._db = ladybug.Database(self._file(path)) if path else ladybug.Database()
-        self._conn = ladybug.Connection(self._db)
-        self._create_schema()
-
-    @staticmethod
-    def _file(path: str) -> str:
+        #: The crash-safe generations of a folder store (None in memory).
+        self.folder = StoreFolder.open(path) if path else None
         try:
-            os.makedirs(path, exist_ok=True)
-        except OSError as exc:
-            raise StoreUnavailable(
-                f"cannot create the database folder '{path}': {exc}",
-                hint="Check that the --db folder (GOVGRAPH_DB) can be created and written.",
-            ) from exc
-        return os.path.join(path, DB_FILE)
+            self._db = ladybug.Database(self.folder.db_file) if self.folder else ladybug.Database()
+            self._conn = ladybug.Connection(self._db)
+            if self.folder and not self._has_schema():
+                with self._new_generation():  # a new folder, or one from an older govgraph
+                    self._create_schema()
+            elif not self.folder:
+                self._create_schema()
+        except BaseException:
+            if self.folder:
+                self.folder.close()
+            raise
+
+    @property
+    def created(self) -> bool:
+        """True for an in-memory store, or a folder govgraph created that never held a
+        scenario: only such a store may be filled with the bundled scenarios unasked."""
+        return self.folder is None or self.folder.is_pristine
+
+    @contextmanager
+    def _new_generation(self) -> Iterator[None]:
+        """Around a write to a folder store: write into a copy, then switch to it atomically
+        (:mod:`graph.storage.generations`); a failure or a crash leaves the old one in use."""
+        if self.folder is None:
+            yield
+            return
+        with self._lock:
+            self._execute("CHECKPOINT")  # the current file is then complete on its own
+            new_file = self.folder.begin()
+            old = (self._db, self._conn, self._broken)
+            try:
+                self._db = ladybug.Database(new_file)
+                self._conn = ladybug.Connection(self._db)
+                yield
+                self._execute("CHECKPOINT")
+                self._conn.close()
+                self._db.close()  # flushed to disk before the pointer moves
+                self.folder.commit(new_file)
+                self._db = ladybug.Database(self.folder.db_file)
+                self._conn = ladybug.Connection(self._db)
+            except BaseException:
+                self._close_quietly()
+                self._db, self._conn, self._broken = old
+                self.folder.abort(new_file)
+                raise
+            old[1].close()
+            old[0].close()
+
+    def _close_quietly(self) -> None:
+        for handle in (self._conn, self._db):
+            try:
+                handle.close()
+            except Exception:  # noqa: BLE001 - already closed, or never fully opened
+                pass
 
     def _execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         result = self._conn.execute(cypher, dict(params or {}))
@@ -207,6 +249,17 @@ class EmbeddedStore(GraphStore):
         ddl = _columns_ddl(_RELATION_COLUMNS)
         self._execute(f"CREATE REL TABLE IF NOT EXISTS {rel_type}(FROM Actor TO Actor, {ddl})")
         self._add_attributes(rel_type)
+
+    def _has_schema(self) -> bool:
+        """Return True if every table and column this version writes exists already."""
+        tables = {name for (name,) in self._execute("CALL show_tables() RETURN name")}
+        wanted = {"Scenario", "Source", "Actor", *CORE_RELATION_TYPES}
+        if not wanted <= tables:
+            return False
+        return all(
+            "attributes" in {c for (c,) in self._execute(f"CALL table_info('{t}') RETURN name")}
+            for t in ["Actor", *CORE_RELATION_TYPES]
+        )
 
     def _add_attributes(self, table: str) -> None:
         # A --db folder written before foreign attributes were kept lacks the column.
@@ -303,10 +356,11 @@ class EmbeddedStore(GraphStore):
             or the database refuses the data.
         """
         check_scenarios(scenarios)
-        for scenario in scenarios:
-            self._load_one(scenario)
-            if progress is not None:
-                progress(len(scenario.relations))
+        with self._new_generation():
+            for scenario in scenarios:
+                self._load_one(scenario)
+                if progress is not None:
+                    progress(len(scenario.relations))
 
     def _load_one(self, scenario: Scenario) -> None:
         frames = _frames(scenario, uuid.uuid4().hex[:12])
@@ -374,7 +428,8 @@ class EmbeddedStore(GraphStore):
             if not self.has_scenario(scenario_id):
                 raise _missing(scenario_id)
             self._check_writable()
-            self._in_transaction(lambda: self._delete_rows(scenario_id), scenario_id)
+            with self._new_generation():
+                self._in_transaction(lambda: self._delete_rows(scenario_id), scenario_id)
 
     # Queries
 
@@ -417,9 +472,9 @@ class EmbeddedStore(GraphStore):
         """
         target = os.path.join(folder, DB_FILE)
         with self._lock:
-            if self.path:
+            if self.folder:
                 self._execute("CHECKPOINT")
-                shutil.copyfile(self._file(self.path), target)
+                shutil.copyfile(self.folder.db_file, target)
                 return
             exported = os.path.join(folder, "export")
             self._execute(f"EXPORT DATABASE '{_quoted(exported)}' (format='parquet')")
@@ -436,6 +491,8 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._conn.close()
             self._db.close()
+            if self.folder:
+                self.folder.close()
 
     def ping(self) -> None:
         """Raise StoreUnavailable when the database no longer answers."""

@@ -380,13 +380,15 @@
         obstacles.push({ owner: id, minor: !landmarks.has(id), left: x - r, right: x + r, top: y - r, bottom: y + r });
       }
       this.onScreen = obstacles.filter((o) => o.owner !== undefined).length;
-      const first = [...selected, ...(this.hovering ? [this.hovering.id] : [])];
-      const order = first.length ? [...first, ...this.labelIds()] : this.labelIds();
+      // Selected, hovered and highlighted actors (a path, a chain) are labelled first.
+      const first = [...new Set([...selected, ...(this.hovering ? [this.hovering.id] : []), ...(this.highlighted ? this.highlighted.nodes : [])])];
+      const firstSet = new Set(first);
+      const order = first.length ? [...first, ...this.labelIds().filter((id) => !firstSet.has(id))] : this.labelIds();
       this.drawnLabels = Map_.drawLabels(ctx, order, obstacles, (id) => {
         const node = body[id], raw = this.raw.nodes.get(id);
         if (!node || !raw || (keep && !keep.has(id))) return null;
         const r = Math.max(3, (node.options.size || 13) * scale);
-        return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || first.includes(id) };
+        return { x: node.x * scale + origin.x, y: node.y * scale + origin.y, r, text: labelText(raw), bold: !!raw.count, landmark: landmarks.has(id) || firstSet.has(id) };
       }, { left, top: 0, right: width, bottom: height });
       ctx.restore();
     }

@@ -31,8 +31,12 @@ FILE_NAMES = {"yaml": "s.yaml", "json": "s.json", "csv": "s-folder", "xlsx": "s.
 
 ids = st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,6}", fullmatch=True)
 visible = st.characters(categories=("L", "N", "P", "S"))
+#: Starts that a spreadsheet would run as a formula, and the quote that neutralises them.
+formula_starts = st.sampled_from(["", "", "=", "+", "-", "@", "'", "''", "'="])
 texts = st.tuples(
-    visible, st.text(st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n"))
+    formula_starts,
+    visible,
+    st.text(st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n")),
 ).map("".join)
 items = texts.map(str.strip)
 dates = st.dates(min_value=dt.date(1000, 1, 1)).flatmap(
@@ -281,3 +285,27 @@ def test_archives_that_unpack_too_large_are_refused_before_unpacking(monkeypatch
     with pytest.raises(ValidationFailed) as caught:
         read_bytes(buffer.getvalue(), "bomb.zip")
     assert [p.code for p in caught.value.problems] == ["archive-too-large"]
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "+1+1", "-1+2", "'quoted"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_spreadsheet_exports_neutralise_formulas_and_read_back_exactly(fmt, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    actors = [{"id": f"a{i}", "name": name, "kind": "ministry"} for i, name in enumerate(FORMULAS)]
+    scenario = validate_document(
+        {"govgraph": 1, "scenario": {"id": "f", "title": "=1+1"}, "actors": actors}
+    )
+    path = tmp_path / FILE_NAMES[fmt]
+    write_scenario(scenario, fmt, path)
+    if fmt == "csv":
+        with open(path / "actors.csv", newline="", encoding="utf-8") as handle:
+            cells = [row[1] for row in csv.reader(handle)][1:]
+    else:
+        cells = [row[1] for row in load_workbook(path)["actors"].iter_rows(values_only=True)][1:]
+    assert cells == ["'" + name for name in FORMULAS]  # a spreadsheet shows text, runs nothing
+    assert read_path(path) == [scenario]

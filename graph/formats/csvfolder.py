@@ -17,7 +17,14 @@ from typing import Any
 
 from graph.errors import Problem, ValidationFailed
 from graph.formats.archive import check_unzipped_size
-from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scenario
+from graph.formats.tabular import (
+    TABLES,
+    Table,
+    neutralise,
+    restored_cells,
+    scenario_tables,
+    tables_to_scenario,
+)
 from graph.formats.yamljson import decode
 from graph.model import Scenario
 from graph.validation import ID_PATTERN
@@ -68,7 +75,7 @@ def parse_csv(text: str, name: str, file: str) -> Table:
         )
         raise ValidationFailed([problem]) from None
     header = [h.strip() for h in rows[0][1]] if rows else []
-    body = [(n, r) for n, r in rows[1:] if any(c.strip() for c in r)]
+    body = [(n, restored_cells(r)) for n, r in rows[1:] if any(c.strip() for c in r)]
     return Table(name, header, body, file)
 
 
@@ -163,6 +170,13 @@ def write_csv_folder(scenario: Scenario, folder: Path) -> None:
 
 
 def _text(value: Any) -> str:
+    """A cell as CSV text; text values neutralised so no spreadsheet runs them as formulas."""
+    if isinstance(value, str):
+        return neutralise(value)
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -27,6 +27,9 @@ from graph.model import (
 from graph.validation import TYPE_FIELDS, closest, validate_document
 
 __all__ = [
+    "neutralise",
+    "restore",
+    "restored_cells",
     "TABLES",
     "COLUMNS",
     "REQUIRED_COLUMNS",
@@ -86,6 +89,42 @@ def split_list(text: str) -> list[str]:
             current.append(char)
     items.append("".join(current))
     return items
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection
+#: list), and the quote that marks a neutralised cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+
+def neutralise(text: str) -> str:
+    """Return text that a spreadsheet shows as text: a leading ``'`` before a formula start.
+
+    A text that already starts with ``'`` gets one more, so :func:`restore` is its exact
+    inverse.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(\"http://x\")"), neutralise("'quoted"), neutralise("Ministry")
+    ('\'=HYPERLINK("http://x")', "''quoted", 'Ministry')
+    """
+    return _QUOTE + text if text.startswith((*FORMULA_STARTS, _QUOTE)) else text
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise`: drop one leading ``'``.
+
+    Examples
+    --------
+    >>> restore("'=1+1"), restore("''quoted"), restore("plain")
+    ('=1+1', "'quoted", 'plain')
+    """
+    return text[1:] if text.startswith(_QUOTE) else text
+
+
+def restored_cells(cells: Sequence[Any]) -> list[Any]:
+    """Return a row's cells with every text cell restored (numbers and dates as they are)."""
+    return [restore(c) if isinstance(c, str) else c for c in cells]
 
 
 @dataclass

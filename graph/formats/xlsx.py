@@ -17,7 +17,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from graph.errors import Problem, ValidationFailed
 from graph.formats.archive import check_unzipped_size
 from graph.formats.csvfolder import REQUIRED_FILES, folder_id
-from graph.formats.tabular import TABLES, Table, scenario_tables, tables_to_scenario
+from graph.formats.tabular import (
+    TABLES,
+    Table,
+    neutralise,
+    restored_cells,
+    scenario_tables,
+    tables_to_scenario,
+)
 from graph.model import Scenario
 from graph.validation import closest
 
@@ -40,6 +47,8 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
 def _write_cell(cell: Any, value: Any) -> None:
     if isinstance(value, float) and float(f"{value:.15g}") != value:
         value = repr(value)  # Excel keeps 15 digits; text keeps the exact number
+    if isinstance(value, str):
+        value = neutralise(value)  # safe also when the sheet is saved as CSV elsewhere
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text starting with '=' stays text, not a formula
@@ -62,7 +71,8 @@ def _table(sheet: Any, name: str, file: str) -> Table:
     header = [str(h).strip() if h is not None else "" for h in rows[0]] if rows else []
     while header and header[-1] == "":
         header.pop()
-    body = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(_filled(c) for c in r)]
+    numbered = enumerate(rows[1:], start=2)
+    body = [(n, restored_cells(r)) for n, r in numbered if any(_filled(c) for c in r)]
     return Table(name, header, body, file, sheet=sheet.title)
 
 

@@ -255,7 +255,10 @@ def professionals(c: Context) -> dict[str, Any] | None:
     if not b["controllers"]:
         text = f"No control relation reaches any of the {len(groups)} professional groups directly."
     path = ("fragmentation", "professional_group", most)
-    numbers = [(path + ("controllers",), False), (path + ("instruments",), False)]
+    numbers: list[tuple[Path, bool]] = [
+        (path + ("controllers",), False),
+        (path + ("instruments",), False),
+    ]
     if len(groups) > 1:
         numbers.append((("fragmentation", "professional_group"), True))
     return _finding(

@@ -387,8 +387,11 @@ def drawn_styles_match(page, cypher: str) -> set[str]:
     """Run ``cypher`` and check every drawn node against graphstyle; return the kinds seen."""
     page.click("#tab-table")
     run_console(page, cypher)
-    page.wait_for_selector("#results, #query-error .error-box")
-    assert page.query_selector("#results"), page.inner_text("#query-error")
+    page.wait_for_function(
+        "() => window.govgraph.result || document.querySelector('#query-error .error-box')",
+        timeout=60_000,
+    )
+    assert page.evaluate("window.govgraph.result"), page.inner_text("#query-error")
     expected: dict[str, str] = {}
     for row in page.evaluate("window.govgraph.result.rows"):
         for n in (v for v in row if "_labels" in v):

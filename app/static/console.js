@@ -143,6 +143,7 @@
       return showError({ code: "bad-parameters", message: e.message, hint: 'Write them as JSON, e.g. {"scenario": "nplv-2022"}, or use :param name => value.' });
     }
     editor.remember(text);
+    lastResult = null;
     meta.textContent = "Running…";
     const started = performance.now();
     try {

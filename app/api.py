@@ -148,6 +148,19 @@ def show_analysis(scenario_id: str) -> Any:
     )
 
 
+@bp.get("/api/scenarios/<scenario_id>/timeline")
+def show_timeline(scenario_id: str) -> Any:
+    """The key measures at every day the scenario changes (or every month, quarter or year
+    with ``step``), each equal to the analysis as of that day; without ``step`` each row also
+    lists the actors and relations that enter and leave there."""
+    step = request.args.get("step") or None
+    confirmed_only = views.parse_flag(request.args, "confirmed_only")
+    return cached_json(
+        ("timeline", scenario_id, step, confirmed_only),
+        lambda: views.timeline_json(get_store(), scenario_id, step, confirmed_only),
+    )
+
+
 @bp.get("/api/compare")
 def compare() -> Any:
     """Two scenarios, or one scenario at two dates (``a=id@date``), compared (the ``compare

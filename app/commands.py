@@ -116,6 +116,18 @@ def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: 
 @scenario_option
 @as_of_option
 @click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
+@click.option(
+    "--over-time",
+    is_flag=True,
+    help="The key measures at every day the scenario changes (each equals analyze --as-of "
+    "that day), as a table or with --json as {measures, rows}.",
+)
+@click.option(
+    "--step",
+    type=click.Choice(["month", "quarter", "year"]),
+    help="With --over-time: the last day of every month, quarter or year from the first "
+    "change to the last, instead of the change days.",
+)
 @json_option
 @translate_errors
 def analyze(
@@ -123,20 +135,39 @@ def analyze(
     scenario_id: str | None,
     as_of: str | None,
     confirmed_only: bool,
+    over_time: bool,
+    step: str | None,
     as_json: bool,
 ) -> None:
     """Every steering metric of one scenario: layers, chains, voice reach, accountability
     load, fragmentation, hierarchy, centrality; first the findings in plain sentences, each
-    with its figure on confirmed facts only and a link to the explorer view that shows it."""
+    with its figure on confirmed facts only and a link to the explorer view that shows it.
+
+    With --over-time: steering depth, control arcs, deciders, voice and decisive voice
+    reach and the frontline groups' accountability load at each day the scenario changes."""
     from graph.analysis.findings import with_findings
     from graph.analysis.report import analyze as run_analysis
 
+    if step and not over_time:
+        raise click.UsageError("--step needs --over-time")
+    if over_time and as_of:
+        raise click.UsageError("--over-time shows every date; leave out --as-of")
     with _store(source) as store:
         sid = pick_scenario(store, scenario_id)
+        if over_time:
+            return _over_time(store.scenario(sid), step, confirmed_only, as_json)
         G = store.graph(sid, as_of=as_of, confirmed_only=confirmed_only)
         result = run_analysis(G, scenario_id=sid)
     result = with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only)
     emit_json(result) if as_json else output.print_analysis(result)
+
+
+def _over_time(scenario: Any, step: str | None, confirmed_only: bool, as_json: bool) -> None:
+    """Print the key measures at each stop of the scenario's timeline."""
+    from graph.analysis.timeline import over_time
+
+    result = over_time(scenario, step=step, confirmed_only=confirmed_only)
+    emit_json(result) if as_json else output.print_over_time(result)
 
 
 @cli.command()

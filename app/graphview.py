@@ -44,6 +44,7 @@ __all__ = [
     "path_json",
     "analysis_json",
     "compare_json",
+    "timeline_json",
     "compare_sides",
     "split_moment",
     "scenario_list_json",
@@ -786,6 +787,26 @@ def _compare(store: CachedStore, a: Side, b: Side) -> dict[str, Any]:
     union = layered(nx.compose(Ga, Gb))
     positions = {n: {"x": x, "y": y} for n, (x, y) in union.positions.items()}
     return {**result, "positions": positions}
+
+
+def timeline_json(
+    store: CachedStore, scenario_id: str, step: str | None, confirmed_only: bool
+) -> dict[str, Any]:
+    """Return (cached) the scenario's timeline: the key measures at each stop and, for the
+    change days, the actors and relations that enter and leave there."""
+    from graph.analysis.timeline import STEPS, over_time
+
+    if step is not None and step not in STEPS:
+        raise BadRequest(
+            f"parameter 'step' must be one of {', '.join(STEPS)}, not {step!r}",
+            hint="Leave step out for every day the scenario changes.",
+        )
+
+    def compute() -> dict[str, Any]:
+        scenario = store.scenario(scenario_id)
+        return over_time(scenario, step=step, confirmed_only=confirmed_only, changes=not step)
+
+    return store.cached(("timeline", scenario_id, step, confirmed_only), compute)
 
 
 # Scenario lists and headers.

@@ -206,6 +206,14 @@ SCHEMAS: dict[str, Any] = {
                                                       ids=STRS)},
                        positions={"type": "object", "additionalProperties":
                                   _obj(["x", "y"], x=NUM, y=NUM)}),
+    "Timeline": _obj(["scenario", "date", "step", "measures", "rows"], scenario=STR,
+                     date=_nullable("string"), step=_nullable("string"),
+                     measures={"type": "array", "items": _obj(["key", "name"], key=STR,
+                                                               name=STR)},
+                     rows={"type": "array", "items": _obj(
+                         ["date", "actors", "relations", "chain"], date=STR, actors=INT,
+                         relations=INT, chain=STRS,
+                         enter={"type": "object"}, leave={"type": "object"})}),
     "QueryRequest": _obj(["cypher"], cypher={**STR, "minLength": 1}, params={
         "type": ["object", "null"], "description": "Values of the $parameters; null means none."}),
     "QueryResult": _obj(["columns", "rows", "truncated", "elapsed_ms", "store"], columns=STRS,
@@ -434,6 +442,15 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "explicit date carries that date as its scenario `date`.", EXPORT_OK, 400, 404,
         params=[SCENARIO, _query("format", {"enum": list(FORMATS), "default": "yaml"},
                                  "Interchange format."), *VIEW_FILTERS])),
+    "api.show_timeline": ("/api/scenarios/{scenario_id}/timeline", "get", _op(
+        "The scenario over time: steering depth, control arcs, deciders, voice and decisive "
+        "voice reach and the frontline groups' accountability load at every day it changes "
+        "(each row equals the analysis as of its `date`), with the first longest chain and, "
+        "without `step`, the actor and relation ids entering and leaving at each stop.",
+        _ok("Timeline"), 400, 404, params=[SCENARIO,
+            _query("step", {"enum": ["month", "quarter", "year"]}, "Instead of the change "
+                   "days, the last day of every month, quarter or year."),
+            _query("confirmed_only", FLAG, "Leave out inferred and uncertain facts.")])),
     "api.compare": ("/api/compare", "get", _op(
         "Compare two scenarios, or one scenario at two dates (`a=nplv-2022@2022-07-04&"
         "b=nplv-2022@2025-01-01`): the compare --json object with shared positions.",

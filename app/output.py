@@ -159,3 +159,25 @@ def print_comparison(result: dict[str, Any]) -> None:
     section("Metrics")
     rows = [[name, m["a"], m["b"], m["delta"]] for name, m in result["metrics"].items()]
     click.echo(table(["metric", "a", "b", "delta"], rows))
+
+
+def print_over_time(result: dict[str, Any]) -> None:
+    """Print the key measures at each stop of a scenario's timeline, one row per date."""
+    measures = result["measures"]
+    click.echo(
+        f"Scenario {result['scenario']} over time (its own date: {result['date'] or 'none'})"
+    )
+    for i, m in enumerate(measures, 1):
+        click.echo(f"  m{i}: {m['name']}")
+    header = ["date", "actors", "relations"] + [f"m{i}" for i in range(1, len(measures) + 1)]
+    rows = [
+        [r["date"], r["actors"], r["relations"], *(_cell(r[m["key"]]) for m in measures)]
+        for r in result["rows"]
+    ]
+    click.echo(table(header, rows))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

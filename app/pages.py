@@ -105,7 +105,10 @@ def compare() -> str:
 
     An unknown scenario id in ``a`` or ``b`` gets 404, as on the other scenario pages.
     """
-    a, b = request.args.get("a", ""), request.args.get("b", "")
+    from app.graphview import split_moment
+
+    # a side is an id or id@date (one scenario at two dates); its own date beats as_of_a/_b
+    (a, moment_a), (b, moment_b) = (split_moment(request.args.get(k, "")) for k in ("a", "b"))
     for scenario_id in (a, b):
         if scenario_id:
             find_summary(scenario_id)
@@ -115,6 +118,8 @@ def compare() -> str:
         a=a,
         b=b,
         as_of=request.args.get("as_of"),
+        as_of_a=moment_a or request.args.get("as_of_a") or "",
+        as_of_b=moment_b or request.args.get("as_of_b") or "",
         json_url=json_url,
         report_url=report_url(a, request.args, compare=b) if a and b else None,
     )
@@ -245,6 +250,8 @@ API_PARAMS = (
     "aggregate",
     "a",
     "b",
+    "as_of_a",
+    "as_of_b",
 )
 
 

@@ -270,3 +270,61 @@ def test_csv_export_zip_is_cut_too(client):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         rows = archive.read("dated/actors.csv").decode().splitlines()
     assert {row.split(",")[0] for row in rows[1:]} == actors
+
+
+# Over time: every row equals the analysis as of its date (the same figures, one filter).
+
+
+def _figures_of(analysis: dict) -> dict:
+    from graph.analysis.timeline import figures
+
+    return figures(analysis)
+
+
+@pytest.mark.parametrize("step", [None, "quarter"])
+def test_cli_over_time_rows_equal_analyze_as_of_each_date(data_file, step):
+    data = ["--data", str(data_file)]
+    args = ["analyze", *data, "--over-time", "--json"] + (["--step", step] if step else [])
+    result = json.loads(_cli(*args))
+    assert len(result["rows"]) >= 4
+    for row in result["rows"]:
+        single = json.loads(_cli("analyze", *data, "--as-of", row["date"], "--json"))
+        assert {k: row[k] for k in _figures_of(single)} == _figures_of(single), row["date"]
+        assert row["actors"] == len(single["layers"])
+        assert row["actors"] == len(in_force_ids(DOC, row["date"])[0])
+
+
+def test_over_time_stops_are_the_change_days_and_the_scenario_date(data_file):
+    result = json.loads(_cli("analyze", "--data", str(data_file), "--over-time", "--json"))
+    dates = [row["date"] for row in result["rows"]]
+    assert "2022-07-31" in dates and dates == sorted(dates)
+    # between two stops nothing changes: the day before each stop is as the stop before it
+    for before, stop in zip(dates, dates[1:], strict=False):
+        eve = (dt.date.fromisoformat(stop) - dt.timedelta(days=1)).isoformat()
+        assert in_force_ids(DOC, eve) == in_force_ids(DOC, before), (before, stop)
+
+
+def test_api_timeline_rows_equal_the_analysis_and_replay_to_each_view(client):
+    body = _get(client, "/api/scenarios/dated/timeline")
+    assert [m["key"] for m in body["measures"]][:3] == ["steering_depth", "control_arcs",
+                                                        "deciders"]  # fmt: skip
+    actors: set[str] = set()
+    relations: set[str] = set()
+    for row in body["rows"]:
+        analysis = _get(client, f"/api/scenarios/dated/analysis?as_of={row['date']}")
+        assert {k: row[k] for k in _figures_of(analysis)} == _figures_of(analysis)
+        actors = (actors | set(row["enter"]["actors"])) - set(row["leave"]["actors"])
+        relations = (relations | set(row["enter"]["relations"])) - set(row["leave"]["relations"])
+        assert (actors, relations) == in_force_ids(DOC, row["date"]), row["date"]
+    quarters = _get(client, "/api/scenarios/dated/timeline?step=quarter")["rows"]
+    assert all(r["date"][5:] in ("03-31", "06-30", "09-30", "12-31") for r in quarters)
+    assert client.get("/api/scenarios/dated/timeline?step=week").status_code == 400
+
+
+def test_compare_page_takes_a_scenario_at_two_dates(client):
+    page = client.get("/compare?a=dated@2022-07-04&b=dated@all")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-a="dated"' in html and 'data-as-of-a="2022-07-04"' in html
+    assert 'data-as-of-b="all"' in html
+    assert client.get("/compare?a=nobody@2022&b=dated").status_code == 404

@@ -13,8 +13,8 @@
   const panel = document.getElementById("diff-panel");
   const params = new URLSearchParams(window.location.search);
   const sides = {
-    a: { id: root.dataset.a, as_of: params.get("as_of_a") || params.get("as_of") || "" },
-    b: { id: root.dataset.b, as_of: params.get("as_of_b") || params.get("as_of") || "" },
+    a: { id: root.dataset.a, as_of: root.dataset.asOfA || params.get("as_of") || "" },
+    b: { id: root.dataset.b, as_of: root.dataset.asOfB || params.get("as_of") || "" },
   };
   const DIFF = { added: "#2e7d32", removed: "#c0392b", changed: "#e0a800" };
   const OPTIONS = {
@@ -36,7 +36,9 @@
 
   function sideName(side, graph) {
     const title = ((graph || {}).scenario || {}).title || side.id;
-    return title + (side.as_of ? " (as of " + side.as_of + ")" : "");
+    /* The day the side shows as the API chose it (the scenario's own date by default). */
+    const day = graph && "as_of" in graph ? graph.as_of : side.as_of;
+    return title + (day ? " (as of " + day + ")" : " (all dates)");
   }
 
   async function fillSelects() {
@@ -232,7 +234,9 @@
     if (!sides.a.id || !sides.b.id) return;
     try {
       const compareQuery = new URLSearchParams({ a: sides.a.id, b: sides.b.id });
-      for (const k of ["as_of", "as_of_a", "as_of_b", "confirmed_only"]) if (params.get(k)) compareQuery.set(k, params.get(k));
+      for (const k of ["as_of", "confirmed_only"]) if (params.get(k)) compareQuery.set(k, params.get(k));
+      if (sides.a.as_of) compareQuery.set("as_of_a", sides.a.as_of);
+      if (sides.b.as_of) compareQuery.set("as_of_b", sides.b.as_of);
       const api = (side, what) => "/api/scenarios/" + encodeURIComponent(side.id) + "/" + what + "?" + sideQuery(side);
       const [result, ga, gb, aa, ab] = await Promise.all([
         getJSON("/api/compare?" + compareQuery), getJSON(api(sides.a, "graph")), getJSON(api(sides.b, "graph")),

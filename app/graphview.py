@@ -127,6 +127,8 @@ class Filters:
     q: str | None = None
     focus: str | None = None
     depth: int = 1
+    #: ``all``: place actors as on the all-time graph (the timeline: nothing jumps between dates).
+    frame: str | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
@@ -153,6 +155,7 @@ class Filters:
             q=_text(args, "q"),
             focus=_text(args, "focus"),
             depth=depth,
+            frame=_frame(args),
         )
 
     def base(self) -> Filters:
@@ -162,6 +165,16 @@ class Filters:
     def to_dict(self) -> dict[str, Any]:
         """Return the filters as JSON (lists as lists), echoed in every graph answer."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
+
+
+def _frame(args: Mapping[str, str]) -> str | None:
+    frame = args.get("frame") or None
+    if frame not in (None, ALL_TIME):
+        raise BadRequest(
+            f"parameter 'frame' must be 'all', not {frame!r}",
+            hint="Send frame=all to place the actors of any date as on the all-time graph.",
+        )
+    return frame
 
 
 def _text(args: Mapping[str, str], name: str) -> str | None:
@@ -260,6 +273,20 @@ def layered(G: nx.MultiDiGraph) -> Base:
     return Base(G, layers, isolated, depth, accountability_load(G, flow=f), positions)
 
 
+def framed(dated: Base, frame: Base) -> Base:
+    """Return the dated view with the layers and places of ``frame`` (the all-time view, which
+    holds every actor of every date), so stepping through dates never moves an actor."""
+    kept = set(dated.G)
+    return Base(
+        dated.G,
+        {n: frame.layers[n] for n in kept},
+        frame.isolated & kept,
+        frame.depth,
+        dated.load,
+        {n: frame.positions[n] for n in kept},
+    )
+
+
 # Nodes and edges as JSON.
 
 
@@ -306,6 +333,9 @@ def graph_json(
 
 def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:
     base = base_view(store, scenario_id, filters)
+    if filters.frame == ALL_TIME:
+        whole = Filters(as_of=ALL_TIME, confirmed_only=filters.confirmed_only)
+        base = framed(base, base_view(store, scenario_id, whole))
     check_vocabulary(base.G.graph["vocabulary"], filters)
     kept = select_nodes(base, filters)
     nodes = [node_json(base, n) for n in kept]

@@ -312,6 +312,8 @@ VIEW_FILTERS = BASE_FILTERS + [
     _query("q", STR, "Text searched in actor id, name and description."),
     _query("focus", STR, "Keep only actors within `depth` hops of this actor."),
     _query("depth", {**INT, "minimum": 0, "maximum": 10, "default": 1}, "Hops around `focus`."),
+    _query("frame", {"enum": ["all"]}, "`all`: place the actors (and give their layers) as on "
+           "the all-time graph, so a timeline stepping through dates never moves an actor."),
 ]  # fmt: skip
 
 

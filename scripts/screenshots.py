@@ -47,6 +47,32 @@ SHOTS = [
         '#dashboard[data-ready="1"]',
         "charts",
     ),
+    (
+        "explorer-timeline.png",
+        "/scenarios/nplv-2022?aggregate=0",
+        '#network[data-ready="1"]',
+        "timeline",
+    ),
+    (
+        "explorer-timeline-1024.png",
+        "/scenarios/nplv-2022?aggregate=0",
+        '#network[data-ready="1"]',
+        "timeline",
+        SMALL,
+    ),
+    (
+        "dashboard-over-time.png",
+        "/scenarios/nplv-2022/analysis",
+        '#over-time[data-ready="1"]',
+        "over-time",
+    ),
+    (
+        "dashboard-over-time-1024.png",
+        "/scenarios/nplv-2022/analysis",
+        '#over-time[data-ready="1"]',
+        "over-time",
+        SMALL,
+    ),
     ("compare.png", "/compare?a=nplv-2022&b=wijkaanpak-manifest", '#compare[data-ready="1"]', None),
     (
         "compare-1024.png",
@@ -117,6 +143,16 @@ def act(page, action: str | None) -> None:
         page.emulate_media(color_scheme="dark")
     elif action == "charts":
         page.evaluate("document.getElementById('layer-sizes').scrollIntoView()")
+    elif action == "timeline":  # the timeline stepped to 2025: the separate VRO ministry is in
+        page.click("#timeline-toggle")
+        page.wait_for_function("() => document.getElementById('timeline').dataset.date")
+        index = page.evaluate("window.govgraphTimeline.rows.findIndex(r => r.date >= '2025-01-01')")
+        page.evaluate("(i) => window.govgraphTimeline.goTo(i)", index)
+        page.wait_for_function("() => document.getElementById('timeline').dataset.date >= '2025'")
+        page.wait_for_selector('#network[data-ready="1"]')
+    elif action == "over-time":
+        page.wait_for_selector('#dashboard[data-ready="1"]')
+        page.evaluate("document.getElementById('over-time').scrollIntoView()")
     elif action == "views":
         page.evaluate("document.getElementById('views').scrollIntoView()")
     elif action == "query":

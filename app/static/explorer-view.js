@@ -119,7 +119,10 @@
     mapNodes(nodes) {
       const grouped = nodes.some((n) => n.count);
       if (nodes.some((n) => n.x === undefined || n.x === null)) { this.bands = null; return nodes; }
-      const map = Map_.reflow(nodes, this.size(), grouped ? GROUP_LAYOUT : {});
+      // The timeline sets ``frame`` to the all-time actors: bands and places come from them, so
+      // stepping through dates shows actors appear and leave while the others stay put.
+      const frame = !grouped && this.frame && nodes.every((n) => this.frame.has(n.id)) ? [...this.frame.values()] : nodes;
+      const map = Map_.reflow(frame, this.size(), grouped ? GROUP_LAYOUT : {});
       this.bands = { bands: map.bands, gap: map.gap };
       const placed = nodes.map((n) => Object.assign({}, n, map.positions.get(n.id)));
       this.frames = openedFrames(placed);

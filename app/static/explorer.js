@@ -15,7 +15,7 @@
   const statusBox = document.getElementById("status");
   const panel = document.getElementById("panel");
 
-  const FILTER_KEYS = ["as_of", "confirmed_only", "kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "aggregate"];
+  const FILTER_KEYS = ["as_of", "frame", "confirmed_only", "kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q", "focus", "depth", "aggregate"];
   const UI_KEYS = ["layout", "physics", "select", "edge", "expand", "hl", "ref", "size", "colour", "view", "open"];
   const METRIC_NAMES = { layer: "layer", accountability_load: "accountability load", betweenness: "betweenness", voice_reach: "voice reach" };
   // The filters that change the scenario itself: every JSON endpoint the page calls gets them.
@@ -35,7 +35,7 @@
     onCollapseGroup: (id) => toggleGroup(id),
     onCamera: (cam) => { state.view = [cam.x, cam.y, cam.scale].map((v) => Number(v).toFixed(v === cam.scale ? 3 : 0)).join(","); writeUrl(); },
   });
-  window.govgraph = { view, network: view.network, get state() { return Object.assign({}, state); }, reload: load };
+  window.govgraph = { view, network: view.network, get state() { return Object.assign({}, state); }, reload: load, setState: (changes, reload) => setState(changes, reload) };
 
   // ---- URL state -----------------------------------------------------------------------
 

@@ -344,6 +344,8 @@ REPORT_FILE = {
 REPORT_PARAMS = [
     _query("format", {"enum": ["html", "pdf"], "default": "html"}, "html or pdf."),
     *BASE_FILTERS,
+    _query("as_of_a", AS_OF, "A's date, when it differs from B's (beats as_of)."),
+    _query("as_of_b", AS_OF, "B's date, so a scenario can be set against itself (beats as_of)."),
 ]
 
 

@@ -165,16 +165,19 @@ def _report_file(scenario_id: str, other: str | None) -> Any:
             f"parameter 'format' must be html or pdf, not {fmt!r}",
             hint="Send format=html (opens offline) or format=pdf.",
         )
-    as_of = (
-        Filters.from_args({"as_of": request.args["as_of"]}).as_of
-        if request.args.get("as_of")
-        else None
-    )
+
+    def date(*names: str) -> str | None:  # the first given of these parameters, checked
+        for name in names:
+            if request.args.get(name):
+                return Filters.from_args({"as_of": request.args[name]}).as_of
+        return None
+
     html = report_html(
         get_store(),
         scenario_id,
         compare_id=other,
-        as_of=as_of,
+        as_of=date("as_of_a", "as_of"),
+        compare_as_of=date("as_of_b", "as_of"),
         confirmed_only=parse_flag(request.args, "confirmed_only"),
     )
     name = report_name(scenario_id, other, fmt)
@@ -189,7 +192,8 @@ def _report_file(scenario_id: str, other: str | None) -> Any:
 
 def report_url(scenario_id: str, args: Any = None, **extra: str) -> str:
     """Return the address of a scenario's report carrying the page's as-of and confirmed filters."""
-    kept = {k: v for k, v in (args or {}).items() if k in ("as_of", "confirmed_only") and v}
+    names = ("as_of", "as_of_a", "as_of_b", "confirmed_only")
+    kept = {k: v for k, v in (args or {}).items() if k in names and v}
     return url_for("pages.scenario_report", scenario_id=scenario_id, **kept, **extra)
 
 

@@ -212,14 +212,18 @@ def report_html(
     *,
     compare_id: str | None = None,
     as_of: str | None = None,
+    compare_as_of: str | None = None,
     confirmed_only: bool = False,
 ) -> str:
     """Return the report on one scenario (and its comparison with another) as one HTML page.
 
-    Raises NotFound (through the store) when a scenario id is not loaded.
+    ``compare_as_of`` is B's date when it differs from A's ``as_of``, so one scenario can be
+    set against itself at two dates. Raises NotFound (through the store) when a scenario id
+    is not loaded.
     """
     a = load_side(store, scenario_id, as_of, confirmed_only)
-    b = load_side(store, compare_id, as_of, confirmed_only) if compare_id else None
+    b_as_of = compare_as_of if compare_as_of is not None else as_of
+    b = load_side(store, compare_id, b_as_of, confirmed_only) if compare_id else None
     comparison = (
         compare(
             a.G,

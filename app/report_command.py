@@ -13,7 +13,13 @@ from app.datasource import DataSource
 @cli.command()
 @data_options
 @scenario_option
-@click.option("--compare", "compare_id", metavar="ID", help="Compare with this scenario (B).")
+@click.option(
+    "--compare",
+    "compare_id",
+    metavar="ID[@DATE]",
+    help="Compare with this scenario (B), as of DATE when given: the same id at another date "
+    "sets a scenario against itself.",
+)
 @click.option(
     "--as-of",
     metavar="DATE",
@@ -41,15 +47,22 @@ def report(
     """Write a report to cite: the findings in plain sentences, a labelled map of the
     structure, charts, tables, every source with its link, what rests on inferred facts and
     a short method section; with --compare, the measures of A against B come first."""
-    from app.commands import _date, _store
+    from app.commands import _date, _side, _store
     from app.report import report_html
 
     path = _output(out)
+    other_id, other_as_of = _side(compare_id, as_of) if compare_id else (None, None)
     with _store(source) as store:
         sid = pick_scenario(store, scenario_id)
-        other = pick_scenario(store, compare_id) if compare_id else None
-        html = report_html(store, sid, compare_id=other, as_of=_date(as_of),
-                           confirmed_only=confirmed_only)  # fmt: skip
+        other = pick_scenario(store, other_id) if other_id else None
+        html = report_html(
+            store,
+            sid,
+            compare_id=other,
+            as_of=_date(as_of),
+            compare_as_of=other_as_of,
+            confirmed_only=confirmed_only,
+        )
     _write(html, path)
     click.echo(f"wrote the report on {sid}{f' and {other}' if other else ''} to {path}", err=True)
 

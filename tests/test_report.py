@@ -236,3 +236,46 @@ def test_a_pdf_without_chromium_is_a_clear_error(data, tmp_path, monkeypatch):
         "/scenarios/built-here/report?format=pdf", headers={"Accept": "application/json"}
     )
     assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "chromium-missing"
+
+
+def test_one_scenario_reported_against_itself_at_two_dates(tmp_path):
+    doc = sourced()
+    doc["relations"].append({"from": "min", "to": "city", "type": "STEERS", "since": "2024-01"})
+    path = tmp_path / "dated.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    out = tmp_path / "dated.html"
+    done = run(
+        "report",
+        "--data",
+        str(path),
+        "--scenario",
+        "built-here",
+        "--as-of",
+        "2023-06-01",
+        "--compare",
+        "built-here@2024-06-01",
+        "-o",
+        str(out),
+    )
+    assert done.exit_code == 0, done.output
+    html = out.read_text(encoding="utf-8")
+    compared = json.loads(
+        run(
+            "compare",
+            "--data",
+            str(path),
+            "built-here@2023-06-01",
+            "built-here@2024-06-01",
+            "--json",
+        ).stdout
+    )
+    assert compared["relations"]["added"] == ["min:STEERS:city"]
+    row = next(r for r in compared["summary"] if r["metric"] == "counts.control_arcs")
+    assert row["delta_text"] == "+1" and row["direction"] in html
+    from app import create_app
+
+    client = create_app({"TESTING": True, "DATA": [str(path)]}).test_client()
+    page = client.get("/compare?a=built-here&b=built-here&as_of_a=2023-06-01&as_of_b=2024-06-01")
+    link = re.search(rb'id="download-report" href="([^"]+)"', page.data).group(1).decode()
+    answer = client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200 and b"+1" in answer.data

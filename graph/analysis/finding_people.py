@@ -148,10 +148,11 @@ def _say_load(actor: str) -> Callable[[Analysis], str]:
     return say
 
 
+_FRONTLINE = ("professional_group", "resident_group")
+
+
 def accountability(c: Context, frontline: bool) -> dict[str, Any] | None:
-    kinds = (
-        ("professional_group", "resident_group") if frontline else tuple({c.kind(a) for a in c.G})
-    )
+    kinds = _FRONTLINE if frontline else tuple({c.kind(a) for a in c.G})
     loads = _loads_of(c, kinds)
     if not loads:
         if frontline:
@@ -172,6 +173,8 @@ def accountability(c: Context, frontline: bool) -> dict[str, Any] | None:
         )
     top = loads[0][1]
     heaviest = [a for a, n in loads if n == top]
+    if not frontline and all(c.kind(a) in _FRONTLINE for a in heaviest):
+        return None  # the frontline finding already names them, with the same load
     names = join_words([c.name(a) for a in heaviest])
     if frontline:
         verb = "each account" if len(heaviest) > 1 else "account"  # groups: plural nouns

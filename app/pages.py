@@ -121,7 +121,12 @@ def compare() -> str:
         as_of_a=moment_a or request.args.get("as_of_a") or "",
         as_of_b=moment_b or request.args.get("as_of_b") or "",
         json_url=json_url,
-        report_url=report_url(a, request.args, compare=b) if a and b else None,
+        # the report takes one date for both sides: offered only when no side has its own
+        report_url=report_url(a, request.args, compare=b)
+        if a
+        and b
+        and not (moment_a or moment_b or request.args.get("as_of_a") or request.args.get("as_of_b"))
+        else None,
     )
 
 

@@ -73,6 +73,19 @@ SHOTS = [
         "over-time",
         SMALL,
     ),
+    (
+        "compare-dates.png",
+        "/compare?a=nplv-2022@2022-07-04&b=nplv-2022@2025-01-01",
+        '#compare[data-ready="1"]',
+        None,
+    ),
+    (
+        "compare-dates-1024.png",
+        "/compare?a=nplv-2022@2022-07-04&b=nplv-2022@2025-01-01",
+        '#compare[data-ready="1"]',
+        None,
+        SMALL,
+    ),
     ("compare.png", "/compare?a=nplv-2022&b=wijkaanpak-manifest", '#compare[data-ready="1"]', None),
     (
         "compare-1024.png",

@@ -97,11 +97,13 @@ def test_stepping_from_the_launch_to_2025_shows_vro_appear_and_the_chains_change
 
 
 def test_all_time_and_its_date_are_one_click(server, page):
-    page.goto(f"{server}/scenarios/nplv-2022?aggregate=0")
+    page.goto(f"{server}/scenarios/nplv-2022")  # opens as the overview of groups
+    wait_ready(page)
     wait_ready(page)
     page.click("#timeline-toggle")
     page.wait_for_function("() => document.getElementById('timeline').dataset.date")
     wait_ready(page)
+    assert page.evaluate("window.govgraph.state.aggregate") == "0"  # the timeline shows actors
     page.click("#timeline-all")
     page.wait_for_function("() => window.govgraph.view.nodes.getIds().includes('min-vro')")
     wait_ready(page)

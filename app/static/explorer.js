@@ -272,6 +272,8 @@
     document.getElementById("aggregate").checked = graph ? !!(graph.aggregated || wantsOverview()) : wantsAggregate();
     document.getElementById("confirmed-only").checked = state.confirmed_only === "1";
     document.getElementById("as-of").value = state.as_of || "";
+    // Left empty, the field says which day the view shows: the scenario's own date, or all time.
+    document.getElementById("as-of").placeholder = graph && graph.as_of ? graph.as_of : "all time";
     document.getElementById("size-by").value = METRIC_NAMES[state.size] ? state.size : "";
     document.getElementById("colour-by").value = METRIC_NAMES[state.colour] ? state.colour : "";
     showDateError(null);

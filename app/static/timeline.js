@@ -164,7 +164,10 @@
     const i = stopIndex(day);
     slider.value = String(i);
     render(i);
-    app.setState({ frame: "all", view: camera() }, true);  // placed on the all-time frame from now on
+    // Actors, not groups, placed on the all-time frame from now on: groups would change size
+    // between dates, actors only appear and leave.
+    const overview = app.state.aggregate === "1";
+    app.setState({ frame: "all", aggregate: overview ? "0" : app.state.aggregate, view: overview ? null : camera() }, true);
   }
 
   /* Year marks under the slider, so a stop can be found by its year. */

@@ -75,9 +75,10 @@ def register_store(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The JSON API, the OpenAPI document and, when present, the HTML pages."""
-    from app import api, openapi
+    from app import api, mapping_api, openapi
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(mapping_api.bp)
     app.register_blueprint(openapi.bp)
     if importlib.util.find_spec("app.pages") is not None:
         from app import pages

@@ -27,7 +27,8 @@ from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from app.layout import Positions
 from app.store import get_store
 from graph.errors import GraphError
-from graph.formats import FORMATS, POSITIONED_FORMATS, read_bytes, write_scenario
+from graph.formats import FORMATS, POSITIONED_FORMATS, read_uploads, write_scenario
+from graph.formats.foreign import mapping_notice
 from graph.model import Scenario
 from graph.network import ALL_TIME, resolve_as_of
 from graph.storage.query_limits import check_param_values
@@ -310,8 +311,7 @@ def upload() -> Any:
     """Validate an uploaded file fully, then load its scenarios; 409 for a loaded id unless
     ``replace=1``. Bad input loads nothing and lists every located problem."""
     require_write()
-    data, filename = _uploaded()
-    scenarios = read_bytes(data, filename)
+    scenarios = read_uploads(_uploaded_files())
     replace = views.parse_flag(request.values, "replace")
     store = get_store()
     with store.write_lock:
@@ -319,20 +319,31 @@ def upload() -> Any:
         _load_atomically(store, scenarios)
     ids = [s.id for s in scenarios]
     links = views.scenario_links(ids[0]) if ids else {}
-    response = jsonify({"ok": True, "scenarios": ids, "links": links})
+    notices = {s.id: mapping_notice(s) for s in scenarios if mapping_notice(s)}
+    if ids and ids[0] in notices:
+        links["mapping"] = f"/scenarios/{ids[0]}/mapping"
+    body = {"ok": True, "scenarios": ids, "links": links, "notices": notices,
+            "notice": notices.get(ids[0]) if ids else None}  # fmt: skip
+    response = jsonify(body)
     response.status_code = 201
     if ids:
         response.headers["Location"] = links["self"]
     return response
 
 
-def _uploaded() -> tuple[bytes, str]:
-    """Return the upload's bytes and file name: multipart field ``file`` or a raw body."""
+def _uploaded_files() -> list[tuple[bytes, str]]:
+    """Return the uploaded files: every multipart field ``file`` (CSV files sent together are
+    one scenario's node and edge tables), or a raw body."""
     if request.mimetype == "multipart/form-data":
-        file: FileStorage | None = request.files.get("file")
-        if file is None or not file.filename:
+        files: list[FileStorage] = [f for f in request.files.getlist("file") if f.filename]
+        if not files:
             raise BadRequest("no file in the upload", hint="Send the file as form field 'file'.")
-        return file.read(), Path(file.filename).name
+        return [(f.read(), Path(f.filename or "").name) for f in files]
+    return [_uploaded()]
+
+
+def _uploaded() -> tuple[bytes, str]:
+    """Return a raw upload's bytes and file name (``?filename=`` names the format)."""
     filename = request.args.get("filename", "").strip()
     if not filename:
         raise BadRequest(

@@ -61,6 +61,17 @@ def translate_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: ``--map MAP.yaml``: a mapping of a foreign file's node and relation types to govgraph's.
+map_option = click.option(
+    "--map",
+    "mapping",
+    metavar="MAP.yaml",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Mapping of the files' own node and relation types to kinds and relation types "
+    "(docs/format.md, 'Mapping file'); made on the scenario's mapping page.",
+)
+
+
 def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--data``, ``--neo4j`` and ``--db`` and pass one ``source`` argument instead."""
 
@@ -88,10 +99,15 @@ def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(),
         help="Keep the embedded store in this folder instead of memory. Env: GOVGRAPH_DB.",
     )
+    @map_option
     @functools.wraps(func)
-    def wrapper(data: tuple[str, ...], neo4j: str | None, db: str | None, **kwargs: Any) -> Any:
+    def wrapper(
+        data: tuple[str, ...], neo4j: str | None, db: str | None, mapping: str | None, **kwargs: Any
+    ) -> Any:
         data, neo4j, db = command_line_first(data=data, neo4j=neo4j, db=db)
-        return func(source=DataSource(tuple(data), neo4j, db), **kwargs)
+        if mapping and not data:
+            raise click.UsageError("--map applies to files given with --data")
+        return func(source=DataSource(tuple(data), neo4j, db, mapping=mapping), **kwargs)
 
     return wrapper
 

@@ -19,13 +19,21 @@ from app.cli import (
     data_options,
     emit_json,
     json_option,
+    map_option,
     pick_scenario,
     scenario_option,
     translate_errors,
 )
-from app.datasource import DataSource, announce_notices, fit_hint, hint_for_store, open_data
+from app.datasource import (
+    DataSource,
+    announce_notices,
+    fit_hint,
+    hint_for_store,
+    load_mapped,
+    open_data,
+)
 from graph.errors import GraphError, ValidationFailed
-from graph.formats import FORMATS, POSITIONED_FORMATS, load_paths, write_scenario
+from graph.formats import FORMATS, POSITIONED_FORMATS, write_scenario
 from graph.network import ALL_TIME, in_force, parse_as_of, resolve_as_of, to_networkx
 
 
@@ -60,16 +68,17 @@ as_of_option = click.option(
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@map_option
 @json_option
 @translate_errors
-def validate(paths: tuple[str, ...], as_json: bool) -> None:
+def validate(paths: tuple[str, ...], mapping: str | None, as_json: bool) -> None:
     """Check scenario files (YAML, JSON, CSV folder, XLSX, GraphML, GEXF).
 
     Exits 0 when every file is valid, 2 with every problem listed (file and line, or sheet
     and row, a stable code and a hint) when not.
     """
     try:
-        scenarios = load_paths(paths)
+        scenarios = load_mapped(paths, mapping)
     except ValidationFailed as exc:
         if as_json:
             emit_json({"ok": False, "errors": [p.to_dict() for p in exc.problems]})
@@ -92,15 +101,18 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
     type=click.Path(),
     help="Embedded store folder. Env: GOVGRAPH_DB.",
 )
+@map_option
 @json_option
 @translate_errors
-def import_(paths: tuple[str, ...], neo4j: str | None, db: str | None, as_json: bool) -> None:
+def import_(
+    paths: tuple[str, ...], neo4j: str | None, db: str | None, mapping: str | None, as_json: bool
+) -> None:
     """Validate all PATHS, then load each scenario in one transaction, replacing one with the
     same id. Needs a lasting store: --neo4j URI or --db PATH."""
     neo4j, db = command_line_first(neo4j=neo4j, db=db)
     if not neo4j and not db:
         raise click.UsageError("import needs a lasting store: give --neo4j URI or --db PATH")
-    scenarios = load_paths(paths)
+    scenarios = load_mapped(paths, mapping)
     announce_notices(scenarios)
     with hint_for_store(neo4j, db):
         _import(scenarios, neo4j or db)

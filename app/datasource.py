@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
 from graph.datasets import bundled_paths
-from graph.errors import StoreUnavailable
+from graph.errors import Problem, StoreUnavailable, ValidationFailed
 from graph.formats import load_paths
 from graph.formats.foreign import mapping_notice
 from graph.model import Scenario
@@ -30,6 +31,7 @@ class DataSource:
     neo4j: str | None = None
     db: str | None = None
     extra: dict[str, str | None] = field(default_factory=dict)
+    mapping: str | None = None
 
     @property
     def uses_neo4j(self) -> bool:
@@ -66,7 +68,7 @@ def open_data(source: DataSource, **embedded: int) -> GraphStore:
                 store.close()  # the driver would warn when collected unclosed
                 raise
         return store
-    scenarios = load_paths(source.data) if source.data else None
+    scenarios = load_mapped(source.data, source.mapping) if source.data else None
     announce_notices(scenarios or [])
     if not source.db:
         # In memory: serve the scenarios as read; the database is filled at the first query.
@@ -81,6 +83,29 @@ def open_data(source: DataSource, **embedded: int) -> GraphStore:
             store.close()
             raise
     return store
+
+
+def load_mapped(paths: Sequence[str], mapping: str | None) -> list[Scenario]:
+    """Return the scenarios of ``paths``, each with the mapping file ``mapping`` applied.
+
+    Raises
+    ------
+    graph.errors.ValidationFailed
+        When a file or the mapping is invalid, or the mapped scenario is; nothing is loaded.
+    """
+    scenarios = load_paths(paths)
+    if mapping is None:
+        return scenarios
+    from graph.mapping import apply_mapping, read_mapping
+
+    try:
+        text = Path(mapping).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = Problem("unreadable-file", f"cannot read the mapping: {exc}",
+                          "Check the --map path.", file=mapping)  # fmt: skip
+        raise ValidationFailed([problem]) from None
+    rules = read_mapping(text, mapping)
+    return [apply_mapping(s, rules, file=mapping) for s in scenarios]
 
 
 def announce_notices(scenarios: Sequence[Scenario]) -> None:

@@ -28,6 +28,7 @@ from graph.analysis.hierarchy import betweenness
 from graph.analysis.layers import chain_to
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
+from graph.formats.foreign import mapping_notice
 from graph.model import Scenario
 from graph.network import ALL_TIME, in_force, parse_as_of
 from graph.validation import closest
@@ -882,6 +883,7 @@ def scenario_json(store: CachedStore, scenario_id: str) -> dict[str, Any]:
             "types": dict(Counter(r.type for r in scenario.relations).most_common()),
         },
         "links": scenario_links(scenario_id),
+        "notice": mapping_notice(scenario),  # set when the steering analyses need a mapping
     }
 
 

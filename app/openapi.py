@@ -70,7 +70,9 @@ SCHEMAS: dict[str, Any] = {
                            scenario=ref("ScenarioHeader"),
                            sources={"type": "array", "items": {"type": "object"}},
                            vocabulary={"type": "object"}, counts={"type": "object"},
-                           links=ref("Links")),
+                           links=ref("Links"), notice={
+                               **_nullable("string"), "description": "Set when the steering "
+                               "analyses need a mapping (GET .../mapping)."}),
     "Node": _obj(["id", "label", "name", "kind", "layer", "isolated", "x", "y",
                   "accountability_load"], id=STR, label=STR, name=STR, kind=STR,
                  level=_nullable("string"), sector=STRS, confidence={"enum": list(CONFIDENCES)},
@@ -220,7 +222,28 @@ SCHEMAS: dict[str, Any] = {
                         rows={"type": "array", "items": {"type": "array"}}, truncated=BOOL,
                         elapsed_ms=NUM, store={"enum": ["embedded", "neo4j"]}),
     "Uploaded": _obj(["ok", "scenarios", "links"], ok={"const": True}, scenarios=STRS,
-                     links=ref("Links")),
+                     links=ref("Links"), notice={
+                         **_nullable("string"), "description": "Set when the first scenario "
+                         "needs a mapping to governance meaning (a foreign file); "
+                         "links.mapping then names its mapping page."},
+                     notices={"type": "object", "additionalProperties": STR,
+                              "description": "Scenario id -> notice, for each that has one."}),
+    "MappingDocument": {"type": "object", "required": ["govgraph_mapping"],
+                        "description": "A mapping file's document (docs/format.md).",
+                        "properties": {"govgraph_mapping": {"const": 1},
+                                       "scenario": {"type": ["object", "null"]},
+                                       "kinds": {"type": ["object", "null"]},
+                                       "relation_types": {"type": ["object", "null"]}}},
+    "MappingSuggestions": _obj(["scenario", "kinds", "relation_types", "attributes", "mapping"],
+                               scenario=STR, notice=_nullable("string"),
+                               kinds={"type": "object"}, relation_types={"type": "object"},
+                               attributes={"type": "object"}, mapping=ref("MappingDocument"),
+                               links={"type": "object"}),
+    "MappingPreview": _obj(["ok", "problems", "mapping_yaml"], ok=BOOL,
+                           problems={"type": "array", "items": {"type": "object"}},
+                           mapping_yaml=STR, scenario={"type": "object"},
+                           notice=_nullable("string"), counts={"type": "object"},
+                           steering_depth=INT),
     "Deleted": _obj(["ok"], ok={"const": True}, deleted=STR),
 }  # fmt: skip
 
@@ -375,6 +398,12 @@ UPLOAD_BODY = {
 }  # fmt: skip
 
 
+MAPPING_BODY = {
+    "required": True,
+    "content": {JSON: {"schema": _obj(["mapping"], mapping=ref("MappingDocument"))}},
+}  # fmt: skip
+
+
 def _export_schema(media: str) -> dict[str, Any]:
     # A client may parse a JSON or YAML export: it holds one scenario document (an object).
     return {"type": "object"} if media in (JSON, "application/yaml") else {"type": "string"}
@@ -392,13 +421,34 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "api.list_scenarios": ("/api/scenarios", "get", _op("List loaded scenarios.",
                                                         _ok("ScenarioList"), 503)),
     "api.upload": ("/api/scenarios", "post", _op(
-        "Upload a scenario file (YAML, JSON, XLSX, zipped CSV folder, GraphML, GEXF).",
+        "Upload a scenario file (YAML, JSON, XLSX, zipped CSV folder, GraphML, GEXF), or a "
+        "graph from another tool (yEd, Gephi, Kumu, networkx, APOC; CSV files sent together "
+        "in several 'file' fields are one scenario's node and edge tables).",
         {}, 400, 401, 403, 409, 413, 503,
         params=[_query("filename", STR, "File name of a raw-body upload (its suffix names the "
                        "format).", example="scenario.yaml"), _query("replace", FLAG,
                                            "Replace a loaded scenario with the same id.")],
         requestBody=UPLOAD_BODY, security=WRITE_AUTH,
         responses={"201": _ok("Uploaded", "Loaded.")})),
+    "mapping.show_mapping": ("/api/scenarios/{scenario_id}/mapping", "get", _op(
+        "The scenario's own node and relation types (foreign files) with counts and "
+        "suggested kinds and relation types, and the suggested mapping.",
+        _ok("MappingSuggestions"), 404, params=[SCENARIO])),
+    "mapping.preview": ("/api/scenarios/{scenario_id}/mapping/preview", "post", _op(
+        "Apply a mapping without saving: counts, notice, steering depth, or the problems.",
+        _ok("MappingPreview"), 400, 404, params=[SCENARIO], requestBody=MAPPING_BODY)),
+    "mapping.save": ("/api/scenarios/{scenario_id}/mapping", "post", _op(
+        "Save the mapped scenario under the mapping's scenario id.", {}, 400, 401, 403, 404,
+        409, params=[SCENARIO, _query("replace", FLAG, "Replace a loaded scenario with the "
+                                      "same id.")], requestBody=MAPPING_BODY,
+        security=WRITE_AUTH, responses={"201": _ok("Uploaded", "Saved.")})),
+    "mapping.download": ("/api/scenarios/{scenario_id}/mapping/download", "post", _op(
+        "The mapping file, or the mapped scenario as govgraph YAML.",
+        {"description": "A YAML document (a mapping file or a scenario).", "content": {
+            "application/yaml": {"schema": {"type": "object"}}}},
+        400, 404, params=[SCENARIO, _query(
+            "what", {"enum": ["mapping", "scenario"], "default": "mapping"},
+            "The mapping file or the mapped scenario.")], requestBody=MAPPING_BODY)),
     "api.show_scenario": ("/api/scenarios/{scenario_id}", "get", _op(
         "One scenario's header, sources, vocabulary and counts.", _ok("ScenarioDetail"), 404,
         params=[SCENARIO])),

@@ -69,6 +69,17 @@ def find_summary(scenario_id: str) -> Any:
     abort(404, description=f"no scenario '{scenario_id}' is loaded")
 
 
+def _notice(scenario_id: str) -> str | None:
+    """The scenario's mapping notice, or None (also for an unknown id: the page 404s)."""
+    from app.mapping_api import notice_of
+    from graph.errors import NotFound
+
+    try:
+        return notice_of(scenario_id)
+    except NotFound:
+        return None
+
+
 @bp.get("/scenarios/<scenario_id>")
 def explore(scenario_id: str) -> str:
     """The explorer of one scenario; its script fetches the graph JSON and draws it.
@@ -77,6 +88,7 @@ def explore(scenario_id: str) -> str:
     """
     return render_template(
         "explorer.html",
+        notice=_notice(scenario_id),
         scenario=find_summary(scenario_id),
         scenario_id=scenario_id,
         json_url=url_for_api(f"/api/scenarios/{scenario_id}/graph", request.args),
@@ -92,10 +104,30 @@ def analyse(scenario_id: str) -> str:
     """
     return render_template(
         "analysis.html",
+        notice=_notice(scenario_id),
         scenario=find_summary(scenario_id),
         scenario_id=scenario_id,
         report_url=report_url(scenario_id, request.args),
         json_url=url_for_api(f"/api/scenarios/{scenario_id}/analysis", request.args),
+    )
+
+
+@bp.get("/scenarios/<scenario_id>/mapping")
+def map_types(scenario_id: str) -> str:
+    """The mapping step: the scenario's own node and relation types, each with a chosen
+    govgraph kind or relation type, a preview with its validation, and saving the result.
+
+    Unknown scenario ids get 404.
+    """
+    from graph.vocabulary import CORE_KINDS, CORE_RELATION_TYPES
+
+    return render_template(
+        "mapping.html",
+        scenario=find_summary(scenario_id),
+        scenario_id=scenario_id,
+        json_url=url_for_api(f"/api/scenarios/{scenario_id}/mapping"),
+        kinds=CORE_KINDS,
+        types=CORE_RELATION_TYPES,
     )
 
 

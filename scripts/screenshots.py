@@ -116,6 +116,10 @@ SHOTS = [
     ("console-graph-1024.png", "/console", "#cypher", "query", SMALL),
     ("console-error.png", "/console", "#cypher", "error"),
     ("console-error-1024.png", "/console", "#cypher", "error", SMALL),
+    ("upload.png", "/upload", "#upload-form", None),
+    ("mapping.png", "/upload", "#upload-form", "kumu"),
+    ("mapping-1024.png", "/upload", "#upload-form", "kumu", SMALL),
+    ("mapping-explorer.png", "/upload", "#upload-form", "kumu-explorer"),
 ]
 
 #: A path query (table shows directions) and a query with a syntax error (line 3).
@@ -141,8 +145,54 @@ def serve() -> tuple[str, object]:
     return f"http://127.0.0.1:{port}", server
 
 
+def kumu_workbook(folder: Path) -> Path:
+    """A small Kumu workbook (Elements, Connections) as an analyst would bring it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    elements = book.active
+    elements.title = "Elements"
+    elements.append(["Label", "Type", "Description", "Tags"])
+    for row in (
+        ("Ministerie van BZK", "Ministry", "Coordinating ministry", "national"),
+        ("Programmabureau NPLV", "Programme Office", None, "national"),
+        ("SPUK Kansrijke Wijk", "Fund", "Specific grant to municipalities", None),
+        ("Gemeente Rotterdam", "Municipality", None, "local"),
+        ("Wijkteam Feijenoord", "Professionals", None, "local"),
+        ("Bewonersraad Feijenoord", "Citizens", None, "local"),
+        ("Focusgebied Rotterdam-Zuid", "Area", None, "local"),
+    ):
+        elements.append(list(row))
+    connections = book.create_sheet("Connections")
+    connections.append(["From", "To", "Type"])
+    for row in (
+        ("Ministerie van BZK", "Programmabureau NPLV", "steers"),
+        ("Ministerie van BZK", "SPUK Kansrijke Wijk", "finances"),
+        ("SPUK Kansrijke Wijk", "Gemeente Rotterdam", "pays"),
+        ("Gemeente Rotterdam", "Ministerie van BZK", "accounts to"),
+        ("Gemeente Rotterdam", "Wijkteam Feijenoord", "manages"),
+        ("Wijkteam Feijenoord", "Focusgebied Rotterdam-Zuid", "works in"),
+        ("Bewonersraad Feijenoord", "Gemeente Rotterdam", "gives advice"),
+        ("Programmabureau NPLV", "Focusgebied Rotterdam-Zuid", "supports"),
+    ):
+        connections.append(list(row))
+    path = folder / "wijkaanpak-kumu.xlsx"
+    book.save(path)
+    return path
+
+
 def act(page, action: str | None) -> None:
     """Bring the page into the state worth showing."""
+    if action in ("kumu", "kumu-explorer"):
+        import tempfile
+
+        page.set_input_files("#file", str(kumu_workbook(Path(tempfile.mkdtemp()))))
+        page.check("#replace")
+        page.click("#upload-button")
+        page.wait_for_selector("#preview-summary", timeout=60_000)
+        if action == "kumu-explorer":
+            page.goto(page.url.rsplit("/", 1)[0])
+            page.wait_for_selector('#network[data-ready="1"]', timeout=60_000)
     if action == "select":
         actor = page.evaluate("window.govgraph.view.nodes.getIds().find(id => id.includes('bzk'))")
         actor = actor or page.evaluate("window.govgraph.view.nodes.getIds()[0]")

@@ -425,7 +425,8 @@ def test_the_document_lists_the_vocabulary_filters_and_their_400(ro_client):
 def test_upload_yaml_then_read_it(client):
     response = client.post("/api/scenarios", data=_yaml_file(_doc(id="second")))
     body = _json(response, 201)
-    assert body == {"ok": True, "scenarios": ["second"], "links": body["links"]}
+    assert body == {"ok": True, "scenarios": ["second"], "links": body["links"],
+                    "notice": None, "notices": {}}  # fmt: skip
     assert body["links"]["explorer"] == "/scenarios/second"
     assert response.headers["Location"] == "/api/scenarios/second"
     ids = [s["id"] for s in _json(client.get("/api/scenarios"))["scenarios"]]

@@ -42,8 +42,13 @@ CONFIG = {
     "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}},
 }
 #: Operations that refuse well-formed input for its meaning (a Cypher syntax error, bytes
-#: that are no scenario file) with a documented 400: "valid data is accepted" cannot hold.
-MEANING_CHECKED = {"POST /api/query", "POST /api/scenarios"}
+#: that are no scenario file, a mapping whose result is no valid scenario) with a documented
+#: 400: "valid data is accepted" cannot hold.
+MEANING_CHECKED = {
+    "POST /api/query", "POST /api/scenarios", "POST /api/scenarios/{scenario_id}/mapping",
+    "POST /api/scenarios/{scenario_id}/mapping/preview",
+    "POST /api/scenarios/{scenario_id}/mapping/download",
+}  # fmt: skip
 
 
 def fresh_app(*paths: Path, **config):

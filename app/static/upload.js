@@ -12,16 +12,18 @@
     event.preventDefault();
     if (!input.files.length) return result.replaceChildren(errorBox({ code: "no-file", message: "Choose a file first." }));
     const body = new FormData();
-    body.append("file", input.files[0]);
+    Array.from(input.files).forEach((f) => body.append("file", f));
     const token = document.getElementById("token").value.trim();
     const headers = { Accept: "application/json" };
     if (token) headers.Authorization = "Bearer " + token;
     const replace = document.getElementById("replace").checked ? "?replace=1" : "";
-    result.replaceChildren(el("p", { class: "muted" }, "Validating " + input.files[0].name + "…"));
+    result.replaceChildren(el("p", { class: "muted" }, "Validating " + Array.from(input.files).map((f) => f.name).join(", ") + "…"));
     try {
       const data = await parseResponse(await fetch(form.action + replace, { method: "POST", body, headers }));
-      const target = (data.links && data.links.explorer) || "/scenarios/" + encodeURIComponent(data.scenarios[0]);
-      result.replaceChildren(el("div", { class: "success-box", id: "upload-ok" }, "Loaded ", (data.scenarios || []).join(", "), ". Opening the explorer…"));
+      const links = data.links || {};
+      const target = links.mapping || links.explorer || "/scenarios/" + encodeURIComponent(data.scenarios[0]);
+      const next = links.mapping ? ". It needs a mapping to governance meaning: opening the mapping page…" : ". Opening the explorer…";
+      result.replaceChildren(el("div", { class: "success-box", id: "upload-ok" }, "Loaded ", (data.scenarios || []).join(", "), next));
       window.location.assign(target);
     } catch (err) {
       const box = errorBox(err);

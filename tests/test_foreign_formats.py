@@ -155,3 +155,32 @@ def test_workbook_without_node_or_edge_sheets_says_what_to_add(tmp_path: Path) -
     book.save(tmp_path / "odd.xlsx")
     done = _cli("validate", str(tmp_path / "odd.xlsx"))
     assert done.returncode == 2 and "missing-sheet" in done.stderr
+
+
+def test_yed_group_members_are_actors_too(tmp_path: Path) -> None:
+    """yEd keeps a group's members in a graph nested in the group node."""
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:y="http://www.yworks.com/xml/graphml">
+  <key for="node" id="d6" yfiles.type="nodegraphics"/>
+  <graph edgedefault="directed" id="G">
+    <node id="n0" yfiles.foldertype="group">
+      <data key="d6"><y:ProxyAutoBoundsNode><y:Realizers active="0"><y:GroupNode>
+        <y:NodeLabel>Alliantie-overleg</y:NodeLabel></y:GroupNode></y:Realizers>
+      </y:ProxyAutoBoundsNode></data>
+      <graph edgedefault="directed" id="n0:">
+        <node id="n0::n0"><data key="d6"><y:ShapeNode><y:NodeLabel>Gemeente Arnhem</y:NodeLabel></y:ShapeNode></data></node>
+        <node id="n0::n1"><data key="d6"><y:ShapeNode><y:NodeLabel>Gemeente Zwolle</y:NodeLabel></y:ShapeNode></data></node>
+        <edge id="n0::e0" source="n0::n0" target="n0::n1"/>
+      </graph>
+    </node>
+    <node id="n1"><data key="d6"><y:ShapeNode><y:NodeLabel>BZK</y:NodeLabel></y:ShapeNode></data></node>
+    <edge id="e0" source="n1" target="n0::n0"/>
+  </graph>
+</graphml>
+"""  # noqa: E501
+    (tmp_path / "groups.graphml").write_text(text)
+    (scenario,) = read_path(tmp_path / "groups.graphml")
+    assert sorted(a.name for a in scenario.actors) == [
+        "Alliantie-overleg", "BZK", "Gemeente Arnhem", "Gemeente Zwolle",
+    ]  # fmt: skip
+    assert len(scenario.relations) == 2

@@ -126,8 +126,10 @@ def _child(element: Any, name: str) -> Any:
 
 
 def _items(graph: Any, holder: str, tag: str) -> list[Any]:
+    """Return the nodes (edges) of the graph, with those nested in a node (hierarchical
+    GEXF keeps a node's children in a ``<nodes>`` inside it)."""
     parent = _child(graph, holder)
-    return [c for c in parent if _local(c.tag) == tag] if parent is not None else []
+    return [c for c in parent.iter() if _local(c.tag) == tag] if parent is not None else []
 
 
 def _attribute_titles(graph: Any) -> dict[tuple[str, str], str]:

@@ -174,6 +174,17 @@ def _node(element: Any, keys: dict[str, str]) -> Entry:
     return entry
 
 
+def _elements(graph: Any) -> list[Any]:
+    """Return the graph's own children, then the nodes and edges of nested graphs (yEd keeps
+    a group's members in a ``<graph>`` inside the group node)."""
+    if graph is None:
+        return []
+    own = list(graph)
+    nested = [e for g in graph.iterdescendants(f"{{{NS}}}graph", "graph") for e in g
+              if _local(e.tag) in ("node", "edge")]  # fmt: skip
+    return own + nested
+
+
 def _undirected(graph: Any, edge: Any) -> bool:
     directed = edge.get("directed") or ("false" if graph.get("edgedefault") == "undirected" else "")
     return directed.strip().lower() == "false"
@@ -196,7 +207,7 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
         for k in root
         if _local(k.tag) == "key" and k.get("attr.name")
     }
-    for element in graph if graph is not None else []:
+    for element in _elements(graph):
         tag = _local(element.tag)
         if tag == "data" and keys.get(element.get("key")):
             result.header[keys[element.get("key")]] = (element.text or "", element.sourceline)

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "GraphError",
     "Problem",
+    "shorten",
     "ValidationFailed",
     "NotFound",
     "QueryRejected",
@@ -18,6 +19,27 @@ __all__ = [
     "QueryCrashed",
     "QueryBusy",
 ]
+
+
+#: Longest culprit value and message a problem keeps; the rest is cut with a count.
+MAX_VALUE_CHARS = 120
+MAX_MESSAGE_CHARS = 400
+#: Most problems one error lists; the rest are counted in one last problem.
+MAX_PROBLEMS = 100
+MORE_PROBLEMS = "more-problems"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to about ``limit`` characters, saying how long it was.
+
+    Examples
+    --------
+    >>> shorten("x" * 500, 20)
+    'xxxxxxxxxxxxxxxxxxxx… (500 characters)'
+    >>> shorten("short", 20)
+    'short'
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,12 @@ class Problem:
     sheet: str | None = None
     row: int | None = None
     value: Any = None
+
+    def __post_init__(self) -> None:
+        # A hostile file repeats a long value in every problem; keep messages short.
+        object.__setattr__(self, "message", shorten(self.message, MAX_MESSAGE_CHARS))
+        if isinstance(self.value, str):
+            object.__setattr__(self, "value", shorten(self.value, MAX_VALUE_CHARS))
 
     def where(self) -> str:
         """Return the place as ``file:line`` or ``file[sheet]:row``."""
@@ -104,10 +132,26 @@ class ValidationFailed(GraphError):
     hint = "Fix every listed problem and try again; nothing was loaded."
 
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
-        self.problems = list(problems)
-        count = len(self.problems)
+        # Problems of an error raised again with more: its count of unlisted ones carries over.
+        unlisted = sum(p.value for p in problems if p.code == MORE_PROBLEMS)
+        listed = [p for p in problems if p.code != MORE_PROBLEMS]
+        count = len(listed) + unlisted
+        #: Every problem found, also those past the ones listed.
+        self.count = count
+        self.problems = listed[:MAX_PROBLEMS]
+        if count > len(self.problems):
+            hidden = count - len(self.problems)
+            self.problems.append(
+                Problem(
+                    MORE_PROBLEMS,
+                    f"{hidden:,} more problems are not listed",
+                    "Fix the listed ones first; the rest are often the same mistake repeated.",
+                    file=self.problems[-1].file if self.problems else None,
+                    value=hidden,
+                )
+            )
         super().__init__(
-            message or f"{count} problem{'s' if count != 1 else ''} found in the input"
+            message or f"{count:,} problem{'s' if count != 1 else ''} found in the input"
         )
 
 

@@ -86,7 +86,10 @@ def closest(name: object, valid: Iterable[str]) -> str | None:
     >>> closest("zzz", ["kind"]) is None
     True
     """
-    matches = difflib.get_close_matches(str(name), list(valid), n=1, cutoff=0.6)
+    text = str(name)
+    if len(text) > 64:  # no name is that long; matching would cost O(length²) per candidate
+        return None
+    matches = difflib.get_close_matches(text, list(valid), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

@@ -48,6 +48,10 @@ def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     )
 
 
+#: The process id of each server the fixture started, by its URL.
+SERVER_PIDS: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A real ``govgraph serve`` on a free port, one console query at a time."""
@@ -59,7 +63,9 @@ def server() -> Iterator[str]:
         line = proc.stderr.readline()
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert found, line
-        yield f"http://127.0.0.1:{found.group(1)}"
+        url = f"http://127.0.0.1:{found.group(1)}"
+        SERVER_PIDS[url] = proc.pid
+        yield url
         assert proc.poll() is None, "the server died"
     finally:
         proc.terminate()
@@ -206,3 +212,140 @@ def _wait_for(probe, within: float = 120.0):
         assert time.monotonic() < deadline, "never happened"
         time.sleep(0.05)
     return found
+
+
+# 6. Malformed bodies and files.
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        (
+            "x.graphml",
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">'
+            '<node id="a"><data key="name">N&xxe;N</data></node></graph></graphml>',
+        ),
+        (
+            "x.gexf",
+            '<gexf xmlns="http://gexf.net/1.3" version="1.3"><meta><description>N&xxe;N'
+            '</description></meta><graph><nodes><node id="a" label="A"/></nodes></graph></gexf>',
+        ),
+    ],
+)
+def test_unexpanded_entities_are_reported_not_dropped(name, body):
+    from graph.errors import ValidationFailed
+    from graph.formats import read_bytes
+
+    data = f'<?xml version="1.0"?><!DOCTYPE g [<!ENTITY xxe "X">]>{body}'.encode()
+    with pytest.raises(ValidationFailed) as caught:
+        read_bytes(data, name)
+    assert [(p.code, p.value) for p in caught.value.problems] == [("unexpanded-entity", "&xxe;")]
+
+
+# 4. Hostile files in bounded time and memory.
+
+#: The stated bound (docs/format.md): reading any file under the upload limit stays below it.
+MEMORY_BOUND_MB = 1024
+
+
+def make_zip_bomb(path: Path, rows: int = 20_000, width: int = 10_000) -> Path:
+    """A valid workbook of about 1 MB whose actors sheet unpacks to about 400 MB."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "actors"
+    book.active.append(["id", "name", "kind"])
+    book.create_sheet("relations").append(["from", "to", "type"])
+    plain = io.BytesIO()
+    book.save(plain)
+    long = b"x" * width
+    head = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    cell = b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>'
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info, src.read(info))
+                continue
+            with out.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head)
+                for n in range(1, rows + 1):
+                    cells = [b"a%d" % n, long, long] if n > 1 else [b"id", b"name", b"kind"]
+                    columns = zip([b"A", b"B", b"C"], cells, strict=True)
+                    row = b"".join(cell % (c, n, v) for c, v in columns)
+                    member.write(b'<row r="%d">%s</row>' % (n, row))
+                member.write(b"</sheetData></worksheet>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory) -> Path:
+    return make_zip_bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx")
+
+
+def test_zip_bomb_is_refused_by_validate_in_bounded_memory(zip_bomb):
+    import zipfile
+
+    assert zip_bomb.stat().st_size < 2 * 2**20
+    with zipfile.ZipFile(zip_bomb) as archive:
+        assert sum(i.file_size for i in archive.infolist()) > 300 * 2**20
+    # Measured in a wrapper process: its children's peak is only this validate's.
+    measure = (
+        "import resource, subprocess, sys; "
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "print(done.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "app.cli", "validate", str(zip_bomb)]
+    done = subprocess.run(
+        [sys.executable, "-c", measure, *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    code, peak_kb = done.stdout.split("\n", 1)[0].split()
+    assert int(code) == 2, done.stdout
+    assert "workbook-too-large" in done.stdout
+    assert int(peak_kb) / 1024 < MEMORY_BOUND_MB
+
+
+def test_zip_bomb_upload_is_a_400_in_bounded_memory(server, zip_bomb):
+    request = urllib.request.Request(
+        f"{server}/api/scenarios?filename=bomb.xlsx", data=zip_bomb.read_bytes(), method="POST"
+    )
+    try:
+        urllib.request.urlopen(request, timeout=600)
+        raise AssertionError("the bomb was accepted")
+    except urllib.error.HTTPError as error:
+        status, body = error.code, json.loads(error.read())
+    assert status == 400
+    assert [p["code"] for p in body["errors"]] == ["workbook-too-large"]
+    assert _peak_mb(_server_pid(server)) < MEMORY_BOUND_MB
+    assert get_status(f"{server}/healthz") == 200
+
+
+def test_problems_are_capped_and_values_shortened(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "actors"
+    book.active.append(["id", "name", "kind"])
+    for i in range(500):
+        book.active.append([f"a{i}", "n", "k" * 1000])
+    book.create_sheet("relations").append(["from", "to", "type"])
+    book.save(tmp_path / "many.xlsx")
+    done = cli("validate", str(tmp_path / "many.xlsx"), "--json")
+    assert done.returncode == 2
+    errors = json.loads(done.stdout)["errors"]
+    assert len(errors) == 101 and errors[-1]["code"] == "more-problems"
+    assert errors[-1]["value"] == 400
+    assert all(len(json.dumps(e)) < 2000 for e in errors)
+
+
+def _server_pid(server: str) -> int:
+    return SERVER_PIDS[server]
+
+
+def _peak_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]

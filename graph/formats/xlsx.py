@@ -66,8 +66,54 @@ def _open(data: bytes, file: str) -> Any:
         raise ValidationFailed([problem]) from None
 
 
-def _table(sheet: Any, name: str, file: str) -> Table:
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+#: Most rows and cells read from one workbook, and most characters of text in its cells:
+#: far above any governance scenario, low enough that a hostile workbook (a zip bomb under
+#: the unpacked-size limit) is refused in bounded time and memory. See docs/format.md.
+MAX_ROWS = 1_048_576
+MAX_CELLS = 5_000_000
+MAX_TEXT_CHARS = 64_000_000
+
+
+class _Budget:
+    """What is left of the limits while the sheets of one workbook are read."""
+
+    def __init__(self, file: str) -> None:
+        self.file, self.cells, self.chars = file, MAX_CELLS, MAX_TEXT_CHARS
+
+    def check_dimensions(self, sheet: Any) -> None:
+        """Refuse a sheet whose declared size alone is over the limits, before reading it."""
+        try:
+            rows, columns = int(sheet.max_row or 0), int(sheet.max_column or 0)
+        except (TypeError, ValueError):
+            return  # no <dimension>: the limits are checked while reading
+        if rows > MAX_ROWS or rows * columns > self.cells:
+            self.refuse(sheet, f"declares {rows:,} rows of {columns:,} columns")
+
+    def spend(self, sheet: Any, row: tuple[Any, ...], number: int) -> None:
+        self.cells -= len(row)
+        self.chars -= sum(len(c) for c in row if isinstance(c, str))
+        if number > MAX_ROWS or self.cells < 0 or self.chars < 0:
+            self.refuse(sheet, f"holds more than the limits allow by row {number:,}")
+
+    def refuse(self, sheet: Any, what: str) -> None:
+        problem = Problem(
+            "workbook-too-large",
+            f"sheet '{sheet.title}' {what} (at most {MAX_ROWS:,} rows, {MAX_CELLS:,} cells "
+            f"and {MAX_TEXT_CHARS:,} characters of text in a workbook)",
+            "Split the scenario, or load it as a CSV folder or YAML from the command line.",
+            file=self.file,
+            sheet=sheet.title,
+        )
+        raise ValidationFailed([problem])
+
+
+def _table(sheet: Any, name: str, file: str, budget: _Budget | None = None) -> Table:
+    budget = budget or _Budget(file)
+    budget.check_dimensions(sheet)
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        budget.spend(sheet, row, number)
+        rows.append(list(row))
     header = [str(h).strip() if h is not None else "" for h in rows[0]] if rows else []
     while header and header[-1] == "":
         header.pop()
@@ -83,10 +129,11 @@ def _filled(value: Any) -> bool:
 def _sheets(book: Any, file: str) -> tuple[dict[str, Table], list[Problem]]:
     tables: dict[str, Table] = {}
     problems = []
+    budget = _Budget(file)
     for sheet in book.worksheets:
         name = sheet.title.strip().lower()
         if name in TABLES:
-            tables[name] = _table(sheet, name, file)
+            tables[name] = _table(sheet, name, file, budget)
             continue
         near = closest(name, TABLES)
         hint = f"Did you mean '{near}'? " if near else ""

@@ -45,7 +45,7 @@ def parse_xml(data: bytes, file: str) -> Any:
     """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         problem = Problem(
             "syntax-error",
@@ -63,6 +63,30 @@ def parse_xml(data: bytes, file: str) -> Any:
             file=file,
         )
         raise ValidationFailed([problem]) from None
+    _refuse_entities(root, file)
+    return root
+
+
+def _refuse_entities(root: Any, file: str) -> None:
+    """Refuse entity references: they are never expanded (XXE), and the text around one
+    would otherwise be read without it, a silent loss."""
+    entities = list(root.iter(etree.Entity))
+    if not entities:
+        return
+    problems = [
+        Problem(
+            "unexpanded-entity",
+            f"the entity reference {entity.text} is not expanded, so the text it is in "
+            "would be incomplete",
+            "Write the text itself, or a character reference such as &#233;, instead of "
+            "a DOCTYPE entity.",
+            file=file,
+            line=entity.sourceline,
+            value=entity.text,
+        )
+        for entity in entities
+    ]
+    raise ValidationFailed(problems)
 
 
 def cell(name: str, value: Any) -> str:

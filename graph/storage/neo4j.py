@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
@@ -137,8 +138,11 @@ class Neo4jStore(GraphStore):
                 uri,
                 auth=auth,
                 notifications_min_severity="OFF",
-                connection_timeout=10.0,
-                max_transaction_retry_time=3.0,
+                # An outage is answered within 2 s: a connection attempt gives up after
+                # 1 s, waiting for a pooled connection after 1.5 s, retries after 1 s.
+                connection_timeout=CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=1.5,
+                max_transaction_retry_time=1.0,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
             raise StoreUnavailable(
@@ -146,6 +150,7 @@ class Neo4jStore(GraphStore):
                 hint="Write it as bolt://host:7687 or neo4j+s://host (NEO4J_URI).",
             ) from exc
         self._schema_ready = False
+        self._down: tuple[float, StoreUnavailable] | None = None
 
     def _session(self, *, read: bool = False) -> Any:
         import neo4j
@@ -153,20 +158,36 @@ class Neo4jStore(GraphStore):
         mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
         return self._driver.session(database=self.database, default_access_mode=mode)
 
+    def _guarded(self, timeout: float | None = None) -> _translated:
+        """Translate driver errors, and remember an outage for ``DOWN_MEMO_S`` seconds so that
+        requests meanwhile are answered at once instead of each waiting for a timeout."""
+        return _translated(timeout, health=self)
+
+    def note_down(self, error: StoreUnavailable) -> None:
+        """Remember that Neo4j could not be reached (called by the error translation)."""
+        self._down = (time.monotonic() + DOWN_MEMO_S, error)
+
+    def check_memo(self) -> None:
+        """Raise the remembered outage while it is fresh; after it, try Neo4j again."""
+        down = self._down
+        if down is not None and time.monotonic() < down[0]:
+            raise StoreUnavailable(down[1].message, hint=down[1].hint)
+        self._down = None
+
     def close(self) -> None:
         """Close the driver and its connections."""
         self._driver.close()
 
     def ping(self) -> None:
         """Raise StoreUnavailable when Neo4j cannot be reached or refuses the credentials."""
-        with _translated():
+        with self._guarded():
             self._driver.verify_connectivity()
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes if they do not exist yet."""
         if self._schema_ready:
             return
-        with _translated(), self._session() as session:
+        with self._guarded(), self._session() as session:
             for statement in SCHEMA_STATEMENTS:
                 session.run(cast(LiteralString, statement)).consume()
         self._schema_ready = True
@@ -190,14 +211,14 @@ class Neo4jStore(GraphStore):
 
     def scenario(self, scenario_id: str) -> Scenario:
         """Return a loaded scenario exactly as it was loaded; raise NotFound if absent."""
-        with _translated(), self._session(read=True) as session:
+        with self._guarded(), self._session(read=True) as session:
             parts = session.execute_read(_read_scenario, scenario_id)
         if parts is None:
             raise _missing(scenario_id)
         return parts
 
     def _read(self, cypher: str, params: Mapping[str, Any]) -> list[list[Any]]:
-        with _translated(), self._session(read=True) as session:
+        with self._guarded(), self._session(read=True) as session:
             return session.execute_read(_rows, cypher, dict(params))
 
     # Writing
@@ -222,7 +243,7 @@ class Neo4jStore(GraphStore):
             self._load_one(scenario, progress)
 
     def _load_one(self, scenario: Scenario, progress: Progress | None) -> None:
-        with _translated(), self._session() as session:
+        with self._guarded(), self._session() as session:
             tx = session.begin_transaction()
             try:
                 self._write(tx, scenario, progress)
@@ -264,7 +285,7 @@ class Neo4jStore(GraphStore):
         """Remove a scenario with its actors, relations and sources; raise NotFound if absent."""
         if not self.has_scenario(scenario_id):
             raise _missing(scenario_id)
-        with _translated(), self._session() as session:
+        with self._guarded(), self._session() as session:
             session.execute_write(_delete_scenario, scenario_id)
 
     # Queries
@@ -296,7 +317,7 @@ class Neo4jStore(GraphStore):
         statement = guard(cypher)
         args = dict(params or {})
         check_parameters(statement, args)
-        with _translated(timeout), self._session(read=True) as session:
+        with self._guarded(timeout), self._session(read=True) as session:
             tx = session.begin_transaction(timeout=timeout)
             try:
                 _check_explain(tx, statement, args)
@@ -748,20 +769,31 @@ def _path_value(path: Any, ends: Mapping[str, Any]) -> list[Any]:
 
 
 class _translated:
-    """Context manager turning driver errors into govgraph errors."""
+    """Context manager turning driver errors into govgraph errors; with ``health`` (the
+    store), a remembered outage is raised at once and a new one is remembered."""
 
-    def __init__(self, timeout: float | None = None) -> None:
+    def __init__(self, timeout: float | None = None, health: Any = None) -> None:
         self.timeout = timeout
+        self.health = health
 
     def __enter__(self) -> _translated:
+        if self.health is not None:
+            self.health.check_memo()
         return self
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
         if exc is not None and not isinstance(exc, GraphError):
             error = translate(exc, self.timeout)
+            if isinstance(error, StoreUnavailable) and self.health is not None:
+                self.health.note_down(error)
             if error is not None:
                 raise error from exc
 
+
+#: Seconds a connection attempt may take before Neo4j counts as unreachable.
+CONNECT_TIMEOUT_S = 1.0
+#: Seconds an outage is remembered: requests meanwhile get 503 without trying Neo4j.
+DOWN_MEMO_S = 2.0
 
 _UNREACHABLE = (
     "Check that Neo4j runs where NEO4J_URI (or --neo4j) points; "

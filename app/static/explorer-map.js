@@ -17,7 +17,7 @@
   const GAP = 96;
   // Screen pixels at the left of the canvas kept for the band titles.
   const GUTTER = 184;
-  const MARGIN = 18;
+  const MARGIN = 10;
   // The most a fitted view zooms in: small structures are not blown up.
   const MAX_FIT_SCALE = 1.25;
   const LABEL = { size: 12, line: 14, maxWidth: 124, widths: [124, 88, 64], groupWidths: [156, 124, 100, 76], maxLines: 2, pad: 3, gap: 3 };
@@ -70,25 +70,49 @@
       bands.push(band);
       top = band.bottom + o.gap;
     });
+    stretch(positions, size);
     return { positions, bands, gap: o.gap, columns };
+  }
+
+  // Screen pixels kept around the fitted picture for the labels of its outer actors.
+  const MARGIN_X = 64, MARGIN_TOP = 20, MARGIN_BOTTOM = 3 * 14 + 14;
+
+  /* The scale at which a picture of ``w`` x ``h`` world units (node centres) fits the canvas. */
+  function fitScale(w, h, size) {
+    const width = Math.max(50, size.width - GUTTER - 2 * MARGIN - 2 * MARGIN_X);
+    const height = Math.max(50, size.height - 2 * MARGIN - MARGIN_TOP - MARGIN_BOTTOM);
+    return Math.max(0.01, Math.min(MAX_FIT_SCALE, width / Math.max(w, 1), height / Math.max(h, 1)));
+  }
+
+  function heightOf(sizes, o, columns) {
+    return sizes.reduce((sum, n) => sum + (Math.ceil(n / columns) - 1) * o.subrow, 0) + o.gap * (sizes.length - 1) + 40;
   }
 
   /* Columns per sub-row: the number that lets the fitted picture be drawn largest (a wide
      canvas gets long rows, a tall one more sub-rows), but never fewer than fit the canvas width
      at zoom 1, so a structure with room to spare is not wrapped. */
   function columnsFor(sizes, size, o) {
-    const width = Math.max(200, size.width - GUTTER - 2 * MARGIN), height = Math.max(150, size.height - 2 * MARGIN);
     const widest = Math.max(1, ...sizes);
-    const roomy = Math.min(widest, Math.max(1, Math.floor(width / o.slot)));
-    const scale = (c) => {
-      const w = (c - 1) * o.slot + LABEL.maxWidth + 8;
-      const h = sizes.reduce((sum, n) => sum + (Math.ceil(n / c) - 1) * o.subrow, 0) + o.gap * (sizes.length - 1) + 3 * LABEL.line + 30;
-      return Math.min(width / w, height / h);
-    };
+    const roomy = Math.min(widest, Math.max(1, Math.floor((size.width - GUTTER - 2 * MARGIN_X) / o.slot)));
+    const scale = (c) => fitScale((c - 1) * o.slot + 40, heightOf(sizes, o, c), size);
     let best = 1;
     // Every column count is tried: a cheap sum per count, a few thousand counts at most.
     for (let c = 2; c <= widest; c++) if (scale(c) > scale(best) + 1e-9) best = c;
     return Math.max(best, roomy);
+  }
+
+  /* A picture bounded by the canvas height is stretched sideways to the whole width (at most
+     three times, so a handful of actors is not scattered): more room between neighbours. */
+  function stretch(positions, size) {
+    const points = [...positions.values()];
+    if (points.length < 2) return;
+    const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
+    const spanX = Math.max(...xs) - Math.min(...xs), spanY = Math.max(...ys) - Math.min(...ys);
+    const scale = fitScale(spanX + 28, spanY + 28, size);
+    const want = (size.width - GUTTER - 2 * MARGIN - 2 * MARGIN_X) / scale - 28;
+    if (spanX <= 0 || want <= spanX) return;
+    const factor = Math.min(3, want / spanX);
+    points.forEach((p) => { p.x *= factor; });
   }
 
   /* The camera that shows every node, right of the gutter, as large as fits (at most 1.25). */
@@ -100,13 +124,11 @@
       top = Math.min(top, p.y); bottom = Math.max(bottom, p.y);
     }
     const r = nodeRadius || 14;
-    left -= LABEL.groupWidths[0] / 2 + 4; right += LABEL.groupWidths[0] / 2 + 4;
-    top -= r + LABEL.line + 6; bottom += r + LABEL.gap + LABEL.line * (LABEL.maxLines + 1) + 10;
-    const width = Math.max(50, size.width - GUTTER - 2 * MARGIN), height = Math.max(50, size.height - 2 * MARGIN);
-    const scale = Math.max(0.01, Math.min(MAX_FIT_SCALE, width / (right - left), height / (bottom - top)));
-    // vis-network's camera position is the world point shown at the centre of the canvas.
-    const shift = (GUTTER / 2) / scale;
-    return { x: (left + right) / 2 - shift, y: (top + bottom) / 2, scale };
+    const scale = fitScale(right - left + 2 * r, bottom - top + 2 * r, size);
+    // vis-network's camera position is the world point shown at the centre of the canvas:
+    // the picture's centre, moved for the gutter and for the label room below the last row.
+    const shiftX = (GUTTER / 2) / scale, shiftY = ((MARGIN_BOTTOM - MARGIN_TOP) / 2) / scale;
+    return { x: (left + right) / 2 - shiftX, y: (top + bottom) / 2 + shiftY, scale };
   }
 
   // ---- text -----------------------------------------------------------------------------

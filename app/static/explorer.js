@@ -113,8 +113,8 @@
   }
 
   // Without an explicit choice, a scenario opens as the overview when its full view, fitted,
-  // labels fewer than this share of its actors. Measured at 1440x900 and 1024x768: nplv-2022
-  // 25-27%, wijkaanpak-manifest 56-58%, nprz and a 16-actor file 100%.
+  // labels fewer than this share of its actors. Measured at 1440x900 and 1024x768 (legend
+  // open): nplv-2022 22-28%, wijkaanpak-manifest 41-42%, nprz and a 16-actor file 100%.
   const OVERVIEW_BELOW = 0.5;
 
   function wantsOverview() {
@@ -160,6 +160,8 @@
     const camera = state.view ? parseCamera(state.view) : null;
     const layout = state.layout === "force" ? "force" : "layers";
     const options = { layout, physics: state.physics === "1", camera: camera || null };
+    // The legend first: it takes its height from the canvas, which the layout is fitted to.
+    buildLegend(document.getElementById("legend"), (graph.legend || {}).kinds, (graph.legend || {}).modes);
     shown = shownGraph();
     view.setData(shown, options);
     if (state.aggregate === undefined && !graph.aggregated && !camera && layout === "layers" && !state.focus && !state.q &&
@@ -173,7 +175,6 @@
     container.dataset.aggregated = graph.aggregated || shown.overview ? "1" : "0";
     rememberVocabulary();
     renderCounts();
-    buildLegend(document.getElementById("legend"), (graph.legend || {}).kinds, (graph.legend || {}).modes);
     renderFilters();
     fillDatalist();
     syncControls();

@@ -5,44 +5,40 @@
 (function () {
   "use strict";
 
-  const FAMILY_SHAPES = {
-    government: "square", programme: "star", body: "hexagon", area: "triangleDown",
-    people: "dot", partner: "diamond", instrument: "triangle", other: "dot",
-    // Not actors: the nodes a scenario's sources and its head become in a query result.
-    source: "box", scenario: "ellipse",
-  };
-
-  // kind -> [family, colour]
+  // kind -> [shape, colour]. Every kind of the bundled scenarios differs from every other in
+  // shape or in a clearly different colour; kinds that are easily confused in a governance
+  // chart (ministry, parliament, cabinet; municipality, mayor) differ in shape.
   const KINDS = {
-    cabinet: ["government", "#0b3954"],
-    ministry: ["government", "#1d4e89"],
-    parliament: ["government", "#4059ad"],
-    interdepartmental_group: ["government", "#6b8fd4"],
-    municipality: ["government", "#c0392b"],
-    mayor: ["government", "#e07a5f"],
-    programme: ["programme", "#6a2c91"],
-    programme_office: ["programme", "#9d4edd"],
-    consultation_body: ["body", "#0f8b8d"],
-    advisory_body: ["body", "#3fb6a8"],
-    knowledge_institution: ["body", "#5c7aa6"],
-    civil_society_platform: ["body", "#8ab17d"],
-    focus_area: ["area", "#f4a261"],
-    neighbourhood: ["area", "#e9c46a"],
-    resident_group: ["people", "#2e8b57"],
-    professional_group: ["people", "#72b01d"],
-    person: ["people", "#8d6e63"],
-    housing_corporation: ["partner", "#795548"],
-    police: ["partner", "#37474f"],
-    school: ["partner", "#ff8f00"],
-    care_provider: ["partner", "#d81b60"],
-    welfare_organisation: ["partner", "#ab47bc"],
-    private_partner: ["partner", "#607d8b"],
-    instrument: ["instrument", "#b5838d"],
-    monitoring_system: ["instrument", "#6d597a"],
-    document: ["other", "#9e9e9e"],
-    other: ["other", "#bdbdbd"],
-    source: ["source", "#e9d8a6"],
-    scenario: ["scenario", "#a8c5e6"],
+    cabinet: ["star", "#0b3954"],
+    programme: ["star", "#7b2cbf"],
+    ministry: ["square", "#1d4e89"],
+    municipality: ["square", "#c0392b"],
+    monitoring_system: ["square", "#7d5a8c"],
+    document: ["square", "#aab4c0"],
+    parliament: ["triangle", "#283593"],
+    instrument: ["triangle", "#c48b9f"],
+    advisory_body: ["triangle", "#2a9d8f"],
+    interdepartmental_group: ["hexagon", "#6b8fd4"],
+    consultation_body: ["hexagon", "#0f8b8d"],
+    programme_office: ["hexagon", "#9d4edd"],
+    civil_society_platform: ["hexagon", "#8ab17d"],
+    focus_area: ["triangleDown", "#f4a261"],
+    neighbourhood: ["triangleDown", "#e9c46a"],
+    knowledge_institution: ["triangleDown", "#5c7aa6"],
+    mayor: ["dot", "#e8871e"],
+    resident_group: ["dot", "#2e8b57"],
+    professional_group: ["dot", "#9ccc3c"],
+    person: ["dot", "#8d6e63"],
+    other: ["dot", "#c7c7c7"],
+    housing_corporation: ["diamond", "#795548"],
+    police: ["diamond", "#37474f"],
+    school: ["diamond", "#ff8f00"],
+    care_provider: ["diamond", "#d81b60"],
+    welfare_organisation: ["diamond", "#ab47bc"],
+    private_partner: ["diamond", "#00838f"],
+    // Not actors: the nodes a scenario's sources and its head become in a query result.
+    source: ["box", "#e9d8a6"],
+    scenario: ["ellipse", "#a8c5e6"],
   };
 
   // mode -> [colour, dashes, width, arrows]
@@ -69,8 +65,8 @@
 
   function kindStyle(kind) {
     const entry = KINDS[kind];
-    if (!entry) return { shape: "dot", colour: hashColour(kind), family: "other" };
-    return { shape: FAMILY_SHAPES[entry[0]], colour: entry[1], family: entry[0] };
+    if (!entry) return { shape: "dot", colour: hashColour(kind) };
+    return { shape: entry[0], colour: entry[1] };
   }
 
   function modeStyle(mode) {

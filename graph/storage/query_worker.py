@@ -37,6 +37,8 @@ from graph.storage.query_limits import check_text
 
 __all__ = ["QueryPool", "GRACE_S", "DEFAULT_WORKERS", "DEFAULT_MEMORY_MB"]
 
+#: Seconds an idle worker waits for a query before it ends itself.
+IDLE_EXIT_S = 60.0
 #: Seconds a worker may overrun the deadline (its own interrupt) before it is killed.
 GRACE_S = 1.0
 #: Queries that may run at once.
@@ -64,6 +66,12 @@ def _mp_context() -> Any:
 class _Worker:
     process: Any
     conn: Connection
+    idle_since: float = 0.0
+
+    def is_fresh(self) -> bool:
+        """True while it is alive and far from ending itself for being idle."""
+        idle = time.monotonic() - self.idle_since
+        return self.process.is_alive() and idle < IDLE_EXIT_S / 2
 
 
 class QueryPool:
@@ -153,6 +161,7 @@ class QueryPool:
             self._running -= 1
             self._busy.discard(worker.process.pid if worker else None)
             if worker is not None and not self._closed and worker.process.is_alive():
+                worker.idle_since = time.monotonic()
                 self._idle.append(worker)
                 return
         if worker is not None:
@@ -162,7 +171,7 @@ class QueryPool:
         with self._lock:
             while self._idle:
                 worker = self._idle.pop()
-                if worker.process.is_alive():
+                if worker.is_fresh():
                     return worker
                 _stop(worker)
         return _start()
@@ -304,6 +313,8 @@ def _serve(conn: Connection) -> None:
     db, open_folder = None, None
     while True:
         try:
+            if not conn.poll(IDLE_EXIT_S):
+                return  # idle: give the memory back; the pool starts another when needed
             folder, cypher, params, timeout, row_limit = conn.recv()
         except (EOFError, OSError):
             return

@@ -376,7 +376,9 @@ ERROR_TEXT = {
     400: "Bad parameters (a kind or relation type outside the scenario's vocabulary is "
     "`unknown-kind` or `unknown-type`), bad input (with located problems) or a refused query.",
     401: "The admin token is missing or wrong.",
-    403: "Writes are refused (another site, or no admin token configured).",
+    403: "Writes are refused: the request comes from another page (an Origin other than "
+    "this server's, `Origin: null`, or `Sec-Fetch-Site` other than `same-origin` or `none`), "
+    "or no admin token is configured.",
     404: "Not loaded or not found.",
     409: "A scenario with this id is already loaded (send replace=1).",
     413: "The upload is larger than GOVGRAPH_MAX_UPLOAD_MB.",

@@ -18,13 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import deque
 from collections.abc import Callable
 from dataclasses import fields
 from itertools import repeat
 from typing import Any
 
-from graph.model import Actor, Relation, Scenario, ScenarioInfo, Source, derive_relation_ids
+from graph.model import (
+    Actor,
+    Relation,
+    Scenario,
+    ScenarioInfo,
+    Source,
+    derive_relation_ids,
+    instances,
+)
 from graph.network import period
 from graph.validation import (
     _BAD,
@@ -285,20 +292,6 @@ def _check_periods(since: list[Any], until: list[Any]) -> None:
             raise _Unusual
 
 
-def _build(cls: type[Any], names: tuple[str, ...], columns: dict[str, list[Any]]) -> list[Any]:
-    """Return ``cls(**row)`` for every row: equal, same hash and pickle as built the usual way.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``; for the
-    hundreds of thousands of relations of a large file that was the slowest step of reading
-    it, so the instance's ``__dict__`` is filled in one go (every field has a value here).
-    """
-    rows = zip(*(columns[name] for name in names), strict=True)
-    values = list(map(dict, map(zip, repeat(names), rows)))
-    built = list(map(object.__new__, repeat(cls, len(values))))
-    deque(map(object.__setattr__, built, repeat("__dict__"), values), maxlen=0)
-    return built
-
-
 def _actors(items: list[Any], vocab: Vocabulary, source_ids: frozenset[str]) -> dict[str, Actor]:
     present = _records_of(items, _ACTOR_KEYS)
     ids = _texts(_column(items, "id", present), required=True)
@@ -311,7 +304,7 @@ def _actors(items: list[Any], vocab: Vocabulary, source_ids: frozenset[str]) -> 
         raise _Unusual
     _check_sources(columns["sources"], source_ids)
     _check_periods(columns["since"], columns["until"])
-    return dict(zip(ids, _build(Actor, _ACTOR_NAMES, columns), strict=True))
+    return dict(zip(ids, instances(Actor, columns), strict=True))
 
 
 def _relations(
@@ -328,7 +321,7 @@ def _relations(
     _check_sources(columns["sources"], source_ids)
     _check_periods(columns["since"], columns["until"])
     columns["id"] = _relation_ids(_texts(_column(items, "id", present)), columns)
-    return tuple(_build(Relation, _RELATION_NAMES, columns))
+    return tuple(instances(Relation, columns))
 
 
 def _relation_ids(own: list[Any], columns: dict[str, list[Any]]) -> list[str]:

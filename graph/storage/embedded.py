@@ -25,7 +25,7 @@ import uuid
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +61,14 @@ from graph.storage.embedded_dialect import (
     to_ladybug,
     top_words,
 )
+from graph.storage.embedded_frames import (
+    ACTOR_COLUMNS,
+    RELATION_COLUMNS,
+    SCENARIO_COLUMNS,
+    SOURCE_COLUMNS,
+    read_items,
+)
+from graph.storage.embedded_frames import frames as table_frames
 from graph.storage.generations import DB_FILE, StoreFolder
 from graph.storage.integrity import check_scenarios, check_type_name
 from graph.storage.procedures import procedure_call
@@ -73,67 +81,14 @@ from graph.vocabulary import CORE_RELATION_TYPES, RelationType, Vocabulary
 __all__ = ["EmbeddedStore", "DB_FILE", "run_query", "open_read_only", "QueryAbandoned"]
 
 
-_UID_SEP = "\x1f"
-
-_SCENARIO_COLUMNS = (
-    ("uid", "STRING"),
-    ("id", "STRING"),
-    ("title", "STRING"),
-    ("description", "STRING"),
-    ("date", "STRING"),
-    ("vocabulary", "STRING"),
-)
-_SOURCE_COLUMNS = (
-    ("uid", "STRING"),
-    ("scenario", "STRING"),
-    *((f.name, "STRING") for f in fields(Source)),
-    ("ord", "INT64"),
-)
-_LIST = "STRING[]"
-_ACTOR_TYPES = {"sector": _LIST, "sources": _LIST, "tags": _LIST}
-_ACTOR_COLUMNS = (
-    ("uid", "STRING"),
-    ("scenario", "STRING"),
-    *((f.name, _ACTOR_TYPES.get(f.name, "STRING")) for f in fields(Actor)),
-    ("ord", "INT64"),
-)
-_RELATION_TYPES = {
-    "sources": _LIST,
-    "tags": _LIST,
-    "weight": "DOUBLE",
-    "formal": "BOOL",
-    "amount_eur": "DOUBLE",
-}
-#: Relationship properties (the endpoints and the type are the edge itself).
-_RELATION_COLUMNS = (
-    ("scenario", "STRING"),
-    *(
-        (f.name, _RELATION_TYPES.get(f.name, "STRING"))
-        for f in fields(Relation)
-        if f.name not in ("source", "target", "type")
-    ),
-    ("ord", "INT64"),
-)
+_SCENARIO_COLUMNS = SCENARIO_COLUMNS
+_SOURCE_COLUMNS = SOURCE_COLUMNS
+_ACTOR_COLUMNS = ACTOR_COLUMNS
+_RELATION_COLUMNS = RELATION_COLUMNS
 
 
 def _columns_ddl(columns: Sequence[tuple[str, str]]) -> str:
     return ", ".join(f"{name} {kind}" for name, kind in columns)
-
-
-def uid(scenario_id: str, load: str, item_id: str = "") -> str:
-    """Return a primary key: scenario, load token and id joined by U+001F.
-
-    Every load writes new keys: LadybugDB 0.22 corrupts its key index when a transaction
-    that deleted a key and wrote it again is rolled back.
-
-    Examples
-    --------
-    >>> uid("s", "1f", "a").split("\\x1f")
-    ['s', '1f', 'a']
-    """
-    return (
-        _UID_SEP.join((scenario_id, load, item_id)) if item_id else f"{scenario_id}{_UID_SEP}{load}"
-    )
 
 
 class EmbeddedStore(GraphStore):
@@ -321,7 +276,7 @@ class EmbeddedStore(GraphStore):
             f"MATCH (s:Source) WHERE s.scenario = $id RETURN {_returns('s', names)} ORDER BY s.ord",
             {"id": scenario_id},
         )
-        return tuple(Source(*row) for row in rows)
+        return read_items(Source, names, rows)
 
     def _read_actors(self, scenario_id: str) -> tuple[Actor, ...]:
         names = [f.name for f in fields(Actor)]
@@ -329,7 +284,7 @@ class EmbeddedStore(GraphStore):
             f"MATCH (a:Actor) WHERE a.scenario = $id RETURN {_returns('a', names)} ORDER BY a.ord",
             {"id": scenario_id},
         )
-        return tuple(Actor(**_tuples(dict(zip(names, row, strict=True)))) for row in rows)
+        return read_items(Actor, names, rows)
 
     def _read_relations(self, scenario_id: str) -> tuple[Relation, ...]:
         names = [name for name, _ in _RELATION_COLUMNS if name not in ("scenario", "ord")]
@@ -338,8 +293,7 @@ class EmbeddedStore(GraphStore):
             f"RETURN a.id, b.id, label(r), {_returns('r', names)} ORDER BY r.ord",
             {"id": scenario_id},
         )
-        keys = ["source", "target", "type", *names]
-        return tuple(Relation(**_tuples(dict(zip(keys, row, strict=True)))) for row in rows)
+        return read_items(Relation, ["source", "target", "type", *names], rows)
 
     # Writing
 
@@ -363,7 +317,7 @@ class EmbeddedStore(GraphStore):
                     progress(len(scenario.relations))
 
     def _load_one(self, scenario: Scenario) -> None:
-        frames = _frames(scenario, uuid.uuid4().hex[:12])
+        frames = table_frames(scenario, uuid.uuid4().hex[:12])
         with self._lock:
             self._check_writable()
             for rel_type in frames["relations"]:
@@ -656,74 +610,7 @@ def _returns(var: str, names: Sequence[str]) -> str:
     return ", ".join(f"{var}.{name}" for name in names)
 
 
-def _tuples(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-
-
 # Checks before any write
-
-
-# Data frames for COPY (object columns: LadybugDB misreads Python ints in a DOUBLE column)
-
-
-def _frame(columns: Sequence[tuple[str, str]], rows: list[dict[str, Any]]) -> pd.DataFrame:
-    data = {
-        name: pd.Series([_cell(row[name], kind) for row in rows], dtype=object)
-        for name, kind in columns
-    }
-    return pd.DataFrame(data, columns=[name for name, _ in columns])
-
-
-def _cell(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind == "DOUBLE":
-        return float(value)
-    if kind == "INT64":
-        return int(value)
-    if kind == _LIST:
-        return [str(v) for v in value]
-    if kind == "BOOL":
-        return bool(value)
-    return str(value)
-
-
-def _frames(scenario: Scenario, load: str) -> dict[str, Any]:
-    """Return one DataFrame per table (relations: one per type, endpoints first)."""
-    sid = scenario.id
-    head = {
-        **asdict(scenario.info),
-        "uid": uid(sid, load),
-        "vocabulary": _vocabulary_json(scenario.vocabulary),
-    }
-    sources = [_row(sid, load, i, s) for i, s in enumerate(scenario.sources)]
-    actors = [_row(sid, load, i, a) for i, a in enumerate(scenario.actors)]
-    return {
-        "Scenario": _frame(_SCENARIO_COLUMNS, [head]),
-        "Source": _frame(_SOURCE_COLUMNS, sources),
-        "Actor": _frame(_ACTOR_COLUMNS, actors),
-        "relations": _relation_frames(scenario, load),
-    }
-
-
-def _row(scenario_id: str, load: str, ord_: int, item: Any) -> dict[str, Any]:
-    key = uid(scenario_id, load, item.id)
-    return {**asdict(item), "uid": key, "scenario": scenario_id, "ord": ord_}
-
-
-def _relation_frames(scenario: Scenario, load: str) -> dict[str, pd.DataFrame]:
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    sid = scenario.id
-    for i, rel in enumerate(scenario.relations):
-        row = _row(sid, load, i, rel)
-        row["from"], row["to"] = uid(sid, load, rel.source), uid(sid, load, rel.target)
-        by_type.setdefault(rel.type, []).append(row)
-    columns = [("from", "STRING"), ("to", "STRING"), *_RELATION_COLUMNS]
-    return {t: _frame(columns, rows) for t, rows in by_type.items()}
-
-
-def _vocabulary_json(vocabulary: Vocabulary) -> str:
-    return json.dumps(vocabulary.to_dict(), sort_keys=True)
 
 
 def _vocabulary_from_json(text: str | None) -> Vocabulary:

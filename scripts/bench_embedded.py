@@ -1,0 +1,153 @@
+"""Benchmark: loading scenarios into the embedded store against LadybugDB's own COPY.
+
+For each size (100,000 and 1,000,000 relations by default, one actor per three relations;
+the seeded generator of ``scripts/bench_import.py``), measured in one process, alternating so
+the machine's drifting load falls on both, best of ``--runs``:
+
+- **floor**: the data frames already built, a fresh in-memory database with the store's
+  schema, then only ``BEGIN TRANSACTION``, one ``COPY <table> FROM frame`` per table and
+  ``COMMIT`` (what LadybugDB itself needs);
+- **store**: ``EmbeddedStore().load([scenario])`` from the scenario objects: the checks, the
+  frames built column by column, the same COPYs in one transaction;
+- **read back**: ``store.scenario(id)`` (every actor and relation as model objects) against
+  the floor of running the same three queries and fetching their rows;
+- **memory**: the peak resident memory the load adds to the process (the peak is reset
+  through ``/proc/self/clear_refs`` before it), next to the scenario's own size.
+
+Run from the repository root::
+
+    python scripts/bench_embedded.py                      # 100k and 1M relations
+    python scripts/bench_embedded.py --sizes 100000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_import import synthetic  # noqa: E402
+
+from graph.model import Scenario  # noqa: E402
+from graph.storage.embedded import EmbeddedStore  # noqa: E402
+from graph.storage.embedded_frames import frames  # noqa: E402
+
+
+def _resident_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def floor_copy(scenario: Scenario) -> float:
+    """Seconds LadybugDB takes to COPY the ready frames of ``scenario`` in one transaction."""
+    ready = frames(scenario, uuid.uuid4().hex[:12])
+    store = EmbeddedStore()
+    try:
+        for rel_type in ready["relations"]:
+            store._create_rel_table(rel_type)
+        conn = store._conn
+        start = time.perf_counter()
+        conn.execute("BEGIN TRANSACTION")
+        # LadybugDB finds the frame by its local variable name, as the store's _copy does.
+        for table in ("Scenario", "Source", "Actor"):
+            frame = ready[table]
+            if len(frame):
+                conn.execute(f"COPY {table} FROM frame", {"frame": frame})
+        for rel_type, frame in ready["relations"].items():
+            conn.execute(f"COPY {rel_type} FROM frame", {"frame": frame})
+        conn.execute("COMMIT")
+        return time.perf_counter() - start
+    finally:
+        store.close()
+
+
+def store_load(scenario: Scenario) -> tuple[float, float, float, float]:
+    """Seconds of ``EmbeddedStore.load``, MB of peak memory it added, and the read back
+    against fetching the same rows raw."""
+    store = EmbeddedStore()
+    try:
+        gc.collect()
+        before = _resident_mb("VmRSS")
+        _reset_peak()
+        start = time.perf_counter()
+        store.load([scenario])
+        seconds = time.perf_counter() - start
+        added = _resident_mb("VmHWM") - before
+        start = time.perf_counter()
+        back = store.scenario(scenario.id)
+        read = time.perf_counter() - start
+        assert back == scenario
+        return seconds, added, read, raw_rows(store, scenario.id)
+    finally:
+        store.close()
+
+
+def raw_rows(store: EmbeddedStore, scenario_id: str) -> float:
+    """Seconds to run the store's three read queries and fetch their rows, nothing built."""
+    start = time.perf_counter()
+    for query in _QUERIES:
+        store._execute(query, {"id": scenario_id})
+    return time.perf_counter() - start
+
+
+_QUERIES = (
+    "MATCH (s:Source) WHERE s.scenario = $id RETURN s.id, s.title ORDER BY s.ord",
+    "MATCH (a:Actor) WHERE a.scenario = $id RETURN a.id, a.name, a.kind, a.level, a.sector, "
+    "a.description, a.sources, a.tags, a.since, a.until, a.confidence, a.note ORDER BY a.ord",
+    "MATCH (a:Actor)-[r]->(b:Actor) WHERE r.scenario = $id RETURN a.id, b.id, label(r), r.id, "
+    "r.sources, r.note, r.weight, r.formal, r.amount_eur, r.since, r.until, r.confidence, "
+    "r.tags ORDER BY r.ord",
+)
+
+
+def measure(relations: int, runs: int) -> dict[str, Any]:
+    scenario = synthetic(relations // 3, relations, seed=7)
+    gc.collect()
+    floors, loads, added, reads, raws = [], [], [], [], []
+    for _ in range(runs):
+        floors.append(floor_copy(scenario))
+        seconds, mb, read, raw = store_load(scenario)
+        loads.append(seconds)
+        added.append(mb)
+        reads.append(read)
+        raws.append(raw)
+    return {"relations": relations, "floor": min(floors), "load": min(loads),
+            "added": min(added), "read": min(reads), "raw": min(raws)}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(
+        "| relations | COPY of ready frames (floor) | EmbeddedStore.load | load / floor "
+        "| peak memory added | read back | raw rows (floor) | read / floor |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        f = measure(size, args.runs)
+        print(f"| {size:,} | {f['floor']:.2f} s | {f['load']:.2f} s | "
+              f"{f['load'] / f['floor']:.2f}x | {f['added']:.0f} MB | {f['read']:.2f} s | "
+              f"{f['raw']:.2f} s | {f['read'] / f['raw']:.2f}x |", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

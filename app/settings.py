@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
             "invalidate it at once.", float),
     Setting("CACHE_ENTRIES", "GOVGRAPH_CACHE_ENTRIES", 256,
             "Most derived views kept in memory.", int),
+    Setting("CACHE_MB", "GOVGRAPH_CACHE_MB", 512.0,
+            "Most memory, in megabytes (estimated), that the derived views kept hold; the "
+            "least recently used go first, and expired ones are freed.", float),
     Setting("SCENARIO_CACHE_DIR", "GOVGRAPH_CACHE_DIR", None,
             "Folder where validated scenario files are kept, keyed by their content, so each "
             "is parsed once (the bundled ones and files over 256 kB); "

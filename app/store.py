@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from app.sizing import estimate_bytes
 from graph.errors import QueryBusy
 from graph.model import Scenario
 from graph.storage import GraphStore, ScenarioSummary, open_store
@@ -38,7 +39,13 @@ class CachedStore(GraphStore):
     """
 
     def __init__(
-        self, inner: GraphStore, *, ttl: float = 300.0, entries: int = 256, queries: int = 2
+        self,
+        inner: GraphStore,
+        *,
+        ttl: float = 300.0,
+        entries: int = 256,
+        queries: int = 2,
+        max_bytes: int = 512 * 2**20,
     ) -> None:
         self.inner = inner
         self.queries = queries
@@ -46,7 +53,10 @@ class CachedStore(GraphStore):
         self.kind = inner.kind
         self.ttl = ttl
         self.entries = entries
-        self._cache: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._cache: OrderedDict[Hashable, tuple[float, Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._flights: dict[Hashable, _Flight] = {}
         self._generation = 0
         self._lock = threading.Lock()
         self._pinged = 0.0
@@ -55,22 +65,60 @@ class CachedStore(GraphStore):
 
     # The cache.
 
+    @property
+    def cached_bytes(self) -> int:
+        """The estimated memory the cached values hold (never above ``max_bytes``)."""
+        return self._bytes
+
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Return the value cached under ``key``, computing and keeping it when absent or old."""
+        """Return the value cached under ``key``, computing and keeping it when absent or old.
+
+        One computation per key at a time: a request that finds the same key being computed
+        waits for that result instead of computing it again.
+        """
         now = time.monotonic()
         with self._lock:
+            self._expire(now)
             hit = self._cache.get(key)
-            if hit is not None and now - hit[0] < self.ttl:
+            if hit is not None:
                 self._cache.move_to_end(key)
                 return hit[1]
-            generation = self._generation
-        value = compute()
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight(self._generation)
+        if not leader:
+            return flight.result()
+        try:
+            flight.value = compute()
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
+        self._keep(key, now, flight)
+        return flight.value
+
+    def _keep(self, key: Hashable, now: float, flight: _Flight) -> None:
+        """Cache a computed value unless a write overlapped it or it alone exceeds the limit."""
+        size = estimate_bytes(flight.value)
         with self._lock:
-            if generation == self._generation:
-                self._cache[key] = (now, value)
-                while len(self._cache) > self.entries:
-                    self._cache.popitem(last=False)
-        return value
+            if flight.generation != self._generation or size > self.max_bytes:
+                return
+            old = self._cache.pop(key, None)
+            self._bytes -= old[2] if old else 0
+            self._cache[key] = (now, flight.value, size)
+            self._bytes += size
+            while self._cache and (len(self._cache) > self.entries or self._bytes > self.max_bytes):
+                self._bytes -= self._cache.popitem(last=False)[1][2]
+
+    def _expire(self, now: float) -> None:
+        """Drop values older than the TTL, so they free their memory (lock held)."""
+        stale = [k for k, (at, _, _) in self._cache.items() if now - at >= self.ttl]
+        for key in stale:
+            self._bytes -= self._cache.pop(key)[2]
 
     def peek(self, key: Hashable) -> Any:
         """Return the value cached under ``key`` if there is a fresh one, else None."""
@@ -83,6 +131,7 @@ class CachedStore(GraphStore):
         with self._lock:
             self._generation += 1
             self._cache.clear()
+            self._bytes = 0
 
     # The protocol, reading through the cache.
 
@@ -143,6 +192,22 @@ class CachedStore(GraphStore):
         self.inner.close()
 
 
+class _Flight:
+    """One computation in progress; the requests that wait for it share its result."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def result(self) -> Any:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
 def open_configured(config: Mapping[str, Any]) -> GraphStore:
     """Open and fill the store the config names (DESIGN section 6, "Which data").
 
@@ -187,7 +252,10 @@ def init_app(app: Flask, store: GraphStore | None = None) -> None:
         raise
     ttl, entries = app.config["CACHE_SECONDS"], app.config["CACHE_ENTRIES"]
     queries = int(app.config["QUERY_WORKERS"])
-    app.extensions[EXTENSION] = CachedStore(store, ttl=ttl, entries=entries, queries=queries)
+    limit = int(float(app.config["CACHE_MB"]) * 2**20)
+    app.extensions[EXTENSION] = CachedStore(
+        store, ttl=ttl, entries=entries, queries=queries, max_bytes=limit
+    )
     weakref.finalize(app, store.close)
 
 

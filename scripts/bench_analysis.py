@@ -138,6 +138,36 @@ def bench(relations: int, krackhardt_limit: int, exact_limit: int) -> dict[str, 
     return {"actors": n, **result}
 
 
+def versus_networkx(relations: int, plain_limit: int) -> None:
+    """Time the whole ``analyze`` against the same work with networkx's own betweenness, and
+    check both give the same result (betweenness to 1e-12)."""
+    from graph.analysis import hierarchy
+
+    G = synthetic(relations)
+    start = time.perf_counter()
+    ours = analyze(G)
+    fast = time.perf_counter() - start
+    print(f"{relations:>9,} relations: analyze {fast:8.2f} s", end="", flush=True)
+    if relations > plain_limit:
+        print(f"   plain networkx not run (above --plain-limit {plain_limit:,})")
+        return
+    kernel = hierarchy.brandes_betweenness
+
+    def plain(D: Any, k: int | None = None, seed: int = 0) -> dict[Any, float]:
+        return dict(nx.betweenness_centrality(D, k=k, normalized=True, seed=seed))
+
+    hierarchy.brandes_betweenness = plain
+    try:
+        start = time.perf_counter()
+        theirs = analyze(G)
+        slow = time.perf_counter() - start
+    finally:
+        hierarchy.brandes_betweenness = kernel
+    a, b = ours["centrality"].pop("betweenness"), theirs["centrality"].pop("betweenness")
+    same = ours == theirs and a.keys() == b.keys() and all(abs(a[v] - b[v]) < 1e-12 for v in a)
+    print(f"   plain networkx {slow:8.2f} s   {slow / fast:5.1f}x faster   same result: {same}")
+
+
 def bench_bundled() -> None:
     """Print the time of the whole ``analyze`` on each bundled scenario (target: < 0.2 s)."""
     from graph.datasets import bundled_paths
@@ -157,7 +187,24 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--krackhardt-limit", type=int, default=40_000, help="most actors timed")
     parser.add_argument("--exact-limit", type=int, default=4_000, help="most actors for exact")
+    parser.add_argument(
+        "--versus",
+        type=int,
+        nargs="*",
+        metavar="RELATIONS",
+        help="only time the whole analyze against plain networkx at these sizes",
+    )
+    parser.add_argument(
+        "--plain-limit",
+        type=int,
+        default=100_000,
+        help="largest size at which plain networkx is run with --versus",
+    )
     args = parser.parse_args()
+    if args.versus:
+        for size in args.versus:
+            versus_networkx(size, args.plain_limit)
+        return
     bench_bundled()
     print(f"betweenness is exact up to {BETWEENNESS_EXACT_LIMIT} actors in analyze")
     previous: dict[str, float | None] = {}

@@ -1,13 +1,17 @@
 """Start-up: scenario files read once (a cache keyed by content) and a database opened only
-when a query or a write needs it."""
+when a query or a write needs it; the view cache: single-flight, bounded by bytes."""
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from app.datasource import DataSource, open_data
+from app.store import CachedStore
 from graph.datasets import bundled_paths
 from graph.errors import NotFound, ValidationFailed
 from graph.formats import cache as scenario_cache
@@ -108,3 +112,59 @@ def test_the_lazy_store_answers_as_the_embedded_store_does() -> None:
     finally:
         lazy.close()
         embedded.close()
+
+
+# The view cache: one computation per key, bounded by bytes, expired values freed.
+
+
+def _cached_store(**limits: float) -> CachedStore:
+    return CachedStore(LazyStore([], EmbeddedStore), **limits)  # type: ignore[arg-type]
+
+
+def test_concurrent_requests_for_one_view_share_one_computation() -> None:
+    store = _cached_store()
+    calls, release = [], threading.Event()
+
+    def compute() -> bytes:
+        calls.append(1)
+        release.wait(10)
+        return b"answer"
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [pool.submit(store.cached, ("analysis", "x"), compute) for _ in range(4)]
+        while not calls:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the other three are waiting by now, not computing
+        release.set()
+        assert [a.result() for a in answers] == [b"answer"] * 4
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_is_reported_to_every_waiting_request() -> None:
+    store = _cached_store()
+
+    def compute() -> bytes:
+        raise NotFound("gone")
+
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            store.cached(("x",), compute)
+
+
+def test_the_view_cache_never_holds_more_than_its_byte_limit() -> None:
+    store = _cached_store(max_bytes=100_000)
+    for i in range(20):
+        store.cached(("view", i), lambda: b"x" * 30_000)
+        assert store.cached_bytes <= 100_000
+    assert store.peek(("view", 19)) is not None and store.peek(("view", 0)) is None
+    store.cached(("huge",), lambda: b"x" * 200_000)
+    assert store.peek(("huge",)) is None and store.cached_bytes <= 100_000
+
+
+def test_expired_views_free_their_memory() -> None:
+    store = _cached_store(ttl=0.05)
+    store.cached(("old",), lambda: b"x" * 50_000)
+    assert store.cached_bytes >= 50_000
+    time.sleep(0.1)
+    store.cached(("new",), lambda: b"y")
+    assert store.cached_bytes < 1_000

@@ -15,6 +15,7 @@ before the transaction starts, loading stops at the first error, and a failure a
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -493,7 +494,7 @@ def run_query(
         When the engine ignored the interrupt for a second past the deadline.
     """
     started = time.monotonic()
-    statement = check_subset(cypher)
+    statement = checked_statement(cypher)
     check_parameters(cypher, dict(params or {}))
     left = timeout - (time.monotonic() - started)
     if left <= 0:
@@ -649,6 +650,12 @@ UNSUPPORTED_FUNCTIONS: dict[str, str] = {
 
 #: Subquery expressions refused when followed by ``{``.
 UNSUPPORTED_SUBQUERIES = frozenset({"EXISTS", "COUNT", "COLLECT"})
+
+
+@functools.lru_cache(maxsize=1024)
+def checked_statement(cypher: str) -> str:
+    """:func:`check_subset`, done once per query text (a console repeats its queries)."""
+    return check_subset(cypher)
 
 
 def check_subset(cypher: str) -> str:

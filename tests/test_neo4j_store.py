@@ -26,7 +26,19 @@ pytestmark = pytest.mark.neo4j
 @pytest.fixture
 def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
     """A Neo4j store emptied before and after the test."""
-    store = Neo4jStore(neo4j_uri)
+    yield from _emptied(Neo4jStore(neo4j_uri))
+
+
+@pytest.fixture(params=["bolt", "neo4j"])
+def routed_store(request: pytest.FixtureRequest, neo4j_uri: str) -> Iterator[Neo4jStore]:
+    """The store through ``bolt://`` and through ``neo4j://``: the driver's routing, as a
+    cluster or Aura is reached (reads go to readers, writes to the leader)."""
+    uri = neo4j_uri.replace("bolt://", f"{request.param}://", 1)
+    assert uri.startswith(f"{request.param}://")
+    yield from _emptied(Neo4jStore(uri))
+
+
+def _emptied(store: Neo4jStore) -> Iterator[Neo4jStore]:
     for scenario_id in store.scenario_ids():
         store.delete(scenario_id)
     try:
@@ -183,20 +195,21 @@ REFUSED = [
 
 @pytest.mark.parametrize("cypher", REFUSED)
 def test_writes_are_refused_and_nothing_changes(
-    neo4j_store: Neo4jStore, raw: Any, cypher: str
+    routed_store: Neo4jStore, raw: Any, cypher: str
 ) -> None:
-    neo4j_store.load([demo()])
+    routed_store.load([demo()])
     before = snapshot(raw)
     schema = rows(raw, "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
     with pytest.raises(QueryRejected):
-        neo4j_store.query(cypher)
+        routed_store.query(cypher)
     assert snapshot(raw) == before
     assert rows(raw, "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name") == schema
 
 
-def test_read_query_passes_explain_and_read_transaction(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.load([demo()])
-    result = neo4j_store.query(
+def test_read_query_passes_explain_and_read_transaction(routed_store: Neo4jStore) -> None:
+    routed_store.load([demo()])
+    assert routed_store.scenario("demo") == demo()
+    result = routed_store.query(
         "MATCH (a:Actor:Ministry {scenario: $s})-[r]->(b) RETURN b.id AS b, type(r) AS t "
         "ORDER BY b",
         {"s": "demo"},
@@ -228,8 +241,8 @@ def test_runaway_query_is_cut_off_by_the_server(neo4j_store: Neo4jStore) -> None
     assert neo4j_store.query("RETURN 1 AS one").rows == [[1]]
 
 
-def test_row_cap_stops_fetching(neo4j_store: Neo4jStore) -> None:
-    result = neo4j_store.query("UNWIND range(1, 100000) AS x RETURN x", row_limit=7)
+def test_row_cap_stops_fetching(routed_store: Neo4jStore) -> None:
+    result = routed_store.query("UNWIND range(1, 100000) AS x RETURN x", row_limit=7)
     assert result.truncated and [r[0] for r in result.rows] == list(range(1, 8))
 
 

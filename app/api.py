@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from app.layout import Positions
-from app.store import get_store
+from app.store import StillComputing, get_store
 from graph.errors import GraphError
 from graph.formats import FORMATS, POSITIONED_FORMATS, read_uploads, write_scenario
 from graph.formats.foreign import mapping_notice
@@ -141,12 +141,28 @@ def show_metrics(scenario_id: str) -> Any:
 
 @bp.get("/api/scenarios/<scenario_id>/analysis")
 def show_analysis(scenario_id: str) -> Any:
-    """Every metric of DESIGN section 5 (the ``analyze --json`` object)."""
+    """Every metric of DESIGN section 5 (the ``analyze --json`` object).
+
+    An analysis not ready within ``PROGRESS_AFTER`` seconds goes on computing (once, however
+    many ask) and the answer is ``202`` with the URL to ask again (``poll``, also in
+    ``Location``) and the seconds it has taken so far.
+    """
     filters = views.Filters.from_args(request.args).base()
-    return cached_json(
-        ("analysis", scenario_id, filters),
-        lambda: views.analysis_json(get_store(), scenario_id, filters),
-    )
+    store, app = get_store(), current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def encode() -> bytes:
+        with app.app_context():  # computed in a thread of its own
+            data = views.analysis_json(store, scenario_id, filters)
+            return (app.json.dumps(data) + "\n").encode()
+
+    try:
+        body = store.cached(("json", "analysis", scenario_id, filters), encode,
+                            wait=float(app.config["PROGRESS_AFTER"]))  # fmt: skip
+    except StillComputing as busy:
+        poll = request.full_path.rstrip("?")
+        answer = {"status": "computing", "poll": poll, "elapsed_s": round(busy.elapsed, 1)}
+        return answer, 202, {"Location": poll, "Retry-After": "1"}
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/api/scenarios/<scenario_id>/timeline")

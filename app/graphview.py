@@ -18,14 +18,17 @@ from typing import Any
 
 import networkx as nx
 
+from app.child import in_child
 from app.errors import BadRequest
 from app.layout import COL, Positions, scenario_layout
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
 from graph.analysis.distance import control_path, control_steps, distance
+from graph.analysis.findings import with_findings
 from graph.analysis.flows import flows
 from graph.analysis.hierarchy import betweenness
 from graph.analysis.layers import chain_to
+from graph.analysis.report import analyze
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
 from graph.formats.foreign import mapping_notice
@@ -752,26 +755,33 @@ def _metrics(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str
 def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
     """Return (cached) the ``analyze --json`` object of a scenario after as_of/confirmed_only,
     with its findings (whose confirmed-facts figures come from the cached confirmed analysis)."""
-    from graph.analysis.findings import with_findings
-    from graph.analysis.report import analyze
 
     def compute() -> dict[str, Any]:
         G = base_view(store, scenario_id, filters).G
-        result = analyze(G, scenario_id=scenario_id)
         confirmed = (
-            result
+            None
             if filters.confirmed_only
             else analysis_json(store, scenario_id, Filters(filters.as_of, confirmed_only=True))
         )
-        return with_findings(
-            G,
-            result,
-            confirmed=confirmed,
-            as_of=filters.as_of,
-            confirmed_only=filters.confirmed_only,
-        )
+        # In a child process: the request threads keep answering while it computes.
+        return in_child(_analysis, G, scenario_id, confirmed, filters)
 
     return store.cached(("analysis", scenario_id, filters.base()), compute)
+
+
+def _analysis(
+    G: nx.MultiDiGraph, scenario_id: str, confirmed: dict[str, Any] | None, filters: Filters
+) -> dict[str, Any]:
+    """The analysis with its findings (``confirmed``: the confirmed-only analysis, or None
+    when this one is it)."""
+    result = analyze(G, scenario_id=scenario_id)
+    return with_findings(
+        G,
+        result,
+        confirmed=result if confirmed is None else confirmed,
+        as_of=filters.as_of,
+        confirmed_only=filters.confirmed_only,
+    )
 
 
 #: One side of a comparison: a scenario id and the filters (its moment) it is seen with.

@@ -488,8 +488,12 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Per-actor metrics the explorer sizes and colours by.", _ok("Metrics"), 400, 404,
         params=[SCENARIO, *BASE_FILTERS])),
     "api.show_analysis": ("/api/scenarios/{scenario_id}/analysis", "get", _op(
-        "Every steering metric (the analyze --json object).", _ok("Analysis"), 400, 404,
-        params=[SCENARIO, *BASE_FILTERS])),
+        "Every steering metric (the analyze --json object). An analysis not ready within a "
+        "second answers 202 and goes on computing: ask the `poll` URL again.", _ok("Analysis"),
+        400, 404, params=[SCENARIO, *BASE_FILTERS], responses={"202": {
+            "description": "Still computing: ask `poll` again (also in Location).",
+            "content": {JSON: {"schema": _obj(["status", "poll", "elapsed_s"],
+                status={"enum": ["computing"]}, poll=STR, elapsed_s={"type": "number"})}}}})),
     "api.export": ("/api/scenarios/{scenario_id}/export", "get", _op(
         "Download a scenario, cut to the view filters. Like every view it shows the "
         "scenario's own date unless `as_of` says otherwise: send `as_of=all` for every fact "

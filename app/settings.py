@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
             "invalidate it at once.", float),
     Setting("CACHE_ENTRIES", "GOVGRAPH_CACHE_ENTRIES", 256,
             "Most derived views kept in memory.", int),
+    Setting("PROGRESS_AFTER", "GOVGRAPH_PROGRESS_AFTER", 1.0,
+            "Seconds an analysis request waits for its result before answering 202 with a "
+            "URL to ask again (the browser shows a progress bar meanwhile).", float),
     Setting("CACHE_MB", "GOVGRAPH_CACHE_MB", 512.0,
             "Most memory, in megabytes (estimated), that the derived views kept hold; the "
             "least recently used go first, and expired ones are freed.", float),

@@ -24,7 +24,7 @@ from graph.model import Scenario
 from graph.storage import GraphStore, ScenarioSummary, open_store
 from graph.storage.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Progress, QueryResult
 
-__all__ = ["init_app", "get_store", "CachedStore", "open_configured", "EXTENSION"]
+__all__ = ["init_app", "get_store", "CachedStore", "StillComputing", "open_configured", "EXTENSION"]
 
 EXTENSION = "govgraph.store"
 #: How often /healthz really asks the store whether it is alive, in seconds.
@@ -70,11 +70,15 @@ class CachedStore(GraphStore):
         """The estimated memory the cached values hold (never above ``max_bytes``)."""
         return self._bytes
 
-    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def cached(
+        self, key: Hashable, compute: Callable[[], Any], *, wait: float | None = None
+    ) -> Any:
         """Return the value cached under ``key``, computing and keeping it when absent or old.
 
         One computation per key at a time: a request that finds the same key being computed
-        waits for that result instead of computing it again.
+        waits for that result instead of computing it again. With ``wait`` the computation
+        runs in a thread of its own and the caller waits at most ``wait`` seconds for it,
+        then gets :class:`StillComputing` (ask again later: the same computation answers).
         """
         now = time.monotonic()
         with self._lock:
@@ -87,19 +91,27 @@ class CachedStore(GraphStore):
             leader = flight is None
             if flight is None:
                 flight = self._flights[key] = _Flight(self._generation)
-        if not leader:
-            return flight.result()
+        if leader and wait is None:
+            self._lead(key, now, flight, compute)
+        elif leader:
+            threading.Thread(target=self._lead, args=(key, now, flight, compute), daemon=True,
+                             name=f"govgraph-compute-{key!r:.60}").start()  # fmt: skip
+        if wait is not None and not flight.done.wait(wait):
+            raise StillComputing(time.monotonic() - flight.started)
+        return flight.result()
+
+    def _lead(self, key: Hashable, now: float, flight: _Flight, compute: Callable[[], Any]) -> None:
+        """Compute for everyone waiting on ``flight``; keep the value unless it failed."""
         try:
             flight.value = compute()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting request
             flight.error = exc
-            raise
         finally:
             with self._lock:
                 self._flights.pop(key, None)
-            flight.done.set()
-        self._keep(key, now, flight)
-        return flight.value
+        if flight.error is None:
+            self._keep(key, now, flight)
+        flight.done.set()
 
     def _keep(self, key: Hashable, now: float, flight: _Flight) -> None:
         """Cache a computed value unless a write overlapped it or it alone exceeds the limit."""
@@ -192,11 +204,20 @@ class CachedStore(GraphStore):
         self.inner.close()
 
 
+class StillComputing(Exception):
+    """The value is being computed and was not ready within the wait; ask again later."""
+
+    def __init__(self, elapsed: float) -> None:
+        super().__init__(f"still computing after {elapsed:.1f} s")
+        self.elapsed = elapsed
+
+
 class _Flight:
     """One computation in progress; the requests that wait for it share its result."""
 
     def __init__(self, generation: int) -> None:
         self.generation = generation
+        self.started = time.monotonic()
         self.done = threading.Event()
         self.value: Any = None
         self.error: BaseException | None = None

@@ -168,3 +168,38 @@ def test_expired_views_free_their_memory() -> None:
     time.sleep(0.1)
     store.cached(("new",), lambda: b"y")
     assert store.cached_bytes < 1_000
+
+
+def test_a_slow_analysis_answers_202_then_the_result_computed_once() -> None:
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATA": [str(DATA / "web-tiny.yaml")], "PROGRESS_AFTER": 0})
+    client = app.test_client()
+    first = client.get("/api/scenarios/web-tiny/analysis?confirmed_only=true")
+    assert first.status_code == 202 and first.json["status"] == "computing"
+    assert first.headers["Location"] == first.json["poll"]
+    answer = first
+    for _ in range(600):
+        answer = client.get(first.json["poll"])
+        if answer.status_code != 202:
+            break
+        time.sleep(0.1)
+    assert answer.status_code == 200
+    app.config["PROGRESS_AFTER"] = 600
+    waited = client.get("/api/scenarios/web-tiny/analysis?confirmed_only=true")
+    assert waited.json == answer.json and answer.json["counts"]["actors"] > 0
+
+
+def test_an_analysis_computed_in_a_child_process_equals_one_computed_in_process() -> None:
+    from app.child import in_child
+    from graph.analysis.report import analyze
+    from graph.network import to_networkx
+
+    G = to_networkx(load_paths(bundled_paths())[0])
+    assert in_child(analyze, G) == analyze(G)
+    with pytest.raises(NotFound):
+        in_child(_not_found)
+
+
+def _not_found() -> None:
+    raise NotFound("no such actor")

@@ -62,8 +62,34 @@
     return body;
   }
 
+  /* The bar shown while the server reports work still computing (202 with a poll URL). */
+  function progressBar() {
+    let bar = document.getElementById("gg-progress");
+    if (!bar) {
+      bar = el("div", { id: "gg-progress", class: "job-progress", role: "status" },
+        el("progress", { "aria-label": "Computing" }),
+        el("span", { class: "job-progress-text" }, "Computing…"));
+      (document.querySelector("main") || document.body).prepend(bar);
+    }
+    return bar;
+  }
+
+  /* GET JSON; while the server answers 202 (still computing), show a progress bar with the
+     seconds so far and ask its poll URL again every second. */
   async function getJSON(url) {
-    return parseResponse(await fetch(url, { headers: { Accept: "application/json" } }));
+    const headers = { Accept: "application/json" };
+    let response = await fetch(url, { headers });
+    let bar = null;
+    while (response.status === 202) {
+      const body = await response.json();
+      bar = bar || progressBar();
+      bar.querySelector(".job-progress-text").textContent =
+        "Computing the analysis of a large scenario… " + Math.round(body.elapsed_s || 0) + " s";
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      response = await fetch(body.poll || url, { headers });
+    }
+    if (bar) bar.remove();
+    return parseResponse(response);
   }
 
   async function postJSON(url, data) {

@@ -84,7 +84,7 @@
       const body = await response.json();
       bar = bar || progressBar();
       bar.querySelector(".job-progress-text").textContent =
-        "Computing the analysis of a large scenario… " + Math.round(body.elapsed_s || 0) + " s";
+        "Computing the analysis… " + Math.round(body.elapsed_s || 0) + " s";
       await new Promise((resolve) => setTimeout(resolve, 1000));
       response = await fetch(body.poll || url, { headers });
     }

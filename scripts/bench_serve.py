@@ -1,0 +1,148 @@
+"""Benchmark: a server that never stalls, on a large scenario.
+
+Writes the seeded synthetic scenario of ``scripts/bench_import.py`` (100,000 relations by
+default) as JSON, starts ``govgraph serve --data FILE --port 0`` (with ``GOVGRAPH_CACHE_MB``
+from ``--cache-mb`` and ``GOVGRAPH_PROGRESS_AFTER`` high, so an analysis request waits for
+its answer), and measures in one run:
+
+1. ``/healthz`` p50/p99 idle, then while an uncached analysis computes (requests back to back
+   on one keep-alive connection until the analysis answers);
+2. the wall time of four concurrent requests for the same uncached analysis against one
+   request alone for another uncached one (single-flight: the four share one computation);
+3. the server's resident memory after each of 20 distinct as-of views of the graph, against
+   its memory before them and the cache's byte limit.
+
+Run from the repository root::
+
+    python scripts/bench_serve.py                        # 100k relations
+    python scripts/bench_serve.py --relations 20000 --cache-mb 64
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_import import synthetic  # noqa: E402
+
+from graph.formats import write_scenario  # noqa: E402
+
+
+def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) -> int:
+    own = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
+    own.request("GET", path)
+    response = own.getresponse()
+    response.read()
+    if conn is None:
+        own.close()
+    return response.status
+
+
+def healthz_latencies(port: int, stop: threading.Event | None, count: int = 300) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times: list[float] = []
+    while (stop is None and len(times) < count) or (stop is not None and not stop.is_set()):
+        start = time.perf_counter()
+        get(port, "/healthz", conn)
+        times.append(time.perf_counter() - start)
+        time.sleep(0.005)
+    conn.close()
+    return times
+
+
+def p(times: list[float], q: float) -> float:
+    return sorted(times)[min(len(times) - 1, int(q * len(times)))] * 1000
+
+
+def rss_mb(pid: int) -> float:
+    text = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmRSS:\s+(\d+)", text)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def during_analysis(port: int, path: str) -> tuple[list[float], float]:
+    stop, took = threading.Event(), [0.0]
+
+    def analyse() -> None:
+        start = time.perf_counter()
+        get(port, path)
+        took[0] = time.perf_counter() - start
+        stop.set()
+
+    worker = threading.Thread(target=analyse)
+    worker.start()
+    times = healthz_latencies(port, stop)
+    worker.join()
+    return times, took[0]
+
+
+def concurrent(port: int, path: str, clients: int) -> float:
+    start = time.perf_counter()
+    threads = [threading.Thread(target=get, args=(port, path)) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--relations", type=int, default=100_000)
+    parser.add_argument("--cache-mb", type=float, default=256.0)
+    args = parser.parse_args(argv)
+    scenario = synthetic(args.relations // 3, args.relations, seed=7)
+    data = Path(tempfile.mkdtemp(prefix="govgraph-bench-serve-")) / "bench.json"
+    write_scenario(scenario, "json", data)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOVGRAPH_CACHE_MB": str(args.cache_mb),
+           "GOVGRAPH_PROGRESS_AFTER": "3600"}  # fmt: skip
+    argv_ = [sys.executable, "-m", "app.cli", "serve", "--port", "0", "--data", str(data)]
+    server = subprocess.Popen(argv_, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        port = int(re.search(r":(\d+)/", server.stderr.readline()).group(1))  # type: ignore[union-attr]
+        base = "/api/scenarios/bench"
+        get(port, base + "/graph")  # the base view, as a first visit leaves it
+        idle = healthz_latencies(port, None)
+        busy, took = during_analysis(port, base + "/analysis?as_of=2023-06")
+        print(f"{args.relations:,} relations; the analysis took {took:.1f} s")
+        print("| /healthz | p50 | p99 | requests |")
+        print("|---|---|---|---|")
+        print(f"| idle | {p(idle, 0.5):.1f} ms | {p(idle, 0.99):.1f} ms | {len(idle)} |")
+        print(f"| while an analysis computes | {p(busy, 0.5):.1f} ms | {p(busy, 0.99):.1f} ms "
+              f"| {len(busy)} |")  # fmt: skip
+        print(f"p99 busy / idle: {p(busy, 0.99) / p(idle, 0.99):.2f}x")
+        four = concurrent(port, base + "/analysis?as_of=2023-07", 4)
+        one = concurrent(port, base + "/analysis?as_of=2023-08", 1)
+        print(f"same uncached analysis asked 4x at once: {four:.1f} s; one alone: {one:.1f} s; "
+              f"ratio {four / one:.2f}x")  # fmt: skip
+        before = rss_mb(server.pid)
+        peak = before
+        for month in range(20):
+            year, m = divmod(month, 12)
+            get(port, f"{base}/graph?as_of={2021 + year}-{m + 1:02d}")
+            peak = max(peak, rss_mb(server.pid))
+        print(f"memory: {before:.0f} MB before 20 as-of views, at most {peak:.0f} MB during "
+              f"(+{peak - before:.0f} MB), cache limit {args.cache_mb:.0f} MB; median idle "
+              f"healthz {statistics.median(idle) * 1000:.1f} ms")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

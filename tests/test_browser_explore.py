@@ -59,7 +59,7 @@ def api(server: str, path: str) -> dict:
 
 def open_explorer(page, server: str, query: str = "") -> None:
     page.goto(f"{server}/scenarios/{SCENARIO}{query}")
-    page.wait_for_selector('#network[data-ready="1"]', timeout=15000)
+    page.wait_for_selector('#network[data-ready="1"]', timeout=60000)
 
 
 def node_count(page) -> int:

@@ -14,6 +14,7 @@ import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
@@ -375,3 +376,50 @@ def api_nodes(server: str, scenario: str) -> list[dict]:
 def colour_distance(a: str, b: str) -> float:
     ra, rb = (tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (a, b))
     return sum((x - y) ** 2 for x, y in zip(ra, rb, strict=True)) ** 0.5
+
+
+#: Records every text drawn on any canvas while ``window.__allTexts`` is an array.
+RECORD_ALL_TEXT = """
+(() => {
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText;
+  P.fillText = function (text) {
+    if (window.__allTexts) window.__allTexts.push({ text: String(text), font: this.font,
+      width: this.canvas.width, height: this.canvas.height });
+    return fill.apply(this, arguments);
+  };
+})();
+"""
+
+
+def test_png_export_carries_title_legend_date_and_filters(browser, server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    context.add_init_script(RECORD_ALL_TEXT)
+    page = context.new_page()
+    query = "?aggregate=0&as_of=2023-01-01&confidence=confirmed"
+    open_view(page, server, "nprz", query)
+    page.evaluate("window.__allTexts = []")
+    page.click("#export-menu summary")
+    page.select_option("#png-size", "1920x1080")
+    with page.expect_download() as info:
+        page.click('button[data-export="png"]')
+    download = info.value
+    name = download.suggested_filename
+    assert name == "nprz-layers-as-of-2023-01-01-filtered-1920x1080.png"
+    png = Path(download.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1920, 1080)
+    texts = page.evaluate("window.__allTexts")
+    on_export = {t["text"] for t in texts if (t["width"], t["height"]) == (1920, 1080)}
+    graph = json.load(urllib.request.urlopen(f"{server}/api/scenarios/nprz/graph{query}"))
+    assert graph["scenario"]["title"] in on_export
+    subtitle = next(t for t in on_export if t.startswith("Every actor in its steering layer"))
+    assert "as of 2023-01-01" in subtitle and "confidence confirmed" in subtitle
+    for kind in graph["legend"]["kinds"]:
+        assert kind.replace("_", " ") in on_export
+    for mode in graph["legend"]["modes"]:
+        assert mode in on_export
+    # The network inside the export was drawn with its labels and bands.
+    drawn = {t["text"] for t in texts}
+    assert any(t.startswith("Layer 0 (") for t in drawn)
+    assert any(n["name"] in drawn for n in graph["nodes"])
+    context.close()

@@ -402,5 +402,5 @@
 
   bindPanelToggles();
 
-  window.ExplorerMap = { overview, groupId, reflow, fitCamera, drawLabels, drawBandBackgrounds, drawGutter, bandTitle, wrap, GUTTER, LABEL, FONT, SLOT, SUBROW, GAP };
+  window.ExplorerMap = { ellipsis, overview, groupId, reflow, fitCamera, drawLabels, drawBandBackgrounds, drawGutter, bandTitle, wrap, GUTTER, LABEL, FONT, SLOT, SUBROW, GAP };
 })();

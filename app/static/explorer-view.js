@@ -91,6 +91,7 @@
     setData(data, opts) {
       this.layout = opts.layout;
       this.physics = opts.physics;
+      this.data = data;
       this.raw = { nodes: new Map(), edges: new Map() };
       this.expansions = new Map();
       this.highlighted = null;

@@ -852,11 +852,50 @@
     return (scenario + (state.q ? "-search" : "") + (state.focus ? "-" + state.focus : "")).replace(/[^a-z0-9._-]+/gi, "_");
   }
 
+  /* What the view shows, in words: grouping, date, confidence and every filter. */
+  function describeView() {
+    const grouped = graph.aggregated || (shown && shown.overview);
+    const parts = [grouped ? "Overview: actors grouped by kind within each steering layer" : state.layout === "force" ? "Every actor (force layout)" : "Every actor in its steering layer"];
+    parts.push(state.as_of ? "as of " + state.as_of : "all dates");
+    if (state.confirmed_only) parts.push("confirmed facts only");
+    const names = { kinds: "kinds", levels: "levels", modes: "modes", types: "types", confidence: "confidence", sector: "sector", layer_min: "from layer", layer_max: "to layer", q: "search", focus: "around", depth: "depth" };
+    const filters = Object.keys(names).filter((k) => state[k] && !(k === "depth" && !state.focus)).map((k) => names[k] + " " + String(state[k]).replace(/,/g, ", "));
+    parts.push(filters.length ? "filters: " + filters.join("; ") : "no filters");
+    return parts.join(" · ");
+  }
+
+  /* A file name that names the view: scenario, grouping, date, filters and size. */
+  function pngName(width, height) {
+    const grouped = graph.aggregated || (shown && shown.overview);
+    const filtered = ["kinds", "levels", "modes", "types", "confidence", "sector", "layer_min", "layer_max", "q"].some((k) => state[k]);
+    const parts = [scenario, grouped ? "overview" : state.layout === "force" ? "force" : "layers"];
+    if (state.focus) parts.push("around-" + state.focus);
+    if (state.as_of) parts.push("as-of-" + state.as_of);
+    if (state.confirmed_only) parts.push("confirmed");
+    if (filtered) parts.push("filtered");
+    parts.push(width + "x" + height);
+    return parts.join("-").replace(/[^a-z0-9._-]+/gi, "_") + ".png";
+  }
+
+  async function exportPng(width, height) {
+    const canvas = await window.ExplorerExport.renderPng(view, {
+      title: (graph.scenario && graph.scenario.title) || scenario,
+      subtitle: describeView(),
+      kinds: (graph.legend || {}).kinds, modes: (graph.legend || {}).modes,
+      footer: "govgraph · " + scenario + " · " + window.location.href,
+    }, width, height);
+    return { canvas, name: pngName(width, height) };
+  }
+  window.govgraph.exportPng = exportPng;
+
   async function exportView(kind) {
     document.getElementById("export-menu").open = false;
     if (kind === "png") {
-      const canvas = container.querySelector("canvas");
-      return canvas.toBlob((blob) => download(blob, fileBase() + ".png"), "image/png");
+      const [width, height] = document.getElementById("png-size").value.split("x").map(Number);
+      showStatus("Drawing the image…");
+      const { canvas, name } = await exportPng(width, height);
+      hideStatus();
+      return canvas.toBlob((blob) => download(blob, name), "image/png");
     }
     if (kind === "html") return download(new Blob([await window.OfflineExport.build(view.snapshot(), graph.scenario || { id: scenario })], { type: "text/html" }), fileBase() + ".html");
   }

@@ -328,3 +328,14 @@ def test_compare_page_takes_a_scenario_at_two_dates(client):
     assert 'data-a="dated"' in html and 'data-as-of-a="2022-07-04"' in html
     assert 'data-as-of-b="all"' in html
     assert client.get("/compare?a=nobody@2022&b=dated").status_code == 404
+
+
+def test_cli_export_and_compare_default_equal_their_view_as_of_the_date(data_file, tmp_path):
+    data = ["--data", str(data_file)]
+    plain, dated = tmp_path / "plain.json", tmp_path / "dated.json"
+    _cli("export", *data, "--format", "json", "-o", str(plain))
+    _cli("export", *data, "--format", "json", "-o", str(dated), "--as-of", SCENARIO_DATE)
+    assert json.loads(plain.read_text()) == json.loads(dated.read_text())
+    default = json.loads(_cli("compare", *data, "dated", "dated@all", "--json"))
+    explicit = json.loads(_cli("compare", *data, f"dated@{SCENARIO_DATE}", "dated@all", "--json"))
+    assert default == explicit and default["as_of"] == {"a": "2022-07-31", "b": None}

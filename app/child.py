@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,7 +42,10 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_run, args=(send, function, args), daemon=True)
-    child.start()
+    with warnings.catch_warnings():
+        # Python 3.12 warns of fork in a threaded process; the child takes no lock (above).
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        child.start()
     send.close()
     try:
         kind, value = receive.recv()

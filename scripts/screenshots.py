@@ -26,7 +26,19 @@ PATH = "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&hl=path:min-bzk,bewone
 #: (file name, path, selector that says the page is drawn, optional action[, window size])
 SHOTS = [
     ("index.png", "/", ".scenario-card", None),
-    ("explorer.png", "/scenarios/nplv-2022", '#network[data-ready="1"]', None),
+    # The explorer's map: the overview nplv-2022 opens as, every actor in its layer, and the
+    # neighbourhood of the ministry, at both window sizes.
+    *[
+        (f"explorer{what}{suffix}.png", path, '#network[data-ready="1"]', None, size)
+        for what, path in [
+            ("", "/scenarios/nplv-2022"),
+            ("-layers", "/scenarios/nplv-2022?aggregate=0"),
+            ("-focus", "/scenarios/nplv-2022?aggregate=0&focus=min-bzk&depth=1&select=min-bzk"),
+            ("-nprz", "/scenarios/nprz"),
+            ("-wijkaanpak", "/scenarios/wijkaanpak-manifest"),
+        ]
+        for suffix, size in (("", LARGE), ("-1024", SMALL))
+    ],
     (
         "explorer-selected.png",
         "/scenarios/nplv-2022?hl=voice",

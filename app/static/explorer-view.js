@@ -54,6 +54,8 @@
   const HOVER_MAX = 4000;
   const DIM_NODE = 0.15, DIM_EDGE = 0.07;
   const EDGE_ALPHA = 0.6;
+  // Up to this many actors, labels are placed in every frame, also while moving.
+  const LABELS_WHILE_MOVING = 3000;
 
   class ExplorerView {
     constructor(container, callbacks) {
@@ -79,6 +81,11 @@
       this.network.on("dragStart", () => this.hideTooltip());
       this.network.on("zoom", () => { this.hideTooltip(); this.cameraChanged(); });
       this.network.on("dragEnd", (params) => { this.pin(params.nodes || []); this.cameraChanged(); });
+      // While a large network is dragged or zoomed its labels wait until it rests (as its
+      // edges do): placing them for every frame would make the motion lag.
+      this.network.on("dragStart", () => { this.moving = true; });
+      this.network.on("dragEnd", () => this.rest());
+      this.network.on("zoom", () => { this.moving = true; clearTimeout(this.restTimer); this.restTimer = setTimeout(() => this.rest(), 150); });
       this.network.on("doubleClick", (params) => {
         if (params.nodes.length && this.callbacks.onExpand) this.callbacks.onExpand(params.nodes[0]);
       });
@@ -354,6 +361,12 @@
       ctx.restore();
     }
 
+    rest() {
+      if (!this.moving) return;
+      this.moving = false;
+      if (this.nodes.length > LABELS_WHILE_MOVING) this.network.redraw();
+    }
+
     /* Band titles and actor labels on top of the network, in screen pixels. */
     drawOverlay(ctx) {
       const net = this.network, scale = net.getScale(), origin = net.canvasToDOM({ x: 0, y: 0 });
@@ -387,7 +400,8 @@
       // Selected, hovered and highlighted actors (a path, a chain) are labelled first.
       const first = [...new Set([...selected, ...(this.hovering ? [this.hovering.id] : []), ...(this.highlighted ? this.highlighted.nodes : [])])];
       const firstSet = new Set(first);
-      const order = first.length ? [...first, ...this.labelIds().filter((id) => !firstSet.has(id))] : this.labelIds();
+      const still = !this.moving || this.nodes.length <= LABELS_WHILE_MOVING;
+      const order = !still ? [] : first.length ? [...first, ...this.labelIds().filter((id) => !firstSet.has(id))] : this.labelIds();
       this.drawnLabels = Map_.drawLabels(ctx, order, obstacles, (id) => {
         const node = body[id], raw = this.raw.nodes.get(id);
         if (!node || !raw || (keep && !keep.has(id))) return null;

@@ -153,13 +153,19 @@ def compare() -> str:
         as_of_a=moment_a or request.args.get("as_of_a") or "",
         as_of_b=moment_b or request.args.get("as_of_b") or "",
         json_url=json_url,
-        # the report takes one date for both sides: offered only when no side has its own
-        report_url=report_url(a, request.args, compare=b)
-        if a
-        and b
-        and not (moment_a or moment_b or request.args.get("as_of_a") or request.args.get("as_of_b"))
+        report_url=report_url(a, _side_dates(request.args, moment_a, moment_b), compare=b)
+        if a and b
         else None,
     )
+
+
+def _side_dates(args: Any, moment_a: str | None, moment_b: str | None) -> dict[str, str]:
+    """The page's parameters with each side's own ``@date`` as ``as_of_a``/``as_of_b``."""
+    dated = dict(args.items())
+    for name, moment in (("as_of_a", moment_a), ("as_of_b", moment_b)):
+        if moment:
+            dated[name] = moment
+    return dated
 
 
 @bp.get("/scenarios/<scenario_id>/report")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import networkx as nx
 import pytest
@@ -152,7 +151,8 @@ def test_wrapping_keeps_the_order_of_the_crossing_reduction():
     assert crossings(positions, edges, layers) < crossings(naive, edges, layers)
 
 
-def test_twenty_thousand_actors_lay_out_well_under_a_second():
+def test_twenty_thousand_actors_each_get_their_own_place_in_their_band():
+    # How fast this runs is shown by scripts/bench_explorer.py beside its baseline, not here.
     rng = random.Random(7)
     layer_of = {f"n{i}": min(i // 2000, 9) for i in range(20_000)}
     by_layer: dict[int, list[str]] = {}
@@ -164,9 +164,8 @@ def test_twenty_thousand_actors_lay_out_well_under_a_second():
         if layer
         for _ in range(2)
     ]
-    # CPU time, so a busy machine running other tests does not make this fail.
-    started = time.process_time()
     positions = layered_layout(layer_of, set(), edges)
-    elapsed = time.process_time() - started
-    assert len(positions) == 20_000
-    assert elapsed < 1.0, f"layout took {elapsed:.2f} s"
+    assert set(positions) == set(layer_of)
+    assert len(set(positions.values())) == 20_000
+    tops = {layer: min(positions[n][1] for n in nodes) for layer, nodes in by_layer.items()}
+    assert [tops[layer] for layer in sorted(tops)] == sorted(tops.values())

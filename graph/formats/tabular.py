@@ -105,8 +105,8 @@ def neutralise(text: str) -> str:
 
     Examples
     --------
-    >>> neutralise("=HYPERLINK(\"http://x\")"), neutralise("'quoted"), neutralise("Ministry")
-    ('\'=HYPERLINK("http://x")', "''quoted", 'Ministry')
+    >>> neutralise("=SUM(A1:A9)"), neutralise("'quoted"), neutralise("Ministry")
+    ("'=SUM(A1:A9)", "''quoted", 'Ministry')
     """
     return _QUOTE + text if text.startswith((*FORMULA_STARTS, _QUOTE)) else text
 

@@ -129,8 +129,9 @@
       if (nodes.some((n) => n.x === undefined || n.x === null)) { this.bands = null; return nodes; }
       // The timeline sets ``frame`` to the all-time actors: bands and places come from them, so
       // stepping through dates shows actors appear and leave while the others stay put.
-      const frame = !grouped && this.frame && nodes.every((n) => this.frame.has(n.id)) ? [...this.frame.values()] : nodes;
-      const map = Map_.reflow(frame, this.size(), grouped ? GROUP_LAYOUT : {});
+      const framed = !grouped && this.frame && nodes.every((n) => this.frame.has(n.id));
+      const frame = framed ? [...this.frame.values()] : nodes;
+      const map = Map_.reflow(frame, framed ? this.frameSize() : this.size(), grouped ? GROUP_LAYOUT : {});
       this.bands = { bands: map.bands, gap: map.gap };
       const placed = nodes.map((n) => Object.assign({}, n, map.positions.get(n.id)));
       this.frames = openedFrames(placed);
@@ -147,6 +148,16 @@
 
     size() {
       return { width: this.container.clientWidth || 800, height: this.container.clientHeight || 600 };
+    }
+
+    /* The canvas size the frame was first laid out for: the timeline's text may take another
+       line at some dates, and a canvas a few pixels shorter would stretch every place anew. */
+    frameSize() {
+      if (this.sizedFrame !== this.frame) {
+        this.sizedFrame = this.frame;
+        this.sizeOfFrame = this.size();
+      }
+      return this.sizeOfFrame;
     }
 
     /* Fit the whole picture: right of the band titles in the layered view, with a margin. */

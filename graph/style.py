@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 __all__ = [
-    "FAMILY_SHAPES",
     "KINDS",
     "MODES",
     "CONFIDENCE_OPACITY",
@@ -22,47 +21,37 @@ __all__ = [
     "shade",
 ]
 
-#: Family of kinds -> vis-network shape.
-FAMILY_SHAPES: dict[str, str] = {
-    "government": "square",
-    "programme": "star",
-    "body": "hexagon",
-    "area": "triangleDown",
-    "people": "dot",
-    "partner": "diamond",
-    "instrument": "triangle",
-    "other": "dot",
-}
-
-#: Actor kind -> (family, colour).
+#: Actor kind -> (vis-network shape, colour), as app/static/graphstyle.js draws them: kinds
+#: easily confused in a governance chart (ministry, parliament, cabinet; municipality, mayor)
+#: differ in shape.
 KINDS: dict[str, tuple[str, str]] = {
-    "cabinet": ("government", "#0b3954"),
-    "ministry": ("government", "#1d4e89"),
-    "parliament": ("government", "#4059ad"),
-    "interdepartmental_group": ("government", "#6b8fd4"),
-    "municipality": ("government", "#c0392b"),
-    "mayor": ("government", "#e07a5f"),
-    "programme": ("programme", "#6a2c91"),
-    "programme_office": ("programme", "#9d4edd"),
-    "consultation_body": ("body", "#0f8b8d"),
-    "advisory_body": ("body", "#3fb6a8"),
-    "knowledge_institution": ("body", "#5c7aa6"),
-    "civil_society_platform": ("body", "#8ab17d"),
-    "focus_area": ("area", "#f4a261"),
-    "neighbourhood": ("area", "#e9c46a"),
-    "resident_group": ("people", "#2e8b57"),
-    "professional_group": ("people", "#72b01d"),
-    "person": ("people", "#8d6e63"),
-    "housing_corporation": ("partner", "#795548"),
-    "police": ("partner", "#37474f"),
-    "school": ("partner", "#ff8f00"),
-    "care_provider": ("partner", "#d81b60"),
-    "welfare_organisation": ("partner", "#ab47bc"),
-    "private_partner": ("partner", "#607d8b"),
-    "instrument": ("instrument", "#b5838d"),
-    "monitoring_system": ("instrument", "#6d597a"),
-    "document": ("other", "#9e9e9e"),
-    "other": ("other", "#bdbdbd"),
+    "cabinet": ("star", "#0b3954"),
+    "programme": ("star", "#7b2cbf"),
+    "ministry": ("square", "#1d4e89"),
+    "municipality": ("square", "#c0392b"),
+    "monitoring_system": ("square", "#7d5a8c"),
+    "document": ("square", "#aab4c0"),
+    "parliament": ("triangle", "#283593"),
+    "instrument": ("triangle", "#c48b9f"),
+    "advisory_body": ("triangle", "#2a9d8f"),
+    "interdepartmental_group": ("hexagon", "#6b8fd4"),
+    "consultation_body": ("hexagon", "#0f8b8d"),
+    "programme_office": ("hexagon", "#9d4edd"),
+    "civil_society_platform": ("hexagon", "#8ab17d"),
+    "focus_area": ("triangleDown", "#f4a261"),
+    "neighbourhood": ("triangleDown", "#e9c46a"),
+    "knowledge_institution": ("triangleDown", "#5c7aa6"),
+    "mayor": ("dot", "#e8871e"),
+    "resident_group": ("dot", "#2e8b57"),
+    "professional_group": ("dot", "#9ccc3c"),
+    "person": ("dot", "#8d6e63"),
+    "other": ("dot", "#c7c7c7"),
+    "housing_corporation": ("diamond", "#795548"),
+    "police": ("diamond", "#37474f"),
+    "school": ("diamond", "#ff8f00"),
+    "care_provider": ("diamond", "#d81b60"),
+    "welfare_organisation": ("diamond", "#ab47bc"),
+    "private_partner": ("diamond", "#00838f"),
 }
 
 #: Relation mode -> (colour, dash pattern or None, width, whether it has an arrowhead).
@@ -90,7 +79,6 @@ class KindStyle:
 
     shape: str
     colour: str
-    family: str
 
 
 @dataclass(frozen=True)
@@ -109,14 +97,14 @@ def kind_style(kind: str) -> KindStyle:
     Examples
     --------
     >>> kind_style("ministry")
-    KindStyle(shape='square', colour='#1d4e89', family='government')
+    KindStyle(shape='square', colour='#1d4e89')
     >>> kind_style("water_board").shape
     'dot'
     """
     entry = KINDS.get(kind)
     if entry is None:
-        return KindStyle("dot", _hash_colour(kind), "other")
-    return KindStyle(FAMILY_SHAPES[entry[0]], entry[1], entry[0])
+        return KindStyle("dot", _hash_colour(kind))
+    return KindStyle(*entry)
 
 
 def mode_style(mode: str) -> ModeStyle:

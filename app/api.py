@@ -24,11 +24,11 @@ from werkzeug.datastructures import FileStorage
 
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
-from app.layout import Positions
 from app.store import StillComputing, get_store
 from graph.errors import GraphError
 from graph.formats import FORMATS, POSITIONED_FORMATS, read_uploads, write_scenario
 from graph.formats.foreign import mapping_notice
+from graph.layout import Positions
 from graph.model import Scenario
 from graph.network import ALL_TIME, resolve_as_of
 from graph.storage.query_limits import check_param_values

@@ -20,7 +20,6 @@ import networkx as nx
 
 from app.child import in_child
 from app.errors import BadRequest
-from app.layout import COL, Positions, scenario_layout
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
 from graph.analysis.distance import control_path, control_steps, distance
@@ -32,6 +31,7 @@ from graph.analysis.report import analyze
 from graph.analysis.voice import voice_reach
 from graph.errors import NotFound
 from graph.formats.foreign import mapping_notice
+from graph.layout import COL, Positions, scenario_layout
 from graph.model import Scenario
 from graph.network import ALL_TIME, in_force, parse_as_of
 from graph.validation import closest

@@ -12,8 +12,8 @@ import yaml
 from lxml import etree
 
 from app import create_app
-from app.layout import ROW
 from graph.formats import read_bytes, read_path, write_scenario
+from graph.layout import ROW
 from graph.storage import open_store
 
 DATA = Path(__file__).parent / "data"

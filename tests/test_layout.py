@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 
 from app.graphview import layered
-from app.layout import ASPECT, COL, ROW, SUB, columns_for, crossings, layered_layout
 from graph.analysis.layers import condense
+from graph.layout import ASPECT, COL, ROW, SUB, columns_for, crossings, layered_layout
 
 
 def _graph(arcs, extra_nodes=()):

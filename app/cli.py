@@ -1,191 +1,24 @@
 """The ``govgraph`` command line: a thin click group over the ``graph`` functions (DESIGN §6).
 
-Exit codes: 0 ok, 1 runtime failure (store unreachable, timeout), 2 bad input or usage.
-Machine-readable output (``--json``) goes to stdout; messages and progress go to stderr.
+The group and what the commands share live in :mod:`app.cli_support`; importing the command
+modules here registers them on the group.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import click
 
-from app import output
-from app.datasource import DataSource
-from graph.errors import GraphError, NotFound, QueryRejected, ValidationFailed
-
-EXIT_RUNTIME, EXIT_INPUT = 1, 2
-
-
-class BadInput(GraphError):
-    """An option's value cannot be used as given (a host that does not resolve, an -o path)."""
-
-    code = "bad-input"
-
-
-#: Errors caused by what the user gave (exit 2); every other GraphError is a runtime failure.
-INPUT_ERRORS = (ValidationFailed, NotFound, QueryRejected, BadInput)
-
-
-class GovgraphError(click.ClickException):
-    """A GraphError shown as ``Error: message`` plus its hint and problems, with its exit code."""
-
-    def __init__(self, error: GraphError) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.exit_code = EXIT_INPUT if isinstance(error, INPUT_ERRORS) else EXIT_RUNTIME
-
-    def show(self, file: Any = None) -> None:
-        for problem in getattr(self.error, "problems", []):
-            click.echo(f"  {problem}", err=True)
-        click.echo(f"Error: [{self.error.code}] {self.error.message}", err=True)
-        if self.error.hint:
-            click.echo(f"Hint: {self.error.hint}", err=True)
-
-
-def translate_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the project's errors into clean messages and exit codes; never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GraphError as exc:
-            raise GovgraphError(exc) from None
-
-    return wrapper
-
-
-#: ``--map MAP.yaml``: a mapping of a foreign file's node and relation types to govgraph's.
-map_option = click.option(
-    "--map",
-    "mapping",
-    metavar="MAP.yaml",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Mapping of the files' own node and relation types to kinds and relation types "
-    "(docs/format.md, 'Mapping file'); made on the scenario's mapping page.",
+from app import (  # noqa: F401 - each registers its commands on ``cli``
+    commands,
+    doctor_command,
+    neo4j_command,
+    report_command,
+    serve_command,
 )
-
-
-def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--data``, ``--neo4j`` and ``--db`` and pass one ``source`` argument instead."""
-
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        envvar="GOVGRAPH_DATA",
-        type=click.Path(exists=True),
-        help="Scenario file or folder to load instead of the bundled ones (repeatable). "
-        "Env: GOVGRAPH_DATA (paths separated by ':').",
-    )
-    @click.option(
-        "--neo4j",
-        "neo4j",
-        envvar="NEO4J_URI",
-        metavar="URI",
-        help="Use the Neo4j store at URI (bolt:// or neo4j://). Env: NEO4J_URI.",
-    )
-    @click.option(
-        "--db",
-        "db",
-        envvar="GOVGRAPH_DB",
-        metavar="PATH",
-        type=click.Path(),
-        help="Keep the embedded store in this folder instead of memory. Env: GOVGRAPH_DB.",
-    )
-    @map_option
-    @functools.wraps(func)
-    def wrapper(
-        data: tuple[str, ...], neo4j: str | None, db: str | None, mapping: str | None, **kwargs: Any
-    ) -> Any:
-        data, neo4j, db = command_line_first(data=data, neo4j=neo4j, db=db)
-        if mapping and not data:
-            raise click.UsageError("--map applies to files given with --data")
-        return func(source=DataSource(tuple(data), neo4j, db, mapping=mapping), **kwargs)
-
-    return wrapper
-
-
-def command_line_first(**values: Any) -> tuple[Any, ...]:
-    """Return the store options with the environment's dropped where the command line chose
-    another store: ``--data`` or ``--db`` there beats ``NEO4J_URI``, and ``--neo4j`` there beats
-    ``GOVGRAPH_DB`` and ``GOVGRAPH_DATA``. ``--neo4j`` with ``--db`` is a usage error."""
-    given = {name for name in values if _from_command_line(name)}
-    if {"neo4j", "db"} <= given:
-        raise click.UsageError("give either --neo4j URI or --db PATH, not both")
-    if given & {"data", "db"}:
-        values["neo4j"] = None
-    elif "neo4j" in given:
-        values = {k: (v if k == "neo4j" else _empty(v)) for k, v in values.items()}
-    return tuple(values.values())
-
-
-def _from_command_line(name: str) -> bool:
-    source = click.get_current_context().get_parameter_source(name)
-    return source is click.core.ParameterSource.COMMANDLINE
-
-
-def _empty(value: Any) -> Any:
-    return () if isinstance(value, tuple) else None
-
-
-def scenario_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--scenario``; it may be left out when exactly one scenario is loaded."""
-    return click.option(
-        "--scenario",
-        "scenario_id",
-        metavar="ID",
-        help="Scenario id; optional when exactly one is loaded.",
-    )(func)
-
-
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Machine-readable output on stdout."
-)
-
-
-def pick_scenario(store: Any, scenario_id: str | None) -> str:
-    """Return the scenario to work on, or fail with the ids to choose from."""
-    ids = store.scenario_ids()
-    if scenario_id:
-        if scenario_id not in ids:
-            raise NotFound(
-                f"scenario '{scenario_id}' is not loaded",
-                hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.",
-            )
-        return scenario_id
-    if len(ids) == 1:
-        return ids[0]
-    raise NotFound(
-        "several scenarios are loaded; choose one with --scenario ID",
-        hint=f"Loaded scenarios: {', '.join(ids) or 'none'}.",
-        code="scenario-required",
-    )
-
-
-def emit_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout (never NaN)."""
-    click.echo(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2, default=str))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="govgraph")
-def cli() -> None:
-    """govgraph: who steers whom in public programmes.
-
-    Stores governance structures as a property graph (embedded LadybugDB by default, or
-    Neo4j), analyses the layers of top-down steering and the reach of residents' voice,
-    and serves an interactive explorer in the browser.
-    """
-
-
-from app import commands  # noqa: E402,F401 - registers the subcommands on ``cli``
+from app.cli_support import EXIT_RUNTIME, cli
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -202,12 +35,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_RUNTIME)
 
 
-__all__ = ["BadInput", "cli", "main", "output", "ValidationFailed"]
+__all__ = ["cli", "main"]
 
 
 if __name__ == "__main__":
-    # ``python -m app.cli`` runs this file as ``__main__``; the subcommands are registered on
-    # the ``cli`` of the module ``app.cli``, so run that one.
-    from app.cli import main as run
-
-    run()
+    main()

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from app import output
-from app.cli import (
+from app.cli_support import (
     BadInput,
     GovgraphError,
     cli,
@@ -398,7 +398,5 @@ class _store:
         neo4j = self.source.neo4j if self.source.uses_neo4j else None
         fit_hint(error, neo4j, self.source.db)
 
-
-from app import serve_command, neo4j_command, report_command, doctor_command  # noqa: E402,F401,I001 - register more commands
 
 __all__ = ["GovgraphError", "GraphError", "parse_params"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from app.cli import cli, emit_json, json_option, translate_errors
+from app.cli_support import cli, emit_json, json_option, translate_errors
 from graph.errors import GraphError
 
 

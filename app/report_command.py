@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from app.cli import BadInput, cli, data_options, pick_scenario, scenario_option, translate_errors
+from app.cli_support import (
+    BadInput,
+    cli,
+    data_options,
+    pick_scenario,
+    scenario_option,
+    translate_errors,
+)
 from app.datasource import DataSource
 
 

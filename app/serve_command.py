@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from app.cli import BadInput, cli, data_options, translate_errors
+from app.cli_support import BadInput, cli, data_options, translate_errors
 from app.datasource import DataSource
 from graph.errors import GraphError
 

@@ -125,7 +125,8 @@ class Scenario:
     ... )
     >>> s.to_dict()["relations"]
     [{'id': 'a:STEERS:b', 'from': 'a', 'to': 'b', 'type': 'STEERS'}]
-    >>> Scenario.from_dict(s.to_dict()) == s
+    >>> from graph.validation import validate_document  # untrusted documents go through it
+    >>> validate_document(s.to_dict()) == s
     True
     """
 
@@ -159,17 +160,6 @@ class Scenario:
         doc["actors"] = [_compact(a) for a in self.actors]
         doc["relations"] = [relation_to_dict(r) for r in self.relations]
         return doc
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> Scenario:
-        """Build a scenario from an interchange document that is already valid.
-
-        Untrusted input goes through :func:`graph.validation.validate_document`, which reports
-        every problem with its place; this constructor assumes a clean document.
-        """
-        from graph.validation import validate_document
-
-        return validate_document(doc)
 
 
 def relation_to_dict(relation: Relation) -> dict[str, Any]:

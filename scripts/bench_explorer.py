@@ -35,6 +35,7 @@ import time
 from typing import Any
 
 from graph.model import Scenario
+from graph.validation import validate_document
 from scripts.chromium import launch
 
 #: Kinds from the top of government down, with the share of actors each tier gets.
@@ -67,7 +68,7 @@ def synthetic(actors: int, seed: int = 7) -> Scenario:
         "actors": records,
         "relations": [dict(r, id=f"r{n}") for n, r in enumerate(relations)],
     }
-    return Scenario.from_dict(doc)
+    return validate_document(doc)
 
 
 def _relation(rng: random.Random, tiers: list[list[str]]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from graph.analysis.metrics import voice_reach_by_actor
 from graph.model import Scenario
 from graph.network import to_networkx
 from graph.storage import open_store
+from graph.validation import validate_document
 
 SCENARIO = "unseen-dates"
 
@@ -44,7 +45,7 @@ def dated_scenario() -> Scenario:
         ("min", "area", "FUNDS", {"since": "2025-01"}),
         ("res", "city", "PARTICIPATES_IN", {}),
     ]
-    return Scenario.from_dict(
+    return validate_document(
         {
             "govgraph": 1,
             "scenario": {"id": SCENARIO, "title": "Dated structure"},

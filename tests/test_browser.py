@@ -20,6 +20,7 @@ from conftest import missing_part
 
 from graph.model import Scenario
 from graph.storage import open_store
+from graph.validation import validate_document
 from scripts.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,7 @@ def hostile_scenario(scenario_id: str = "hostile", drop: str | None = None) -> S
         ],
     }
     doc["actors"][2]["confidence"] = "inferred"
-    return Scenario.from_dict(doc)
+    return validate_document(doc)
 
 
 def free_port() -> int:

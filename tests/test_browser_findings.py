@@ -16,6 +16,7 @@ from test_browser import api, browser, free_port  # noqa: F401 - browser is a fi
 
 from graph.model import Scenario
 from graph.storage import open_store
+from graph.validation import validate_document
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def fan_scenario(scenario_id: str = "fan", formal: bool = False) -> Scenario:
         ("youth", "min", "REPORTS_TO", {"confidence": "inferred"}),
         ("res", "table-north", "PARTICIPATES_IN", {"formal": formal}),
     ]
-    return Scenario.from_dict(
+    return validate_document(
         {
             "govgraph": 1,
             "scenario": {"id": scenario_id, "title": f"Fan {scenario_id}", "date": "2022-07"},

@@ -13,6 +13,7 @@ from graph.formats import read_path
 from graph.model import Scenario
 from graph.notebook import scenario_network
 from graph.style import KINDS, MODES, kind_style, mode_style
+from graph.validation import validate_document
 
 #: A name that would end the page's script if put into it raw, and a title pyvis would take
 #: for HTML ("href").
@@ -31,7 +32,7 @@ def hostile() -> Scenario:
     doc = hostile_scenario().to_dict()
     doc["actors"][0]["name"] = "Cabinet " + BREAKOUT
     doc["scenario"]["title"] = "Hostile " + BREAKOUT
-    return Scenario.from_dict(doc)
+    return validate_document(doc)
 
 
 @pytest.fixture(scope="module")

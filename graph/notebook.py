@@ -151,7 +151,7 @@ def scenario_network(
     ...     relations=(Relation("r", "m", "o", "STEERS"),))
     >>> net = scenario_network(s, captions=False)
     >>> [(n["id"], n["shape"], n["y"]) for n in net.nodes]
-    [('m', 'square', 0.0), ('o', 'star', 150.0)]
+    [('m', 'square', 0.0), ('o', 'hexagon', 150.0)]
     """
     G = to_networkx(scenario, as_of=as_of, confirmed_only=confirmed_only)
     f = flows(G)

@@ -164,7 +164,7 @@ def refuse_long_pattern_predicates(statement: str) -> None:
 supported by the embedded store
     """
     for clause in _clauses(lexemes(statement)):
-        where = _top_where(clause)
+        where = top_where(clause)
         if where is None:
             continue
         region = clause[where:]
@@ -422,14 +422,15 @@ def _with_where(clause: list[Lexeme], conditions: list[str]) -> list[Lexeme]:
     while end > 0 and clause[end - 1].kind == "space":
         end -= 1
     tail = clause[end:]
-    where = _top_where(clause[:end])
+    where = top_where(clause[:end])
     if where is None:
         return [*clause[:end], Lexeme("other", f" WHERE {joined}"), *tail]
     head, rest = clause[: where + 1], clause[where + 1 : end]
     return [*head, Lexeme("other", f" {joined} AND ("), *rest, Lexeme("other", ")"), *tail]
 
 
-def _top_where(clause: list[Lexeme]) -> int | None:
+def top_where(clause: list[Lexeme]) -> int | None:
+    """Return the index of the clause's own WHERE (not one inside brackets), or None."""
     depth = 0
     for i, lx in enumerate(clause):
         if depth == 0 and _word(lx) == "WHERE":

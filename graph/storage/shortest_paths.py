@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from graph.errors import UnsupportedQuery
 from graph.storage.cypher_guard import Lexeme, lexemes
-from graph.storage.embedded_dialect import depth_change
+from graph.storage.embedded_dialect import depth_change, top_where
 
 __all__ = ["translate_shortest_paths", "MAX_LENGTH", "FUNCTIONS"]
 
@@ -101,7 +101,7 @@ def _translate_clause(clause: list[Lexeme]) -> list[Lexeme]:
         return clause
     code = _code(clause)
     is_match = "MATCH" in [_word(clause[i]) for i in code[:2]]
-    where = _top_where(clause)
+    where = top_where(clause)
     if not is_match or any(_depth_at(clause, i) != 0 or (where is not None and i > where)
                            for i in calls):  # fmt: skip
         _refuse(
@@ -115,15 +115,6 @@ def _translate_clause(clause: list[Lexeme]) -> list[Lexeme]:
 
 def _depth_at(items: list[Lexeme], stop: int) -> int:
     return sum(depth_change(lx) for lx in items[:stop])
-
-
-def _top_where(clause: list[Lexeme]) -> int | None:
-    depth = 0
-    for i, lx in enumerate(clause):
-        if depth == 0 and _word(lx) == "WHERE":
-            return i
-        depth += depth_change(lx)
-    return None
 
 
 def _matching(items: list[Lexeme], start: int) -> int:

@@ -10,11 +10,8 @@ import time. Besides the settings of :mod:`app.settings`, ``test_config`` may ca
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-from app import settings
 
 if TYPE_CHECKING:  # Flask is imported when an app is made: the command line starts without it
     from flask import Flask, Response
@@ -58,6 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Defaults, then environment variables, then the test mapping."""
+    from app import settings  # imported here: the command line imports this package too
+
     app.config.from_mapping(settings.defaults())
     app.config.from_mapping(settings.from_environ())
     if test_config:
@@ -80,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(mapping_api.bp)
     app.register_blueprint(openapi.bp)
+    import importlib.util
+
     if importlib.util.find_spec("app.pages") is not None:
         from app import pages
 

@@ -1,7 +1,7 @@
 """The ``govgraph`` command line: a thin click group over the ``graph`` functions (DESIGN §6).
 
-The group and what the commands share live in :mod:`app.cli_support`; importing the command
-modules here registers them on the group.
+The group and what the commands share live in :mod:`app.cli_support`; the group imports a
+command's module (which registers the command on it) only when that command is asked for.
 """
 
 from __future__ import annotations
@@ -11,13 +11,6 @@ import sys
 
 import click
 
-from app import (  # noqa: F401 - each registers its commands on ``cli``
-    commands,
-    doctor_command,
-    neo4j_command,
-    report_command,
-    serve_command,
-)
 from app.cli_support import EXIT_RUNTIME, cli
 
 

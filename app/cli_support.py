@@ -1,6 +1,7 @@
 """What every ``govgraph`` command shares: the click group, the data options, error translation
-and output helpers. The command modules import this; :mod:`app.cli` imports them, so no module
-imports the one that imports it.
+and output helpers. The command modules import this and register on the group; the group
+imports a command's module only when that command runs (or ``--help`` lists them all), so a
+command pays only for what it needs.
 
 Exit codes: 0 ok, 1 runtime failure (store unreachable, timeout), 2 bad input or usage.
 Machine-readable output (``--json``) goes to stdout; messages and progress go to stderr.
@@ -9,6 +10,7 @@ Machine-readable output (``--json``) goes to stdout; messages and progress go to
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -168,12 +170,101 @@ def pick_scenario(store: Any, scenario_id: str | None) -> str:
     )
 
 
+def json_text(data: Any) -> str:
+    """Return ``data`` as the JSON text ``--json`` prints (never NaN)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2, default=str)
+
+
 def emit_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout (never NaN)."""
-    click.echo(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2, default=str))
+    click.echo(json_text(data))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def as_of_value(value: str | None, hint: str = "--as-of") -> str | None:
+    """Check an --as-of value: ``all`` or an ISO year, year-month or date."""
+    if value is None:
+        return value
+    from graph.dates import ALL_TIME, parse_as_of  # only when a date is given
+
+    if value == ALL_TIME:
+        return value
+    try:
+        parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+    return value
+
+
+def compare_side(spec: str, as_of: str | None) -> tuple[str, str | None]:
+    """Return one side of ``compare``: ``ID`` or ``ID@DATE`` (its own DATE beats --as-of)."""
+    scenario_id, sep, moment = spec.partition("@")
+    if sep:
+        return scenario_id, as_of_value(moment.strip(), hint=spec)
+    return scenario_id, as_of
+
+
+as_of_option = click.option(
+    "--as-of",
+    metavar="DATE",
+    callback=lambda ctx, param, value: as_of_value(value),
+    help="Show the scenario as it stood on DATE (ISO YYYY, YYYY-MM or YYYY-MM-DD; a year or "
+    "month means its last day), or 'all' for every fact whatever its dates. By default the "
+    "scenario's own date (all time when it has none).",
+)
+
+
+class opened_store:
+    """Open the chosen data for one command and close it afterwards."""
+
+    def __init__(self, source: DataSource) -> None:
+        self.source = source
+
+    def __enter__(self) -> Any:
+        from app.datasource import open_data
+
+        self.store = open_data(self.source)
+        return self.store
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        from app.datasource import fit_hint
+
+        self.store.close()
+        neo4j = self.source.neo4j if self.source.uses_neo4j else None
+        fit_hint(error, neo4j, self.source.db)
+
+
+#: The module of each command, imported when the command is looked up (it registers on
+#: :data:`cli`); the light ones keep ``analyze --json`` from importing what it does not use.
+COMMAND_MODULES: dict[str, str] = {
+    "analyze": "app.analyze_command",
+    "compare": "app.commands",
+    "doctor": "app.doctor_command",
+    "export": "app.commands",
+    "import": "app.commands",
+    "neo4j": "app.neo4j_command",
+    "query": "app.commands",
+    "report": "app.report_command",
+    "serve": "app.serve_command",
+    "validate": "app.commands",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported from :data:`COMMAND_MODULES` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="govgraph")
 def cli() -> None:
     """govgraph: who steers whom in public programmes.

@@ -14,56 +14,25 @@ from app import output
 from app.cli_support import (
     BadInput,
     GovgraphError,
+    as_of_option,
+    as_of_value,
     cli,
     command_line_first,
+    compare_side,
     data_options,
     emit_json,
     json_option,
     map_option,
+    opened_store,
     pick_scenario,
     scenario_option,
     translate_errors,
 )
-from app.datasource import (
-    DataSource,
-    announce_notices,
-    fit_hint,
-    hint_for_store,
-    load_mapped,
-    open_data,
-)
+from app.datasource import DataSource, announce_notices, hint_for_store, load_mapped
+from graph.dates import ALL_TIME, resolve_as_of
 from graph.errors import GraphError, ValidationFailed
 from graph.formats import FORMATS, POSITIONED_FORMATS, write_scenario
-from graph.network import ALL_TIME, in_force, parse_as_of, resolve_as_of, to_networkx
-
-
-def _date(value: str | None, hint: str = "--as-of") -> str | None:
-    """Check an --as-of value: ``all`` or an ISO year, year-month or date."""
-    if value is None or value == ALL_TIME:
-        return value
-    try:
-        parse_as_of(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=hint) from None
-    return value
-
-
-def _side(spec: str, as_of: str | None) -> tuple[str, str | None]:
-    """Return one side of ``compare``: ``ID`` or ``ID@DATE`` (its own DATE beats --as-of)."""
-    scenario_id, sep, moment = spec.partition("@")
-    if sep:
-        return scenario_id, _date(moment.strip(), hint=spec)
-    return scenario_id, as_of
-
-
-as_of_option = click.option(
-    "--as-of",
-    metavar="DATE",
-    callback=lambda ctx, param, value: _date(value),
-    help="Show the scenario as it stood on DATE (ISO YYYY, YYYY-MM or YYYY-MM-DD; a year or "
-    "month means its last day), or 'all' for every fact whatever its dates. By default the "
-    "scenario's own date (all time when it has none).",
-)
+from graph.network import in_force, to_networkx
 
 
 @cli.command()
@@ -125,71 +94,12 @@ def import_(
 
 @cli.command()
 @data_options
-@scenario_option
-@as_of_option
-@click.option("--confirmed-only", is_flag=True, help="Leave out inferred and uncertain facts.")
-@click.option(
-    "--over-time",
-    is_flag=True,
-    help="The key measures at every day the scenario changes (each equals analyze --as-of "
-    "that day), as a table or with --json as {measures, rows}.",
-)
-@click.option(
-    "--step",
-    type=click.Choice(["month", "quarter", "year"]),
-    help="With --over-time: the last day of every month, quarter or year from the first "
-    "change to the last, instead of the change days.",
-)
-@json_option
-@translate_errors
-def analyze(
-    source: DataSource,
-    scenario_id: str | None,
-    as_of: str | None,
-    confirmed_only: bool,
-    over_time: bool,
-    step: str | None,
-    as_json: bool,
-) -> None:
-    """Every steering metric of one scenario: layers, chains, voice reach, accountability
-    load, fragmentation, hierarchy, centrality; first the findings in plain sentences, each
-    with its figure on confirmed facts only and a link to the explorer view that shows it.
-
-    With --over-time: steering depth, control arcs, deciders, voice and decisive voice
-    reach and the frontline groups' accountability load at each day the scenario changes."""
-    from graph.analysis.findings import with_findings
-    from graph.analysis.report import analyze as run_analysis
-
-    if step and not over_time:
-        raise click.UsageError("--step needs --over-time")
-    if over_time and as_of:
-        raise click.UsageError("--over-time shows every date; leave out --as-of")
-    with _store(source) as store:
-        sid = pick_scenario(store, scenario_id)
-        if over_time:
-            return _over_time(store.scenario(sid), step, confirmed_only, as_json)
-        G = store.graph(sid, as_of=as_of, confirmed_only=confirmed_only)
-        result = run_analysis(G, scenario_id=sid)
-    result = with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only)
-    emit_json(result) if as_json else output.print_analysis(result)
-
-
-def _over_time(scenario: Any, step: str | None, confirmed_only: bool, as_json: bool) -> None:
-    """Print the key measures at each stop of the scenario's timeline."""
-    from graph.analysis.timeline import over_time
-
-    result = over_time(scenario, step=step, confirmed_only=confirmed_only)
-    emit_json(result) if as_json else output.print_over_time(result)
-
-
-@cli.command()
-@data_options
 @click.argument("a")
 @click.argument("b")
 @click.option(
     "--as-of",
     metavar="DATE",
-    callback=lambda ctx, param, value: _date(value),
+    callback=lambda ctx, param, value: as_of_value(value),
     help="Compare both as they stood on DATE (ISO; a year or month means its last day), or "
     "'all' for all time; by default each scenario's own date. A side written ID@DATE keeps "
     "its own DATE.",
@@ -205,8 +115,8 @@ def compare(
     and changed, and every metric side by side with its delta."""
     from graph.analysis.compare import compare as run_compare
 
-    sides = [_side(spec, as_of) for spec in (a, b)]
-    with _store(source) as store:
+    sides = [compare_side(spec, as_of) for spec in (a, b)]
+    with opened_store(source) as store:
         graphs = [
             store.graph(pick_scenario(store, sid), as_of=moment, confirmed_only=confirmed_only)
             for sid, moment in sides
@@ -253,7 +163,7 @@ def query(
     as_json: bool,
 ) -> None:
     """Run one read-only Cypher statement on the chosen store."""
-    with _store(source) as store:
+    with opened_store(source) as store:
         result = store.query(cypher, parse_params(params), timeout=timeout, row_limit=row_limit)
     emit_json(result.to_dict()) if as_json else output.print_rows(result)
 
@@ -290,7 +200,7 @@ def export(
     An existing file (csv: files in the folder) is overwritten.
     """
     _check_output(Path(out), fmt)
-    with _store(source) as store:
+    with opened_store(source) as store:
         full = store.scenario(pick_scenario(store, scenario_id))
     scenario = in_force(full, as_of=as_of, confirmed_only=confirmed_only)
     if as_of not in (None, ALL_TIME):
@@ -381,22 +291,6 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
                 f"the value of '{key}' nests lists or objects too deep", param_hint="--param"
             ) from None
     return params
-
-
-class _store:
-    """Open the chosen data for one command and close it afterwards."""
-
-    def __init__(self, source: DataSource) -> None:
-        self.source = source
-
-    def __enter__(self) -> Any:
-        self.store = open_data(self.source)
-        return self.store
-
-    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
-        self.store.close()
-        neo4j = self.source.neo4j if self.source.uses_neo4j else None
-        fit_hint(error, neo4j, self.source.db)
 
 
 __all__ = ["GovgraphError", "GraphError", "parse_params"]

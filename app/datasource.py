@@ -11,16 +11,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from graph.datasets import bundled_paths
 from graph.errors import Problem, StoreUnavailable, ValidationFailed
-from graph.formats import load_paths
-from graph.formats.foreign import mapping_notice
-from graph.model import Scenario
-from graph.storage import GraphStore, open_store
-from graph.storage.lazy import LazyStore
+
+if TYPE_CHECKING:  # the readers and stores are imported when data is opened, not at start
+    from graph.model import Scenario
+    from graph.storage import GraphStore
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ class DataSource:
         what = ", ".join(self.data) if self.data else "bundled scenarios"
         return f"embedded store in {where} with {what}"
 
+    def input_files(self) -> list[Path] | None:
+        """Return the files (or folders) the data is read from, or None when it is not read
+        from files alone (a Neo4j store, a --db folder): what a cached answer is keyed by."""
+        if self.uses_neo4j or self.db or self.extra:
+            return None
+        files = [Path(p) for p in self.data] if self.data else bundled_paths()
+        return files + ([Path(self.mapping)] if self.mapping else [])
+
 
 def open_data(source: DataSource, **embedded: int) -> GraphStore:
     """Open the store for ``source`` and load its scenarios; validation happens before writing.
@@ -59,6 +67,10 @@ def open_data(source: DataSource, **embedded: int) -> GraphStore:
     graph.errors.StoreUnavailable
         When the store cannot be reached or opened.
     """
+    from graph.formats import load_paths
+    from graph.storage import open_store
+    from graph.storage.lazy import LazyStore
+
     if source.uses_neo4j:
         with hint_for_store(source.neo4j, None):
             store = open_store(source.neo4j)
@@ -93,6 +105,8 @@ def load_mapped(paths: Sequence[str], mapping: str | None) -> list[Scenario]:
     graph.errors.ValidationFailed
         When a file or the mapping is invalid, or the mapped scenario is; nothing is loaded.
     """
+    from graph.formats import load_paths
+
     scenarios = load_paths(paths)
     if mapping is None:
         return scenarios
@@ -110,10 +124,16 @@ def load_mapped(paths: Sequence[str], mapping: str | None) -> list[Scenario]:
 
 def announce_notices(scenarios: Sequence[Scenario]) -> None:
     """Say on stderr which scenarios need a mapping to governance meaning (foreign files)."""
-    for scenario in scenarios:
-        notice = mapping_notice(scenario)
-        if notice:
-            click.echo(f"notice: {scenario.id}: {notice} {MAPPING_ADVICE}", err=True)
+    for line in notices(scenarios):
+        click.echo(line, err=True)
+
+
+def notices(scenarios: Sequence[Scenario]) -> list[str]:
+    """Return the notice lines :func:`announce_notices` prints for ``scenarios``."""
+    from graph.formats.foreign import mapping_notice
+
+    found = ((scenario, mapping_notice(scenario)) for scenario in scenarios)
+    return [f"notice: {s.id}: {notice} {MAPPING_ADVICE}" for s, notice in found if notice]
 
 
 #: How to give a foreign scenario its governance meaning, said after each notice.
@@ -164,6 +184,8 @@ def _fill(store: GraphStore, scenarios: Sequence | None) -> None:
     elif store.list_scenarios():
         return
     elif getattr(store, "created", True):
+        from graph.formats import load_paths
+
         store.load(load_paths(bundled_paths()))
     else:
         where = getattr(store, "path", "")

@@ -8,8 +8,11 @@ import click
 
 from app.cli_support import (
     BadInput,
+    as_of_value,
     cli,
+    compare_side,
     data_options,
+    opened_store,
     pick_scenario,
     scenario_option,
     translate_errors,
@@ -54,19 +57,18 @@ def report(
     """Write a report to cite: the findings in plain sentences, a labelled map of the
     structure, charts, tables, every source with its link, what rests on inferred facts and
     a short method section; with --compare, the measures of A against B come first."""
-    from app.commands import _date, _side, _store
     from app.report import report_html
 
     path = _output(out)
-    other_id, other_as_of = _side(compare_id, as_of) if compare_id else (None, None)
-    with _store(source) as store:
+    other_id, other_as_of = compare_side(compare_id, as_of) if compare_id else (None, None)
+    with opened_store(source) as store:
         sid = pick_scenario(store, scenario_id)
         other = pick_scenario(store, other_id) if other_id else None
         html = report_html(
             store,
             sid,
             compare_id=other,
-            as_of=_date(as_of),
+            as_of=as_of_value(as_of),
             compare_as_of=other_as_of,
             confirmed_only=confirmed_only,
         )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.dates import period
 from graph.errors import Problem, ValidationFailed
 from graph.model import (
     ACTOR_FIELDS,
@@ -33,7 +34,6 @@ from graph.model import (
     attributes_text,
     derive_relation_ids,
 )
-from graph.network import period
 from graph.vocabulary import CONFIDENCES, FLOWS, LEVELS, MODES, RelationType, Vocabulary
 
 __all__ = [

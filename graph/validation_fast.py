@@ -23,6 +23,7 @@ from dataclasses import fields
 from itertools import repeat
 from typing import Any
 
+from graph.dates import period
 from graph.model import (
     Actor,
     Relation,
@@ -32,7 +33,6 @@ from graph.model import (
     derive_relation_ids,
     instances,
 )
-from graph.network import period
 from graph.validation import (
     _BAD,
     ACTOR_SPEC,

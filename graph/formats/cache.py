@@ -7,9 +7,9 @@ read of the same bytes is an unpickling. It can never be stale: changing one byt
 or of the reader and validator modules, changes the key. Only valid results are kept, so
 problems are always found and reported afresh.
 
-The folder is ``GOVGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/govgraph``, else
-``~/.cache/govgraph``; ``GOVGRAPH_CACHE_DIR=off`` turns the cache off. A folder that cannot
-be written only costs the speed-up. Files under :data:`MIN_BYTES` are not kept (they read in
+The folder is :func:`graph.cachefolder.cache_folder` (``GOVGRAPH_CACHE_DIR``;
+``GOVGRAPH_CACHE_DIR=off`` turns the cache off). A folder that cannot be written only costs
+the speed-up. Files under :data:`MIN_BYTES` are not kept (they read in
 milliseconds) unless they are bundled; at most :data:`MAX_ENTRIES` files are kept (the least
 recently used go first).
 """
@@ -20,11 +20,11 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from graph.cachefolder import cache_folder, write_entry
 from graph.model import Scenario
 
 __all__ = ["cache_folder", "cached_read", "MIN_BYTES", "MAX_ENTRIES"]
@@ -36,21 +36,10 @@ MAX_ENTRIES = 64
 
 #: Modules whose code decides what a file reads as: any change to them makes a new key.
 _READER_MODULES = (
-    "model.py", "validation.py", "validation_fast.py", "vocabulary.py", "network.py",
+    "model.py", "validation.py", "validation_fast.py", "vocabulary.py", "network.py", "dates.py",
     "formats/__init__.py", "formats/yamljson.py", "formats/tabular.py", "formats/csvfolder.py",
     "formats/xlsx.py", "formats/graphml.py", "formats/gexf.py", "formats/xmlgraph.py",
 )  # fmt: skip
-
-
-def cache_folder() -> Path | None:
-    """Return the cache folder, or None when ``GOVGRAPH_CACHE_DIR=off``."""
-    chosen = os.environ.get("GOVGRAPH_CACHE_DIR", "").strip()
-    if chosen.lower() in ("off", "0", "none"):
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
-    return Path(base) / "govgraph"
 
 
 @cache
@@ -100,7 +89,7 @@ def cached_read(
     if found is not None:
         return found
     scenarios = read()
-    _store(folder, entry, scenarios)
+    _store(entry, scenarios)
     return scenarios
 
 
@@ -115,22 +104,8 @@ def _load(entry: Path) -> list[Scenario] | None:
     return found if ok else None
 
 
-def _store(folder: Path, entry: Path, scenarios: list[Scenario]) -> None:
-    """Write the entry atomically (a reader never sees half a file); ignore any failure."""
-    temporary = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(scenarios, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entry)
-        _prune(folder)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-MAX_ENTRIES]:
-        old.unlink(missing_ok=True)
+def _store(entry: Path, scenarios: list[Scenario]) -> None:
+    write_entry(
+        entry, lambda out: pickle.dump(scenarios, out, protocol=pickle.HIGHEST_PROTOCOL),
+        keep=MAX_ENTRIES,
+    )  # fmt: skip

@@ -33,7 +33,7 @@ from graph.model import (
     derive_relation_ids,
     instances,
 )
-from graph.validation import (
+from graph.validation_rules import (
     _BAD,
     ACTOR_SPEC,
     DATE_PATTERN,
@@ -44,6 +44,7 @@ from graph.validation import (
     _check_ids,
     _check_text,
     _Checker,
+    _record,
     _records,
     _vocabulary,
 )
@@ -107,8 +108,6 @@ _TOP = frozenset(TOP_LEVEL_FIELDS)
 def _small_record(ck: _Checker, data: Any, spec: dict, required: tuple) -> dict[str, Any]:
     if type(data) is not dict:
         raise _Unusual
-    from graph.validation import _record
-
     rec = _record(ck, ("scenario",), data, spec, required)
     if rec is None:
         raise _Unusual

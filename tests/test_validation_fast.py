@@ -116,3 +116,29 @@ def test_fast_path_agrees_with_the_full_checks(changes: list) -> None:
         assert quick is None
         return
     assert quick is None or quick == full
+
+
+def _imported(module: str) -> set[str]:
+    """Every module ``module``'s source imports, at the top or inside a function."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_validators_share_their_checks_without_an_import_circle() -> None:
+    assert "graph.validation_rules" in _imported("graph.validation")
+    assert "graph.validation_fast" in _imported("graph.validation")
+    assert "graph.validation_rules" in _imported("graph.validation_fast")
+    for module in ("graph.validation_fast", "graph.validation_rules"):
+        assert "graph.validation" not in _imported(module)
+    assert not {"graph.validation", "graph.validation_fast"} & _imported("graph.validation_rules")

@@ -36,7 +36,8 @@ MAX_ENTRIES = 64
 
 #: Modules whose code decides what a file reads as: any change to them makes a new key.
 _READER_MODULES = (
-    "model.py", "validation.py", "validation_fast.py", "vocabulary.py", "network.py", "dates.py",
+    "model.py", "validation.py", "validation_rules.py", "validation_fast.py", "vocabulary.py",
+    "network.py", "dates.py",
     "formats/__init__.py", "formats/yamljson.py", "formats/tabular.py", "formats/csvfolder.py",
     "formats/xlsx.py", "formats/graphml.py", "formats/gexf.py", "formats/xmlgraph.py",
 )  # fmt: skip

@@ -33,7 +33,7 @@ from graph.model import Scenario
 from graph.network import ALL_TIME, resolve_as_of
 from graph.storage.query_limits import check_param_values
 
-__all__ = ["bp", "require_write", "require_token", "json_safe", "EXPORT_TYPES"]
+__all__ = ["bp", "require_write", "require_token", "json_safe", "EXPORT_TYPES", "EXPORT_FORMATS"]
 
 bp = Blueprint("api", __name__)
 
@@ -47,7 +47,10 @@ EXPORT_TYPES: dict[str, tuple[str, str]] = {
     "gexf": ("application/gexf+xml", ".gexf"),
     "cypher": ("text/plain", ".cypher"),
     "kumu": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "-kumu.xlsx"),
+    "html": ("text/html", ".html"),
 }
+#: What the export endpoint writes: the interchange formats and the offline explorer (html).
+EXPORT_FORMATS: tuple[str, ...] = (*FORMATS, "html")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -195,17 +198,22 @@ def compare() -> Any:
 def export(scenario_id: str) -> Any:
     """Download a scenario (cut to the view filters) in one of the interchange formats."""
     fmt = request.args.get("format", "yaml")
-    if fmt not in FORMATS:
+    if fmt not in EXPORT_FORMATS:
         raise BadRequest(
-            f"unknown export format '{fmt}'", hint=f"Use one of: {', '.join(FORMATS)}."
+            f"unknown export format '{fmt}'", hint=f"Use one of: {', '.join(EXPORT_FORMATS)}."
         )
     filters = views.Filters.from_args(request.args)
     scenario = views.filtered_scenario(get_store(), scenario_id, filters)
-    positions = None
-    if fmt in POSITIONED_FORMATS:  # the explorer's layout: Gephi shows the steering bands
-        positions = views.base_view(get_store(), scenario_id, filters).positions
     mimetype, suffix = EXPORT_TYPES[fmt]
-    data = _written(scenario, fmt, suffix, positions)
+    if fmt == "html":  # the explorer itself, as one file that opens offline
+        from app.offline import offline_html
+
+        data = offline_html(get_store(), scenario_id, request.args).encode()
+    else:
+        positions = None
+        if fmt in POSITIONED_FORMATS:  # the explorer's layout: Gephi shows the steering bands
+            positions = views.base_view(get_store(), scenario_id, filters).positions
+        data = _written(scenario, fmt, suffix, positions)
     response = send_file(
         io.BytesIO(data),
         mimetype=mimetype,

@@ -34,6 +34,9 @@ from graph.errors import GraphError, ValidationFailed
 from graph.formats import FORMATS, POSITIONED_FORMATS, write_scenario
 from graph.network import in_force, to_networkx
 
+#: What ``export`` writes: the interchange formats and the offline explorer (html).
+EXPORT_FORMATS = (*FORMATS, "html")
+
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
@@ -171,7 +174,13 @@ def query(
 @cli.command()
 @data_options
 @scenario_option
-@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(EXPORT_FORMATS),
+    help="Output format; html is the explorer as one file that opens offline.",
+)
 @click.option(
     "-o",
     "--output",
@@ -191,8 +200,11 @@ def export(
     as_of: str | None,
     confirmed_only: bool,
 ) -> None:
-    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf, cypher or kumu
-    (a workbook of Kumu's Elements and Connections sheets).
+    """Write one scenario as yaml, json, csv (a folder), xlsx, graphml, gexf, cypher, kumu
+    (a workbook of Kumu's Elements and Connections sheets) or html: the explorer itself as
+    one self-contained file that opens offline, from disk (the map with its bands, labels and
+    legend, the details panel and search; other dates, filters and the path finder need
+    `govgraph serve`).
 
     Like every view, the export shows the scenario as of its own date when it has one; give
     --as-of all to write every fact (for a lossless copy). What was left out is said on
@@ -201,17 +213,31 @@ def export(
     """
     _check_output(Path(out), fmt)
     with opened_store(source) as store:
-        full = store.scenario(pick_scenario(store, scenario_id))
+        sid = pick_scenario(store, scenario_id)
+        full = store.scenario(sid)
+        page = _offline_page(store, sid, as_of, confirmed_only) if fmt == "html" else None
     scenario = in_force(full, as_of=as_of, confirmed_only=confirmed_only)
     if as_of not in (None, ALL_TIME):
         scenario = replace(scenario, info=replace(scenario.info, date=as_of))
     positions = _layout(scenario) if fmt in POSITIONED_FORMATS else None
     try:
-        write_scenario(scenario, fmt, Path(out), positions=positions)
+        if page is not None:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text(page, encoding="utf-8")
+        else:
+            write_scenario(scenario, fmt, Path(out), positions=positions)
     except OSError as exc:
         raise _unwritable(out, fmt, exc) from None
     click.echo(f"wrote {scenario.id} as {fmt} to {out}", err=True)
     click.echo(_export_note(full, scenario, as_of), err=True)
+
+
+def _offline_page(store: Any, scenario_id: str, as_of: str | None, confirmed_only: bool) -> str:
+    """The offline explorer of the scenario as of ``as_of`` (the web app's own page)."""
+    from app.offline import export_html  # Flask: only imported when html is asked for
+
+    args = {"as_of": as_of or "", "confirmed_only": "1" if confirmed_only else "0"}
+    return export_html(store, scenario_id, {k: v for k, v in args.items() if v})
 
 
 def _export_note(full: Any, written: Any, as_of: str | None) -> str:

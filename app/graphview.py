@@ -43,6 +43,7 @@ __all__ = [
     "base_view",
     "graph_json",
     "actor_json",
+    "actor_answers",
     "chain_json",
     "voice_paths_json",
     "path_json",
@@ -558,6 +559,23 @@ def actor_json(
     )
     betweenness = _betweenness(store, scenario_id, filters).get(actor_id)
     return {**cached, "actor": {**cached["actor"], "betweenness": betweenness}}
+
+
+def actor_answers(
+    store: CachedStore, scenario_id: str, actor_ids: Iterable[str], filters: Filters
+) -> dict[str, dict[str, Any]]:
+    """Return :func:`actor_json` (without a reference actor) for many actors at once, as the
+    offline explorer holds them: computed here rather than cached one entry per actor, which
+    would push every other view out of the cache."""
+    between = _betweenness(store, scenario_id, filters)
+    answers = {}
+    for actor_id in actor_ids:
+        answer = _actor_json(store, scenario_id, actor_id, filters, None)
+        answers[actor_id] = {
+            **answer,
+            "actor": {**answer["actor"], "betweenness": between.get(actor_id)},
+        }
+    return answers
 
 
 def _actor_json(store, scenario_id, actor_id, filters, reference) -> dict[str, Any]:

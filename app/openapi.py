@@ -12,9 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from app.api import EXPORT_TYPES
+from app.api import EXPORT_FORMATS, EXPORT_TYPES
 from app.graphview import FLAGS
-from graph.formats import FORMATS
 from graph.vocabulary import CONFIDENCES, CORE_KINDS, CORE_RELATION_TYPES, LEVELS, MODES
 
 __all__ = ["bp", "document", "API_PATHS", "openapi_path"]
@@ -412,7 +411,7 @@ def _export_schema(media: str) -> dict[str, Any]:
 
 
 EXPORT_OK = {
-    "description": "The file (csv: a zipped folder of CSV files).",
+    "description": "The file (csv: a zipped folder of CSV files; html: the offline explorer).",
     "content": {media: {"schema": _export_schema(media)} for media, _ in EXPORT_TYPES.values()},
 }
 
@@ -499,9 +498,14 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "scenario's own date unless `as_of` says otherwise: send `as_of=all` for every fact "
         "(a lossless copy). Headers X-Govgraph-As-Of (the day, or `all`), X-Govgraph-Actors "
         "and X-Govgraph-Relations (`kept of total`) say what was cut; a file cut to an "
-        "explicit date carries that date as its scenario `date`.", EXPORT_OK, 400, 404,
-        params=[SCENARIO, _query("format", {"enum": list(FORMATS), "default": "yaml"},
-                                 "Interchange format."), *VIEW_FILTERS])),
+        "explicit date carries that date as its scenario `date`. `format=html` is the "
+        "explorer itself as one self-contained file that opens offline (from disk, nothing "
+        "fetched): the same map, bands, labels, legend, details panel and search, holding "
+        "the view of these filters; the explorer's view keys (`layout`, `aggregate`, `open`, "
+        "`select`, `size`, `colour`, ...) set where it opens.", EXPORT_OK, 400, 404,
+        params=[SCENARIO, _query("format", {"enum": list(EXPORT_FORMATS), "default": "yaml"},
+                                 "Interchange format, or html for the offline explorer."),
+                *VIEW_FILTERS])),
     "api.show_timeline": ("/api/scenarios/{scenario_id}/timeline", "get", _op(
         "The scenario over time: steering depth, control arcs, deciders, voice and decisive "
         "voice reach and the frontline groups' accountability load at every day it changes "

@@ -23,6 +23,8 @@ DISTANCE = (
 )
 #: The path finder following control from the ministry down to residents.
 PATH = "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&hl=path:min-bzk,bewoners-arnhem-oost,c"
+#: A path that names an offline file to export (scenario?view) instead of a page.
+OFFLINE = "offline:"
 #: (file name, path, selector that says the page is drawn, optional action[, window size])
 SHOTS = [
     ("index.png", "/", ".scenario-card", None),
@@ -119,6 +121,15 @@ SHOTS = [
             ("path", PATH, '[data-chain="path"]', None),
             ("search", "/scenarios/nplv-2022?aggregate=0", '#network[data-ready="1"]', "search"),
             ("dark", DISTANCE, "#distance", "dark"),
+        ]
+        for suffix, size in (("", LARGE), ("-1024", SMALL))
+    ],
+    # The offline explorer (export --format html) opened from disk, the network cut off.
+    *[
+        (f"offline{what}{suffix}.png", OFFLINE + path, ready, None, size)
+        for what, path, ready in [
+            ("", "nplv-2022", '#network[data-ready="1"]'),
+            ("-layers", "nplv-2022?aggregate=0&select=bewoners-arnhem-oost", "#distance"),
         ]
         for suffix, size in (("", LARGE), ("-1024", SMALL))
     ],
@@ -250,6 +261,24 @@ def act(page, action: str | None) -> None:
     page.wait_for_timeout(1500)
 
 
+def offline_file(base: str, view: str) -> str:
+    """Export ``scenario?view keys`` as the offline explorer; return its file:// address."""
+    import tempfile
+    import urllib.request
+
+    scenario, _, query = view.partition("?")
+    url = f"{base}/api/scenarios/{scenario}/export?format=html" + (f"&{query}" if query else "")
+    path = Path(tempfile.mkdtemp()) / f"{scenario}.html"
+    with urllib.request.urlopen(url) as response:
+        path.write_bytes(response.read())
+    return path.as_uri()
+
+
+def cut_off(page) -> None:
+    """Abort every request but those for files: the page must work with no network."""
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/screenshots")
@@ -268,7 +297,11 @@ def main() -> None:
                     continue
                 width, height = size[0] if size else LARGE
                 page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(base + path)
+                if path.startswith(OFFLINE):
+                    cut_off(page)
+                    page.goto(offline_file(base, path.removeprefix(OFFLINE)))
+                else:
+                    page.goto(base + path)
                 page.wait_for_selector(ready, timeout=60_000)
                 act(page, action)
                 page.screenshot(path=str(out / name))

@@ -259,27 +259,32 @@ def test_expand_and_collapse_a_focused_view(page, server):
     page.wait_for_function(f"() => window.govgraph.view.nodes.length === {first}")
 
 
-def test_exports_png_and_a_safe_offline_html(page, server, browser):
-    open_explorer(page, server)
+def test_exports_png_and_a_safe_offline_explorer(page, server, browser, tmp_path):
+    open_explorer(page, server, "?select=min")
+    page.wait_for_selector('.panel-body[data-actor="min"]')
     assert page.evaluate("window.govgraph.view.pngDataUrl()").startswith("data:image/png;base64,")
-    html = page.evaluate(
-        "window.OfflineExport.build(window.govgraph.view.snapshot(), {title: 'x</script>'})"
-    )
-    assert "<script>window.__pwned" not in html
-    assert "x&lt;/script&gt;" in html
-    offline = browser.new_page()
-    offline.set_content(html)
-    offline.wait_for_function("() => document.querySelector('#net canvas') !== null")
-    assert offline.evaluate("window.__pwned") is None
-    assert (
-        offline.evaluate(
-            "JSON.parse(document.getElementById('govgraph-data').textContent).nodes.length"
-        )
-        == 8
-    )
-    offline.close()
     href = page.get_attribute('a[data-export-format="graphml"]', "href")
     assert href.startswith("/api/scenarios/hostile/export?") and "format=graphml" in href
+    # The offline HTML is the explorer as one file, opening where the view was.
+    href = page.get_attribute('a[data-export-format="html"]', "href")
+    assert "format=html" in href and "select=min" in href
+    path = tmp_path / "hostile.html"
+    with urllib.request.urlopen(server + href) as response:
+        path.write_bytes(response.read())
+    offline = browser.new_context().new_page()
+    offline.dialogs, offline.errors = [], []
+    offline.on("dialog", lambda d: (offline.dialogs.append(d.message), d.dismiss()))
+    offline.on("pageerror", lambda e: offline.errors.append(str(e)))
+    offline.goto(path.as_uri())
+    offline.wait_for_selector('.panel-body[data-actor="min"]', timeout=60000)
+    # Every payload stays text: in the panel, the title and the sources.
+    assert offline.inner_text(".actor-name") == "Ministry " + PAYLOAD
+    assert offline.inner_text("#scenario-title") == "Hostile " + PAYLOAD
+    assert "Trap " + PAYLOAD in offline.inner_text("ul.sources")
+    assert offline.evaluate("window.govgraph.view.nodes.length") == 8
+    assert offline.evaluate("window.__pwned") is None
+    assert offline.dialogs == [] and offline.errors == []
+    offline.context.close()
 
 
 def test_dashboard_shows_metrics_linking_into_the_explorer(page, server):

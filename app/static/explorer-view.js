@@ -518,16 +518,6 @@
     pngDataUrl() {
       return this.container.querySelector("canvas").toDataURL("image/png");
     }
-
-    /* The current view as vis data with current positions, for the offline HTML export. */
-    snapshot() {
-      const positions = this.network.getPositions();
-      const nodes = this.nodes.get().map((n) => {
-        const raw = this.raw.nodes.get(n.id) || {};
-        return Object.assign({}, n, positions[n.id] || {}, { fixed: false, info: [raw.kind, raw.layer !== undefined ? "layer " + raw.layer : ""].filter(Boolean).join(" · ") });
-      });
-      return { nodes, edges: this.edges.get() };
-    }
   }
 
   /* Replace vis-network's edge drawing (vis-network 9 draws every edge each frame): edges out

@@ -24,7 +24,9 @@
   const CONFIDENCES = ["confirmed", "inferred", "uncertain"];
   const seen = { kinds: new Set(), modes: new Set(), types: new Set() };
 
-  let state = readUrl();
+  // The offline explorer (one file opened from disk) holds one date and set of filters.
+  const OFFLINE = window.GGOffline || null;
+  let state = OFFLINE ? OFFLINE.initialState(readUrl()) : readUrl();
   let graph = null;
   let shown = null;
   let scenarioInfo = null;
@@ -43,7 +45,7 @@
     const params = new URLSearchParams(window.location.search);
     const s = {};
     for (const key of FILTER_KEYS.concat(UI_KEYS)) if (params.get(key)) s[key] = params.get(key);
-    return s;
+    return OFFLINE ? Object.assign(s, OFFLINE.fixed) : s;
   }
 
   /* Put the state in the URL. A view change (filters, selection, layout, highlight) is a new
@@ -53,8 +55,10 @@
     for (const key of FILTER_KEYS.concat(UI_KEYS)) if (state[key]) params.set(key, state[key]);
     const query = params.toString();
     const url = window.location.pathname + (query ? "?" + query : "");
-    if (push && url !== window.location.pathname + window.location.search) history.pushState(null, "", url);
-    else history.replaceState(null, "", url);
+    try {
+      if (push && url !== window.location.pathname + window.location.search) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    } catch (e) { /* a file opened from disk may keep its address: the view still changes */ }
     updateLinks();
   }
 
@@ -289,13 +293,21 @@
   function updateLinks() {
     const query = filterQuery({ aggregate: null });
     document.querySelectorAll("[data-export-format]").forEach((a) => {
-      a.href = apiBase + "/export?" + new URLSearchParams(Object.assign(Object.fromEntries(new URLSearchParams(query)), { format: a.dataset.exportFormat })).toString();
+      // The offline HTML opens as this view: the view keys go with the filters.
+      const view = a.dataset.exportFormat === "html" ? viewKeys() : {};
+      a.href = apiBase + "/export?" + new URLSearchParams(Object.assign(Object.fromEntries(new URLSearchParams(query)), view, { format: a.dataset.exportFormat })).toString();
       a.setAttribute("download", "");
     });
     const twin = document.getElementById("json-twin");
     if (twin) twin.href = container.dataset.graphUrl + (filterQuery() ? "?" + filterQuery() : "");
     const dash = document.getElementById("dashboard-link");
     if (dash) dash.href = withBase("/scenarios/" + encodeURIComponent(scenario) + "/analysis");
+  }
+
+  /* The view keys of the state (layout, grouping, selection, highlight, size, colour). */
+  function viewKeys() {
+    const keys = ["aggregate", "layout", "physics", "select", "edge", "expand", "hl", "size", "colour", "open"];
+    return Object.fromEntries(keys.filter((k) => state[k]).map((k) => [k, state[k]]));
   }
 
   function bindControls() {
@@ -493,7 +505,7 @@
   }
 
   function nameOf(id) {
-    const n = view.raw.nodes.get(id);
+    const n = view.raw.nodes.get(id) || (OFFLINE && OFFLINE.node(id));
     return n ? n.name || n.label || id : id;
   }
 
@@ -529,7 +541,7 @@
     panel.replaceChildren(el("p", { class: "muted" }, "Loading " + id + "…"));
     let data;
     try {
-      data = await getJSON(withBase(apiBase + "/actors/" + encodeURIComponent(id), { reference: state.ref && state.ref !== id ? state.ref : null }));
+      data = await getJSON(withBase(apiBase + "/actors/" + encodeURIComponent(id), { reference: !OFFLINE && state.ref && state.ref !== id ? state.ref : null }));
     } catch (err) {
       return panel.replaceChildren(errorBox(err));
     }
@@ -587,6 +599,7 @@
   }
 
   function referenceBlock(a, d) {
+    if (OFFLINE) return null;
     const input = el("input", { type: "text", id: "reference", placeholder: "e.g. a ministry", value: state.ref ? nameOf(state.ref) : "", "aria-label": "Measure from actor" });
     const field = el("div", { class: "suggest-wrap reference" }, el("label", { for: "reference" }, "Measure from"), input);
     if (!state.ref || state.ref === a.id) return field;
@@ -642,9 +655,10 @@
       el("button", { type: "button", id: "expand-button", title: "Add its neighbours to the view (or double-click it)", onclick: () => (expanded ? collapse(id) : expandWithFeedback(id)) }, expanded ? "Collapse" : "Expand"),
       el("button", { type: "button", id: "chain-button", onclick: () => toggleHighlight("chain:" + id) }, "Steering chain"),
       view.pinned.has(id) ? el("button", { type: "button", onclick: () => { view.unpin(id); showActor(id); } }, "Unpin") : null,
-      el("button", { type: "button", id: "reference-button", onclick: () => { setState({ ref: id }); showActor(id); } }, "Measure others from here"),
-      el("button", { type: "button", onclick: () => setPathEnd("path-from", id) }, "Path from here"),
-      el("button", { type: "button", onclick: () => setPathEnd("path-to", id) }, "Path to here"));
+      // Measuring from another actor and the path finder are computed by the server.
+      OFFLINE ? null : el("button", { type: "button", id: "reference-button", onclick: () => { setState({ ref: id }); showActor(id); } }, "Measure others from here"),
+      OFFLINE ? null : el("button", { type: "button", onclick: () => setPathEnd("path-from", id) }, "Path from here"),
+      OFFLINE ? null : el("button", { type: "button", onclick: () => setPathEnd("path-to", id) }, "Path to here"));
   }
 
   function setPathEnd(field, id) {
@@ -848,10 +862,6 @@
 
   // ---- exports -------------------------------------------------------------------------
 
-  function fileBase() {
-    return (scenario + (state.q ? "-search" : "") + (state.focus ? "-" + state.focus : "")).replace(/[^a-z0-9._-]+/gi, "_");
-  }
-
   /* What the view shows, in words: grouping, date, confidence and every filter. */
   function describeView() {
     const grouped = graph.aggregated || (shown && shown.overview);
@@ -897,7 +907,6 @@
       hideStatus();
       return canvas.toBlob((blob) => download(blob, name), "image/png");
     }
-    if (kind === "html") return download(new Blob([await window.OfflineExport.build(view.snapshot(), graph.scenario || { id: scenario })], { type: "text/html" }), fileBase() + ".html");
   }
 
   bindControls();

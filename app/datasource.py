@@ -130,7 +130,7 @@ def announce_notices(scenarios: Sequence[Scenario]) -> None:
 
 def notices(scenarios: Sequence[Scenario]) -> list[str]:
     """Return the notice lines :func:`announce_notices` prints for ``scenarios``."""
-    from graph.formats.foreign import mapping_notice
+    from graph.formats.meaning import mapping_notice
 
     found = ((scenario, mapping_notice(scenario)) for scenario in scenarios)
     return [f"notice: {s.id}: {notice} {MAPPING_ADVICE}" for s, notice in found if notice]

@@ -89,7 +89,8 @@ SETTINGS: tuple[Setting, ...] = (
             "least recently used go first, and expired ones are freed.", float),
     Setting("SCENARIO_CACHE_DIR", "GOVGRAPH_CACHE_DIR", None,
             "Folder where validated scenario files are kept, keyed by their content, so each "
-            "is parsed once (the bundled ones and files over 256 kB); "
+            "is parsed once (the bundled ones and files over 256 kB), and `analyze --json` "
+            "answers, printed again without computing for the same files, options and code; "
             "`$XDG_CACHE_HOME/govgraph` or `~/.cache/govgraph` when unset, `off` for none."),
 )  # fmt: skip
 

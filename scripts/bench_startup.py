@@ -12,7 +12,7 @@ best of ``--runs`` each, with a cache folder of its own (a temporary ``GOVGRAPH_
    graph the command analyses, in a warm process): the baseline the target is a ratio to;
 4. the bare interpreter with the same site-packages (``python -c pass``): the floor no command
    can go below; the target is read as (end to end - this floor) / the baseline;
-5. a new process importing what the cold command needs (click, networkx, numpy, igraph, the
+5. a new process importing what the cold command needs (click, networkx, igraph, the
    analyses), doing nothing else;
 6. the command with every cache off (``GOVGRAPH_CACHE_DIR=off``): every bundled file parsed
    and validated afresh, the analysis computed;

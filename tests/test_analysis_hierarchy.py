@@ -147,3 +147,15 @@ def test_betweenness_is_exact_below_the_limit_and_sampled_above():
     assert sampled["sampled"] is True and sampled["k"] == 8
     assert set(sampled["betweenness"]) == set(G)
     assert sampled == betweenness(G, exact_limit=10, k=8)  # seeded: it repeats
+
+
+def test_pairs_with_one_common_source_are_counted_alike_in_python_and_by_matrix() -> None:
+    """lub's pair count: the Python loop (few source sets) equals the matrix product (many)."""
+    import random
+
+    from graph.analysis.hierarchy import _pairs_by_matrix, _pairs_with_one_common
+
+    rng = random.Random(7)
+    for sources in (1, 3, 12, 70):
+        weights = {rng.getrandbits(sources) or 1: rng.randint(1, 40) for _ in range(120)}
+        assert _pairs_with_one_common(weights) == _pairs_by_matrix(weights)

@@ -28,10 +28,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 import networkx as nx
-import numpy as np
 
 from graph.analysis.flows import Flows, flows
 from graph.analysis.layers import strong_components
@@ -112,7 +112,7 @@ class _Reach:
     def hierarchy(self) -> float | None:
         """sna's Krackhardt hierarchy: 1 - mutual / non-null dyads of the reachability."""
         reach = [0] * len(self.members)
-        offset = np.cumsum([0] + [len(m) for m in self.members]).tolist()
+        offset = list(accumulate((len(m) for m in self.members), initial=0))
         ordered = 0
         for c in range(len(self.members) - 1, -1, -1):  # the controlled come first
             size = len(self.members[c])
@@ -139,8 +139,38 @@ class _Reach:
         return sets
 
 
+#: Up to this many distinct source sets the pairs are counted in Python (no numpy import for
+#: the usual scenario); above, as a matrix product.
+PAIRS_IN_PYTHON = 256
+
+
 def _pairs_with_one_common(weights: dict[int, int]) -> int:
-    """Count vertex pairs whose source sets share exactly one source."""
+    """Count vertex pairs whose source sets share exactly one source.
+
+    ``weights`` maps a source set (a bitmask) to the number of vertices that have it. The
+    count is exact either way: in Python for a few sets, as a matrix product for many.
+
+    Examples
+    --------
+    >>> weights = {0b01: 2, 0b11: 1, 0b10: 1}
+    >>> _pairs_with_one_common(weights) == _pairs_by_matrix(weights)
+    True
+    """
+    if len(weights) > PAIRS_IN_PYTHON:
+        return _pairs_by_matrix(weights)
+    keys = list(weights)
+    total = 0
+    for i, a in enumerate(keys):
+        wa = weights[a]
+        if a.bit_count() == 1:
+            total += wa * (wa - 1)  # the ordered pairs of distinct vertices sharing set a
+        total += 2 * wa * sum(weights[b] for b in keys[i + 1 :] if (a & b).bit_count() == 1)
+    return total // 2
+
+
+def _pairs_by_matrix(weights: dict[int, int]) -> int:
+    import numpy as np
+
     keys = list(weights)
     width = max(k.bit_length() for k in keys)
     raw = b"".join(k.to_bytes((width + 7) // 8, "little") for k in keys)
@@ -342,7 +372,8 @@ def brandes_betweenness(D: nx.DiGraph, k: int | None = None, seed: int = 0) -> d
         return dict.fromkeys(nodes, 0.0)
     sources = None if k is None else random.Random(seed).sample(nodes, k)
     index = {v: i for i, v in enumerate(nodes)}
-    g = igraph.Graph(n=n, edges=[(index[u], index[v]) for u, v in D.edges()], directed=True)
+    # The C-level class: igraph.Graph's constructor imports numpy only to check its argument.
+    g = igraph.GraphBase(n, [(index[u], index[v]) for u, v in D.edges()], True)
     raw = g.betweenness(directed=True, sources=None if sources is None else map(index.get, sources))
     if sources is None:
         scale = 1 / ((n - 1) * (n - 2))

@@ -45,6 +45,9 @@ STATE_KEYS = (
 )  # fmt: skip
 #: The kinds whose voice paths the file holds (the explorer's voice highlights).
 VOICE_KINDS = ("resident_group", "professional_group")
+#: Above this many actors the file holds no per-actor answers (each costs a pass over the
+#: whole control graph): the panel is made from the graph, without chains and distances.
+DETAILS_LIMIT = 2000
 #: Above this, the explorer would ask the server for groups; the file always has every actor.
 NO_SERVER_GROUPS = 10**9
 #: A script or style of our own or vendor's, as the pages refer to them.
@@ -72,6 +75,8 @@ def offline_html(store: CachedStore, scenario_id: str, args: Mapping[str, str]) 
         offline=True,
         offline_json=script_json(data),
         offline_note=describe(data["graph"], filters),
+        offline_details=data["details"],
+        details_limit=DETAILS_LIMIT,
         offline_as_of=(data["graph"]["as_of"] or "all time")
         + (", confirmed facts only" if filters.confirmed_only else ""),
         made=made_line(),
@@ -121,7 +126,10 @@ def offline_data(
     nodes = {n["id"]: n for n in graph["nodes"]}
     edges = {e["id"]: e for e in graph["edges"]}
     actors, relations = {}, {}
-    for aid, answer in views.actor_answers(store, scenario_id, nodes, base).items():
+    detailed = len(nodes) <= DETAILS_LIMIT
+    for aid, answer in views.actor_answers(
+        store, scenario_id, nodes if detailed else (), base
+    ).items():
         for rel in answer["out"] + answer["in"]:
             if edges.get(rel["id"]) != rel:
                 relations[rel["id"]] = rel
@@ -139,6 +147,7 @@ def offline_data(
         "scenario": views.scenario_json(store, scenario_id),
         "relations": relations,  # those of the actors' answers that the graph leaves out
         "actors": actors,
+        "details": detailed,
         "metrics": views.metrics_json(store, scenario_id, base),
         "voice": voice,
     }

@@ -117,8 +117,8 @@ def exported(bundled, tmp_path_factory):
     folder = tmp_path_factory.mktemp("offline")
     made: dict[str, Path] = {}
 
-    def export(scenario: str, query: str = "") -> Path:
-        key = scenario + query
+    def export(scenario: str, query: str = "", tag: str = "") -> Path:
+        key = scenario + query + tag
         if key not in made:
             response = bundled.get(f"/api/scenarios/{scenario}/export?format=html{query}")
             assert response.status_code == 200, response.get_data(as_text=True)[:400]
@@ -212,3 +212,24 @@ def test_offline_search_as_you_type_opens_the_actor_with_its_layer(page, exporte
     # The panel offers nothing that needs the server.
     actions = page.inner_text("#panel .actions")
     assert "Steering chain" in actions and "Path from here" not in actions
+
+
+@pytest.mark.browser
+def test_a_copy_too_large_for_every_actors_details_still_opens_them(page, exported, bundled,
+                                                                     monkeypatch):  # fmt: skip
+    import app.offline
+
+    monkeypatch.setattr(app.offline, "DETAILS_LIMIT", 5)
+    path = exported("nprz", tag="without details")
+    assert embedded(path.read_text(encoding="utf-8"))["actors"] == {}
+    open_file(page, path)
+    assert "more than 5 actors" in page.text_content("#offline-no-details")  # in the sidebar
+    actor = max(api(bundled, "/api/scenarios/nprz/graph")["nodes"], key=lambda n: n["layer"])
+    page.evaluate("(id) => window.govgraph.setState({select: id}, true)", actor["id"])
+    page.wait_for_selector(f'.panel-body[data-actor="{actor["id"]}"]')
+    assert f"Layer {actor['layer']} — " in page.inner_text("#distance")
+    relations = api(bundled, f"/api/scenarios/nprz/actors/{actor['id']}")
+    assert page.locator("#panel ul.relations li").count() == len(relations["out"]) + len(
+        relations["in"]
+    )
+    assert "Steering chain" not in page.inner_text("#panel .actions")

@@ -653,7 +653,7 @@
     return el("div", { class: "actions" },
       el("button", { type: "button", onclick: () => setState({ focus: id, depth: state.depth || "1", view: null }, true) }, "Focus neighbourhood"),
       el("button", { type: "button", id: "expand-button", title: "Add its neighbours to the view (or double-click it)", onclick: () => (expanded ? collapse(id) : expandWithFeedback(id)) }, expanded ? "Collapse" : "Expand"),
-      el("button", { type: "button", id: "chain-button", onclick: () => toggleHighlight("chain:" + id) }, "Steering chain"),
+      OFFLINE && !OFFLINE.details ? null : el("button", { type: "button", id: "chain-button", onclick: () => toggleHighlight("chain:" + id) }, "Steering chain"),
       view.pinned.has(id) ? el("button", { type: "button", onclick: () => { view.unpin(id); showActor(id); } }, "Unpin") : null,
       // Measuring from another actor and the path finder are computed by the server.
       OFFLINE ? null : el("button", { type: "button", id: "reference-button", onclick: () => { setState({ ref: id }); showActor(id); } }, "Measure others from here"),

@@ -33,7 +33,7 @@
   }
 
   function actor(id, params) {
-    const found = data.actors[id];
+    const found = data.actors[id] || (!data.details && nodes.has(id) && sketch(id));
     if (!found) throw fail(404, "not-in-copy", "Actor '" + id + "' is not in this offline copy.");
     if (params.get("reference")) throw fail(501, "needs-server", "Measuring from another actor needs the govgraph server.");
     const relation = (rid) => data.relations[rid] || edges.get(rid);
@@ -42,7 +42,20 @@
     return Object.assign({}, found, { actor: own, out: found.out.map(relation), in: found.in.map(relation), sources: found.sources.map(source) });
   }
 
+  /* An actor's answer made from the graph alone, for a copy too large to hold every
+     actor's details: its node, relations and sources; no chains, no distances. */
+  function sketch(id) {
+    const node = nodes.get(id);
+    return {
+      as_of: data.graph.as_of, actor: node, node: false, chains: [], distance: { layer: node.layer },
+      out: data.graph.edges.filter((e) => e.from === id).map((e) => e.id),
+      in: data.graph.edges.filter((e) => e.to === id).map((e) => e.id),
+      sources: node.sources || [],
+    };
+  }
+
   function chain(id) {
+    if (!data.details) throw fail(501, "needs-server", "The steering chains of a scenario this large need the govgraph server.");
     const found = data.actors[id];
     if (!found) throw fail(404, "not-in-copy", "Actor '" + id + "' is not in this offline copy.");
     const chains = found.chains || [];
@@ -103,5 +116,5 @@
   /* An actor the file holds, also when the view does not draw it (for its name). */
   function node(id) { return nodes.get(id) || null; }
 
-  window.GGOffline = { answer, initialState, node, fixed: data.fixed, data };
+  window.GGOffline = { answer, initialState, node, fixed: data.fixed, details: data.details, data };
 })();

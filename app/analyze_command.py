@@ -2,17 +2,18 @@
 
 ``analyze --json`` on data read from files answers from the analysis cache
 (:mod:`graph.analysis.cache`) when the same files, options, code and libraries were analysed
-before: the text it printed then, byte for byte, without importing networkx. Everything
-else (a miss, the text table, ``--over-time``, Neo4j or a ``--db`` folder) computes.
+before: the text it printed then, byte for byte, without importing networkx (in its plain
+form even before click is imported: :mod:`app.cached_answer`). Everything else (a miss, the
+text table, ``--over-time``, Neo4j or a ``--db`` folder) computes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
+from app.cached_answer import analysis_key
 from app.cli_support import (
     as_of_option,
     cli,
@@ -26,12 +27,7 @@ from app.cli_support import (
     translate_errors,
 )
 from app.datasource import DataSource
-from graph.analysis.cache import cached_result, keep_result, result_key
-
-#: The command's own modules, whose code shapes the printed answer (the cache key covers them
-#: besides every module of the ``graph`` package).
-_CODE = [Path(__file__).with_name(name) for name in ("analyze_command.py", "cli_support.py",
-                                                     "datasource.py")]  # fmt: skip
+from graph.analysis.cache import cached_result, keep_result
 
 
 @cli.command()
@@ -100,9 +96,8 @@ def _key(
     files = source.input_files()
     if files is None:
         return None
-    options = {"command": "analyze --json", "scenario": scenario_id, "as_of": as_of,
-               "confirmed_only": confirmed_only, "data": bool(source.data)}  # fmt: skip
-    return result_key(files, options, code=_CODE)
+    return analysis_key(files, data_given=bool(source.data), scenario_id=scenario_id,
+                        as_of=as_of, confirmed_only=confirmed_only)  # fmt: skip
 
 
 def _compute(

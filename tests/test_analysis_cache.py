@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 import graph.analysis.report
+from app.cached_answer import early_answer
 from app.cli import cli
 from graph.analysis import cache as analysis_cache
 from graph.datasets import bundled_paths
@@ -149,7 +150,8 @@ def test_a_cached_answer_is_printed_without_importing_networkx(cache_dir: Path) 
         f"    main({argv!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in ('networkx', 'numpy', 'igraph', 'yaml') if m in sys.modules),"
+        "print(sorted(m for m in ('networkx', 'numpy', 'igraph', 'yaml', 'click')"
+        " if m in sys.modules),"
         " file=sys.stderr)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "GOVGRAPH_CACHE_DIR": str(cache_dir)}
@@ -165,5 +167,58 @@ def test_a_cached_answer_is_printed_without_importing_networkx(cache_dir: Path) 
         for _ in range(2)
     ]
     assert "networkx" in runs[0].stderr  # the first run computed
-    assert runs[1].stderr.strip() == "[]"  # the second only read the answer
+    assert runs[1].stderr.strip() == "[]"  # the second only read the answer, before click
     assert runs[0].stdout == runs[1].stdout == fresh("--scenario", "nplv-2022")
+
+
+PLAIN_FORMS = [
+    ["analyze", "--scenario", "nplv-2022", "--json"],
+    ["analyze", "--json", "--confirmed-only", "--scenario", "nprz"],
+    ["analyze", "--as-of", "all", "--json", "--scenario", "nplv-2022"],
+]
+
+
+@pytest.mark.parametrize("argv", PLAIN_FORMS, ids=" ".join)
+def test_the_early_answer_is_what_the_command_printed(cache_dir: Path, argv: list[str]) -> None:
+    assert early_answer(argv) is None  # nothing kept yet
+    printed = CliRunner().invoke(cli, argv, catch_exceptions=False).stdout
+    assert early_answer(argv) is not None
+    options = [a for a in argv[1:] if a != "--json"]
+    assert early_answer(argv) + "\n" == printed == fresh(*options)
+
+
+def test_the_early_answer_with_data_files(cache_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes((DATA / "web-tiny.yaml").read_bytes())
+    printed = analyze("--data", str(path))
+    assert early_answer(["analyze", "--data", str(path), "--json"]) + "\n" == printed
+    assert early_answer(["analyze", "--json"]) is None  # the bundled data: another key
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyze", "--scenario=nplv-2022", "--json"],
+        ["analyze", "--scenario", "nplv-2022"],
+        ["analyze", "--scenario", "nplv-2022", "--json", "--json"],
+        ["analyze", "--scenario", "nplv-2022", "--scenario", "nplv-2022", "--json"],
+        ["analyze", "--scenario", "nplv-2022", "--json", "--help"],
+        ["analyze", "--scenario", "nplv-2022", "--json", "--over-time"],
+        ["--debug", "analyze", "--scenario", "nplv-2022", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_anything_but_the_plain_form_goes_to_the_command(cache_dir: Path, argv: list[str]) -> None:
+    analyze("--scenario", "nplv-2022")
+    assert early_answer(["analyze", "--scenario", "nplv-2022", "--json"]) is not None
+    assert early_answer(argv) is None
+
+
+@pytest.mark.parametrize("variable", ["GOVGRAPH_DATA", "NEO4J_URI", "GOVGRAPH_DB"])
+def test_data_chosen_by_the_environment_goes_to_the_command(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    argv = ["analyze", "--scenario", "nplv-2022", "--json"]
+    analyze(*argv[1:-1])
+    monkeypatch.setenv(variable, "bolt://127.0.0.1:1" if variable == "NEO4J_URI" else "x")
+    assert early_answer(argv) is None

@@ -139,9 +139,10 @@ def bench(relations: int, krackhardt_limit: int, exact_limit: int) -> dict[str, 
 
 
 def versus_networkx(relations: int, plain_limit: int) -> None:
-    """Time the whole ``analyze`` against the same work with networkx's own betweenness, and
-    check both give the same result (betweenness to 1e-12)."""
-    from graph.analysis import hierarchy
+    """Time the whole ``analyze`` against the same analyses in plain networkx
+    (:func:`graph.analysis.reference.reference_analyze`) on the same graph, check both give
+    the same result (betweenness to 1e-12), then time each kernel of ``analyze``."""
+    from graph.analysis.reference import differences, reference_analyze
 
     G = synthetic(relations)
     start = time.perf_counter()
@@ -150,22 +151,51 @@ def versus_networkx(relations: int, plain_limit: int) -> None:
     print(f"{relations:>9,} relations: analyze {fast:8.2f} s", end="", flush=True)
     if relations > plain_limit:
         print(f"   plain networkx not run (above --plain-limit {plain_limit:,})")
-        return
-    kernel = hierarchy.brandes_betweenness
-
-    def plain(D: Any, k: int | None = None, seed: int = 0) -> dict[Any, float]:
-        return dict(nx.betweenness_centrality(D, k=k, normalized=True, seed=seed))
-
-    hierarchy.brandes_betweenness = plain
-    try:
+    else:
         start = time.perf_counter()
-        theirs = analyze(G)
+        theirs = reference_analyze(G)
         slow = time.perf_counter() - start
-    finally:
-        hierarchy.brandes_betweenness = kernel
-    a, b = ours["centrality"].pop("betweenness"), theirs["centrality"].pop("betweenness")
-    same = ours == theirs and a.keys() == b.keys() and all(abs(a[v] - b[v]) < 1e-12 for v in a)
-    print(f"   plain networkx {slow:8.2f} s   {slow / fast:5.1f}x faster   same result: {same}")
+        differ = differences(ours, theirs)
+        same = "yes" if not differ else "NO: " + ", ".join(differ)
+        print(f"   plain networkx {slow:8.2f} s   {slow / fast:5.1f}x faster   same result: {same}")
+    breakdown(G)
+
+
+def breakdown(G: nx.MultiDiGraph) -> None:
+    """Print the seconds of each kernel of ``analyze`` and the engine floors beside them."""
+    from graph.analysis import report
+
+    def step(name: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        result = fn()
+        print(f"    {name:<48} {time.perf_counter() - start:7.2f} s", flush=True)
+        return result
+
+    start = time.perf_counter()
+    f = step("flows: one pass over the relations -> numbered arcs", lambda: flows(G))
+    step("control graph handed to igraph", lambda: f.control_igraph)
+    step("strong components (igraph)", lambda: f.strong_membership)
+    step("counts", lambda: report._counts(G, f))
+    step("layers, chains, chain count (numpy)", lambda: report._steering(G, f, 100))
+    step("voice reach, both kinds (numpy BFS)", lambda: voice_reach_by_kind(G, flow=f))
+    step("decisive voice reach", lambda: voice_reach_by_kind(G, formal_only=True, flow=f))
+    step("accountability load and by kind", lambda: report._accountability(G, f))
+    step("fragmentation incl. cross-sector share", lambda: fragmentation(G, flow=f))
+    step("Krackhardt measures + flow hierarchy", lambda: report.hierarchy(G, flow=f))
+    step("betweenness (k = 256 above 2,000 actors)", lambda: betweenness(G, flow=f))
+    print(f"    {'sum of the steps':<48} {time.perf_counter() - start:7.2f} s")
+    print("    floors in the same run:")
+    step("  Python loop reading each relation's type", lambda: _read_types(G))
+    sources = random.Random(0).sample(range(f.n), min(256, f.n))
+    step("  igraph's betweenness call alone, 256 sources", lambda: _raw_betweenness(f, sources))
+
+
+def _read_types(G: nx.MultiDiGraph) -> int:
+    return sum(1 for _u, _v, kind in G.edges(data="type") if kind)
+
+
+def _raw_betweenness(f: Any, sources: list[int]) -> Any:
+    return f.control_igraph.betweenness(directed=True, sources=sources)
 
 
 def bench_bundled() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph.analysis.flows import Flows, flows
 
@@ -31,7 +32,8 @@ def accountability_load(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> dic
     {'agency': 0, 'ministry': 0, 'town': 2}
     """
     f = flow or flows(G)
-    return {actor: len(f.accountable_to.get(actor, ())) for actor in f.actors}
+    loads = f.accountability_arcs.in_degree().tolist()  # distinct arcs: distinct controllers
+    return dict(zip(f.actors, loads, strict=True))
 
 
 def load_summary(loads: list[int]) -> dict[str, Any]:
@@ -62,7 +64,13 @@ def load_by_kind(
     """
     f = flow or flows(G)
     loads = load if load is not None else accountability_load(G, flow=f)
-    grouped: dict[str, list[int]] = {}
-    for actor in f.actors:
-        grouped.setdefault(f.kinds[actor], []).append(loads.get(actor, 0))
-    return {kind: load_summary(grouped[kind]) for kind in sorted(grouped)}
+    values = np.array([loads.get(actor, 0) for actor in f.actors], dtype=np.int64)
+    names, kind_of = f.kind_codes
+    counts = np.bincount(kind_of, minlength=len(names)).tolist()
+    sums = np.bincount(kind_of, weights=values, minlength=len(names))  # exact below 2**53
+    highest = np.zeros(len(names), dtype=np.int64)
+    np.maximum.at(highest, kind_of, values)
+    return {
+        kind: {"actors": counts[c], "mean": int(sums[c]) / counts[c], "max": int(highest[c])}
+        for c, kind in enumerate(names)  # sorted; every kind has an actor
+    }

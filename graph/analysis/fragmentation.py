@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph.analysis.flows import Flows, flows
 
@@ -24,13 +25,29 @@ __all__ = ["FRAGMENTATION_KINDS", "fragmentation", "cross_sector", "cross_sector
 FRAGMENTATION_KINDS: tuple[str, ...] = ("focus_area", "professional_group")
 
 
-def _sectors(data: dict[str, Any]) -> frozenset[str]:
-    value = data.get("sector") or ()
-    return frozenset([value] if isinstance(value, str) else value)
+def _sector_bits(G: nx.MultiDiGraph, f: Flows) -> np.ndarray:
+    """Return each actor's sectors as bits: one row per actor, 64 sectors per column."""
+    place = {a: i for i, a in enumerate(f.actors)}
+    pairs = [
+        (place[str(node)], name)
+        for node, value in G.nodes(data="sector")
+        if value
+        for name in ([value] if isinstance(value, str) else value)
+    ]
+    bit = {name: i for i, name in enumerate(sorted({name for _, name in pairs}))}
+    rows = np.zeros((f.n, max(1, -(-len(bit) // 64))), dtype=np.uint64)
+    if pairs:
+        actor = np.array([a for a, _ in pairs], dtype=np.int64)
+        which = np.array([bit[name] for _, name in pairs], dtype=np.int64)
+        flags = np.left_shift(np.uint64(1), (which % 64).astype(np.uint64))
+        np.bitwise_or.at(rows, (actor, which // 64), flags)
+    return rows
 
 
-def cross_sector(G: nx.MultiDiGraph) -> dict[str, Any]:
+def cross_sector(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> dict[str, Any]:
     """Return counts of relations across sectors and both shares (None when undefined).
+
+    Each actor's sectors become bits, so every relation is checked in numpy.
 
     Examples
     --------
@@ -45,13 +62,13 @@ def cross_sector(G: nx.MultiDiGraph) -> dict[str, Any]:
     >>> round(counts["share_of_sectored"], 4)
     0.6667
     """
-    sectors = {node: _sectors(data) for node, data in G.nodes(data=True)}
-    relations = with_sectors = cross = 0
-    for u, v in G.edges():
-        relations += 1
-        if sectors[u] and sectors[v]:
-            with_sectors += 1
-            cross += not (sectors[u] & sectors[v])
+    f = flow or flows(G)
+    bits = _sector_bits(G, f)
+    ends_u, ends_v = bits[f.relation_source], bits[f.relation_target]
+    both = ends_u.any(axis=1) & ends_v.any(axis=1)
+    shared = (ends_u & ends_v).any(axis=1)
+    relations, with_sectors = len(f.relation_source), int(both.sum())
+    cross = int((both & ~shared).sum())
     return {
         "relations": relations,
         "with_sectors": with_sectors,
@@ -71,12 +88,6 @@ def cross_sector_share(G: nx.MultiDiGraph) -> float | None:
     """
     share: float | None = cross_sector(G)["share"]
     return share
-
-
-def _bearing(f: Flows, actor: str) -> dict[str, int]:
-    controllers = f.control_in.get(actor, set())
-    instruments = [c for c in controllers if f.kinds[c] == "instrument"]
-    return {"instruments": len(instruments), "controllers": len(controllers)}
 
 
 def fragmentation(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> dict[str, Any]:
@@ -101,11 +112,24 @@ def fragmentation(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> dict[str,
     {'area': {'instruments': 1, 'controllers': 2}}
     """
     f = flow or flows(G)
-    result: dict[str, Any] = {
-        kind: {a: _bearing(f, a) for a in f.actors if f.kinds[a] == kind}
-        for kind in FRAGMENTATION_KINDS
-    }
-    counts = cross_sector(G)
+    arcs = f.control_arcs_
+    is_instrument = np.zeros(f.n, dtype=bool)
+    is_instrument[f.of_kind("instrument")] = True
+    instruments = np.bincount(arcs.target[is_instrument[arcs.source]], minlength=f.n)
+    controllers = arcs.in_degree()  # distinct arcs, so distinct controllers
+    result: dict[str, Any] = {}
+    for kind in FRAGMENTATION_KINDS:
+        chosen = f.of_kind(kind)
+        result[kind] = {
+            f.actors[a]: {"instruments": i, "controllers": c}
+            for a, i, c in zip(
+                chosen.tolist(),
+                instruments[chosen].tolist(),
+                controllers[chosen].tolist(),
+                strict=True,
+            )
+        }
+    counts = cross_sector(G, flow=f)
     result["cross_sector_share"] = counts["share"]
     result["cross_sector"] = counts
     return result

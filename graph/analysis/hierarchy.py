@@ -32,8 +32,9 @@ from itertools import accumulate
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
-from graph.analysis.flows import Flows, flows
+from graph.analysis.flows import Arcs, Flows, flows
 from graph.analysis.layers import strong_components
 
 __all__ = [
@@ -57,6 +58,11 @@ BETWEENNESS_SAMPLES = 256
 BETWEENNESS_SEED = 0
 
 Measures = dict[str, float | None]
+
+
+def _weak_sizes(g: Any) -> list[int]:
+    """Return the sizes of the weak components of an igraph graph (in its C code)."""
+    return list(g.connected_components(mode="weak").sizes())
 
 
 def _weak_labels(n: int, arcs: list[tuple[int, int]]) -> list[int]:
@@ -169,8 +175,6 @@ def _pairs_with_one_common(weights: dict[int, int]) -> int:
 
 
 def _pairs_by_matrix(weights: dict[int, int]) -> int:
-    import numpy as np
-
     keys = list(weights)
     width = max(k.bit_length() for k in keys)
     raw = b"".join(k.to_bytes((width + 7) // 8, "little") for k in keys)
@@ -229,25 +233,32 @@ def krackhardt_measures(
     >>> krackhardt_measures(3, [(0, 1), (1, 2), (2, 0)])["hierarchy"]
     0.0
     """
-    unique = sorted({(u, v) for u, v in arcs if u != v})
-    labels = _weak_labels(n, unique)
-    sizes = list(_sizes(labels).values())
+    import igraph
+
+    pairs = np.array(list(arcs), dtype=np.int64).reshape(-1, 2)
+    unique = Arcs(n, pairs[:, 0], pairs[:, 1])
+    edges = list(zip(unique.source.tolist(), unique.target.tolist(), strict=True))
+    g = igraph.Graph(n=n, edges=edges, directed=True)
+    return _measures(unique, g, max_actors)
+
+
+def _measures(arcs: Arcs, g: Any, max_actors: int | None) -> Measures:
+    """Krackhardt's measures of distinct arcs without self-loops (``g``: the same in igraph),
+    as sna computes them."""
+    n = arcs.n
+    sizes = _weak_sizes(g)
     result: Measures = {
         "connectedness": _connectedness(n, sizes),
         "hierarchy": None,
-        "efficiency": _efficiency(len(unique), sizes),
+        "efficiency": _efficiency(len(arcs), sizes),
         "lub": None,
     }
     if max_actors is None or n <= max_actors:
+        unique = list(zip(arcs.source.tolist(), arcs.target.tolist(), strict=True))
         reach = _Reach(n, unique)
         result["hierarchy"] = reach.hierarchy()
-        result["lub"] = _lub(reach, labels)
+        result["lub"] = _lub(reach, _weak_labels(n, unique))
     return result
-
-
-def _indexed(f: Flows) -> tuple[int, list[tuple[int, int]]]:
-    index = {actor: i for i, actor in enumerate(f.actors)}
-    return len(f.actors), [(index[u], index[v]) for u, v in f.control_arcs()]
 
 
 def flow_hierarchy(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> float | None:
@@ -262,14 +273,11 @@ def flow_hierarchy(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> float | 
     0.5
     """
     f = flow or flows(G)
-    n, arcs = _indexed(f)
-    if not arcs:
+    arcs = f.control_arcs_
+    if not len(arcs):
         return None
-    successors: dict[int, set[int]] = {}
-    for u, v in arcs:
-        successors.setdefault(u, set()).add(v)
-    where = {v: c for c, group in enumerate(strong_components(range(n), successors)) for v in group}
-    inside = sum(1 for u, v in arcs if where[u] == where[v])
+    where = f.strong_membership
+    inside = int(np.count_nonzero(where[arcs.source] == where[arcs.target]))
     return 1 - inside / len(arcs)
 
 
@@ -295,8 +303,8 @@ def hierarchy(
     (0.6, 1.0, 1.0, None)
     """
     f = flow or flows(G)
-    n, arcs = _indexed(f)
-    result: dict[str, Any] = dict(krackhardt_measures(n, arcs, max_actors=max_actors))
+    n = f.n
+    result: dict[str, Any] = dict(_measures(f.control_arcs_, f.control_igraph, max_actors))
     result["flow_hierarchy"] = flow_hierarchy(G, flow=f)
     too_big = max_actors is not None and n > max_actors
     result["note"] = (
@@ -333,13 +341,10 @@ def betweenness(
     {'betweenness': {'a': 0.0, 'b': 0.5, 'c': 0.0}, 'sampled': False, 'k': None}
     """
     f = flow or flows(G)
-    D = nx.DiGraph()
-    D.add_nodes_from(f.actors)
-    D.add_edges_from(f.control_arcs())
-    sampled = D.number_of_nodes() > exact_limit
-    scores = brandes_betweenness(D, k if sampled else None, seed)
+    sampled = f.n > exact_limit
+    scores = _igraph_betweenness(f.actors, f.control_igraph, k if sampled else None, seed)
     return {
-        "betweenness": {a: float(scores[a]) for a in f.actors},
+        "betweenness": dict(zip(f.actors, scores, strict=True)),
         "sampled": sampled,
         "k": k if sampled else None,
     }
@@ -349,11 +354,12 @@ def brandes_betweenness(D: nx.DiGraph, k: int | None = None, seed: int = 0) -> d
     """Return normalised betweenness of a directed graph as ``nx.betweenness_centrality``
     gives it (endpoints excluded), from every source or from ``k`` sampled ones.
 
-    The shortest-path counting runs in igraph's C code when igraph is installed (about a
-    hundred times faster than networkx's Python at 30,000 actors), else in networkx; the
-    sums are rescaled exactly as networkx rescales them, so both agree to rounding
-    (``scripts/bench_analysis.py`` checks it on every run, tests/test_analysis_hierarchy.py
-    on graphs with ties and cycles). With ``k``, only ``k`` sources are searched, drawn as
+    The shortest-path counting runs in igraph's C code (about a hundred times faster than
+    networkx's Python at 30,000 actors); the sums are rescaled exactly as networkx rescales
+    them, so both agree to rounding (``scripts/bench_analysis.py --versus`` checks it on
+    every run, tests/test_betweenness.py and tests/test_analysis_kernels.py on graphs with
+    ties and cycles). :func:`betweenness` runs the same on the igraph graph the analysis
+    already holds (:attr:`Flows.control_igraph`). With ``k``, only ``k`` sources are searched, drawn as
     networkx draws them: ``random.Random(seed).sample(list(D), k)``.
 
     Examples
@@ -362,24 +368,28 @@ def brandes_betweenness(D: nx.DiGraph, k: int | None = None, seed: int = 0) -> d
     >>> brandes_betweenness(D) == nx.betweenness_centrality(D)
     True
     """
-    try:
-        import igraph
-    except ImportError:  # pragma: no cover - igraph is a dependency; networkx still works
-        return dict(nx.betweenness_centrality(D, k=k, normalized=True, seed=seed))
+    import igraph
+
     nodes = list(D)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in D.edges()]
+    g = igraph.Graph(n=len(nodes), edges=edges, directed=True)
+    return dict(zip(nodes, _igraph_betweenness(nodes, g, k, seed), strict=True))
+
+
+def _igraph_betweenness(nodes: list[Any], g: Any, k: int | None, seed: int) -> list[float]:
+    """Return vertex i's normalised betweenness for ``nodes[i]`` of igraph graph ``g``."""
     n = len(nodes)
     if n <= 2:
-        return dict.fromkeys(nodes, 0.0)
+        return [0.0] * n
     sources = None if k is None else random.Random(seed).sample(nodes, k)
-    index = {v: i for i, v in enumerate(nodes)}
-    # The C-level class: igraph.Graph's constructor imports numpy only to check its argument.
-    g = igraph.GraphBase(n, [(index[u], index[v]) for u, v in D.edges()], True)
-    raw = g.betweenness(directed=True, sources=None if sources is None else map(index.get, sources))
-    if sources is None:
-        scale = 1 / ((n - 1) * (n - 2))
-        return {v: raw[i] * scale for i, v in enumerate(nodes)}
-    k, chosen = len(sources), set(sources)
+    index = None if sources is None else {v: i for i, v in enumerate(nodes)}
+    chosen = None if sources is None or index is None else [index[v] for v in sources]
+    raw = np.asarray(g.betweenness(directed=True, sources=chosen), dtype=np.float64)
+    if chosen is None:
+        return (raw * (1 / ((n - 1) * (n - 2)))).tolist()
+    k = len(chosen)
     # networkx rescales sampled sources apart: a source is never a pair's inner actor for itself
-    scale_source = 1 / ((k - 1) * (n - 2)) if k > 1 else math.nan
-    scale_other = 1 / (k * (n - 2))
-    return {v: raw[i] * (scale_source if v in chosen else scale_other) for i, v in enumerate(nodes)}
+    scale = np.full(n, 1 / (k * (n - 2)))
+    scale[chosen] = 1 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    return (raw * scale).tolist()

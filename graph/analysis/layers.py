@@ -12,13 +12,14 @@ Chains come in lexicographic order of their id lists; at most ``limit`` of them 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TypeVar
 
 import networkx as nx
+import numpy as np
 
-from graph.analysis.flows import Flows, flows
+from graph.analysis.flows import Arcs, Flows, flows
 from graph.errors import NotFound
 
 __all__ = [
@@ -102,20 +103,52 @@ def _pop_component(v: N, stack: list[N], on_stack: set[N]) -> list[N]:
             return sorted(members)  # type: ignore[type-var]  # ids and indices sort
 
 
-@dataclass
 class Condensation:
     """The control graph with strongly connected components contracted.
 
-    Components are numbered in topological order (controllers before the controlled);
-    ``members[c]`` lists a component's actor ids sorted.
+    Components are numbered in topological order (controllers before the controlled: by
+    layer, then by their first member's id); ``members(c)`` lists a component's actor ids
+    sorted, ``layer[c]`` is its layer. Everything is kept in numbered arrays, so that a
+    million relations take seconds; ``successors(c)`` and ``predecessors(c)`` read slices.
     """
 
-    members: list[list[str]]
-    component: dict[str, int]
-    successors: list[set[int]]
-    predecessors: list[set[int]]
-    layer: list[int]
-    isolated: list[str]
+    def __init__(
+        self,
+        actors: list[str],
+        of_actor: np.ndarray,
+        arcs: Arcs,
+        layer: np.ndarray,
+        alone: list[str],
+    ) -> None:
+        self._actors, self._of_actor, self._arcs = actors, of_actor, arcs
+        self._layer = layer
+        self.layer: list[int] = layer.tolist()
+        self.isolated = alone
+        self._by_component = np.argsort(of_actor, kind="stable").tolist()  # members in id order
+        self._bounds = np.concatenate(([0], np.cumsum(np.bincount(of_actor, minlength=len(layer)))))
+        self._pred_source, self._pred_offsets = arcs.reversed()
+
+    def members(self, c: int) -> list[str]:
+        """Return the actor ids of component ``c``, sorted."""
+        start, end = int(self._bounds[c]), int(self._bounds[c + 1])
+        return [self._actors[i] for i in self._by_component[start:end]]
+
+    def size(self, c: int) -> int:
+        """Return the number of actors in component ``c``."""
+        return int(self._bounds[c + 1] - self._bounds[c])
+
+    def component_of(self, actor: str) -> int:
+        """Return the component of one actor id (which must be in the graph)."""
+        return int(self._of_actor[bisect.bisect_left(self._actors, actor)])
+
+    def successors(self, c: int) -> list[int]:
+        """Return the components that component ``c`` has a control arc into."""
+        offsets = self._arcs.offsets
+        return self._arcs.target[offsets[c] : offsets[c + 1]].tolist()
+
+    def predecessors(self, c: int) -> list[int]:
+        """Return the components with a control arc into component ``c``."""
+        return self._pred_source[self._pred_offsets[c] : self._pred_offsets[c + 1]].tolist()
 
     @property
     def depth(self) -> int:
@@ -124,7 +157,14 @@ class Condensation:
 
     def layers(self) -> dict[str, int]:
         """Return actor id -> layer, in id order."""
-        return {a: self.layer[self.component[a]] for a in sorted(self.component)}
+        return dict(zip(self._actors, self._layer[self._of_actor].tolist(), strict=True))
+
+    def layer_sizes(self) -> dict[str, int]:
+        """Return :func:`layer_sizes` of this graph's layers, counted in numpy."""
+        alone = np.zeros(len(self._actors), dtype=bool)
+        alone[[bisect.bisect_left(self._actors, a) for a in self.isolated]] = True
+        counts = np.bincount(self._layer[self._of_actor][~alone], minlength=self.depth + 1)
+        return {str(layer): int(c) for layer, c in enumerate(counts.tolist()) if c}
 
     def chains(self, targets: Iterable[int], limit: int) -> list[list[str]]:
         """Return up to ``limit`` longest chains ending at the given components."""
@@ -139,7 +179,7 @@ class Condensation:
         allowed = self._tight_ancestors(targets)
         count: dict[int, int] = {}
         for c in sorted(allowed):  # topological numbering: predecessors come first
-            tight = [p for p in self.predecessors[c] if p in allowed and self._is_tight(p, c)]
+            tight = [p for p in self.predecessors(c) if p in allowed and self._is_tight(p, c)]
             count[c] = sum(count[p] for p in tight) if self.layer[c] else 1
         return sum(count[c] for c in set(targets))
 
@@ -148,8 +188,8 @@ class Condensation:
         alone, depth = set(self.isolated), self.depth
         return [
             c
-            for c, members in enumerate(self.members)
-            if self.layer[c] == depth and not (len(members) == 1 and members[0] in alone)
+            for c in np.flatnonzero(self._layer == depth).tolist()
+            if not (self.size(c) == 1 and self.members(c)[0] in alone)
         ]
 
     def _is_tight(self, p: int, c: int) -> bool:
@@ -160,7 +200,7 @@ class Condensation:
         frontier = list(allowed)
         while frontier:
             c = frontier.pop()
-            for p in self.predecessors[c]:
+            for p in self.predecessors(c):
                 if p not in allowed and self._is_tight(p, c):
                     allowed.add(p)
                     frontier.append(p)
@@ -169,7 +209,7 @@ class Condensation:
     def _ordered(self, components: Iterable[int]) -> list[int]:
         # Components are disjoint, so ordering by the first member id orders whole chains
         # lexicographically.
-        return sorted(components, key=lambda c: self.members[c][0])
+        return sorted(components, key=lambda c: self.members(c)[0])
 
 
 def _walk(
@@ -187,16 +227,20 @@ def _walk(
             continue
         path.append(c)
         if cond.layer[c] == end:
-            yield [actor for part in path for actor in cond.members[part]]
+            yield [actor for part in path for actor in cond.members(part)]
             emitted += 1
             path.pop()
             continue
-        step = [s for s in cond.successors[c] if s in allowed and cond._is_tight(c, s)]
+        step = [s for s in cond.successors(c) if s in allowed and cond._is_tight(c, s)]
         stack.append(iter(cond._ordered(step)))
 
 
 def condense(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> Condensation:
     """Return the condensed control graph of a scenario graph with every component's layer.
+
+    The strongly connected components come from igraph's C code; layers are found by
+    peeling the component graph one layer at a time with numpy, so the work is linear in
+    the number of arcs.
 
     Examples
     --------
@@ -209,26 +253,56 @@ def condense(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> Condensation:
     ({'a': 0, 'b': 0, 'c': 1, 'd': 0}, ['d'], 1)
     """
     f = flow or flows(G)
-    found = strong_components(f.actors, f.control)
-    members = found[::-1]  # Tarjan finds sinks first; reversed is a topological order
-    component = {actor: c for c, group in enumerate(members) for actor in group}
-    successors: list[set[int]] = [set() for _ in members]
-    predecessors: list[set[int]] = [set() for _ in members]
-    for u, v in f.control_arcs():
-        cu, cv = component[u], component[v]
-        if cu != cv:
-            successors[cu].add(cv)
-            predecessors[cv].add(cu)
-    layer = _longest_path_layers(predecessors)
-    alone = [a for a in f.actors if not f.control.get(a) and not f.control_in.get(a)]
-    return Condensation(members, component, successors, predecessors, layer, alone)
+    arcs = f.control_arcs_
+    raw = f.strong_membership
+    count = int(raw.max()) + 1 if len(raw) else 0
+    contracted = Arcs(count, raw[arcs.source], raw[arcs.target])
+    layer = longest_path_layers(count, contracted)
+    _, first = np.unique(raw, return_index=True)  # each component's first member (id order)
+    order = np.lexsort((first, layer))  # topological: every arc goes one layer down or more
+    renumber = np.empty(count, dtype=np.int64)
+    renumber[order] = np.arange(count)
+    ordered = Arcs(count, renumber[contracted.source], renumber[contracted.target])
+    touched = (arcs.out_degree() > 0) | (arcs.in_degree() > 0)
+    alone = [f.actors[i] for i in np.flatnonzero(~touched).tolist()]
+    return Condensation(f.actors, renumber[raw], ordered, layer[order], alone)
 
 
-def _longest_path_layers(predecessors: list[set[int]]) -> list[int]:
-    layer = [0] * len(predecessors)
-    for c, preds in enumerate(predecessors):
-        layer[c] = max((layer[p] + 1 for p in preds), default=0)
+def longest_path_layers(count: int, arcs: Arcs) -> np.ndarray:
+    """Return each vertex's longest-path distance from a source of an acyclic graph.
+
+    Peels the sources off, one layer per round (Kahn's algorithm by rounds): a vertex
+    becomes a source in round k exactly when its longest incoming path has k arcs. Each arc
+    is read once, in numpy.
+
+    Examples
+    --------
+    >>> arcs = Arcs(4, np.array([0, 1, 0]), np.array([1, 2, 2]))
+    >>> longest_path_layers(4, arcs).tolist()
+    [0, 1, 2, 0]
+    """
+    waiting = arcs.in_degree().copy()
+    layer = np.zeros(count, dtype=np.int64)
+    frontier = np.flatnonzero(waiting == 0)
+    level = 0
+    while frontier.size:
+        layer[frontier] = level
+        reached, times = np.unique(arcs.target[out_arcs(arcs, frontier)], return_counts=True)
+        waiting[reached] -= times
+        frontier = reached[waiting[reached] == 0]
+        level += 1
     return layer
+
+
+def out_arcs(arcs: Arcs, vertices: np.ndarray) -> np.ndarray:
+    """Return the positions of the arcs out of ``vertices`` (concatenated slices)."""
+    start, end = arcs.offsets[vertices], arcs.offsets[vertices + 1]
+    length = end - start
+    total = int(length.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(start - np.cumsum(length) + length, length)
+    return shift + np.arange(total)
 
 
 def steering_layers(G: nx.MultiDiGraph, *, flow: Flows | None = None) -> dict[str, int]:
@@ -323,7 +397,7 @@ def chain_to(
     if actor not in G:
         raise NotFound(f"actor '{actor}' is not in the graph", hint="Check the actor id.")
     cond = condense(G, flow=flow)
-    return cond.chains([cond.component[actor]], limit)
+    return cond.chains([cond.component_of(str(actor))], limit)
 
 
 def chain_patterns(chains: list[list[str]], kinds: Mapping[str, str]) -> list[dict[str, object]]:

@@ -17,7 +17,7 @@ from graph.analysis.accountability import accountability_load, load_by_kind, loa
 from graph.analysis.flows import Flows, flows
 from graph.analysis.fragmentation import fragmentation
 from graph.analysis.hierarchy import betweenness, hierarchy
-from graph.analysis.layers import MAX_CHAINS, chain_patterns, condense, layer_sizes
+from graph.analysis.layers import MAX_CHAINS, chain_patterns, condense
 from graph.analysis.voice import voice_reach_by_kind
 
 __all__ = ["analyze", "scenario_id_of"]
@@ -38,11 +38,11 @@ def scenario_id_of(G: nx.MultiDiGraph) -> str | None:
 def _counts(G: nx.MultiDiGraph, f: Flows) -> dict[str, int]:
     return {
         "actors": G.number_of_nodes(),
-        "relations": G.number_of_edges(),
+        "relations": len(f.relation_source),
         "control_arcs": f.control_arc_count(),
-        "voice_arcs": sum(len(t) for t in f.voice.values()),
-        "formal_voice_arcs": sum(len(t) for t in f.formal_voice.values()),
-        "deciders": sum(1 for targets in f.control.values() if targets),
+        "voice_arcs": len(f.voice_arcs),
+        "formal_voice_arcs": len(f.formal_voice_arcs),
+        "deciders": int(f.decider_mask().sum()),
     }
 
 
@@ -53,7 +53,7 @@ def _steering(G: nx.MultiDiGraph, f: Flows, limit: int) -> dict[str, Any]:
     layers, chains = cond.layers(), cond.chains(deepest, limit)
     return {
         "layers": layers,
-        "layer_sizes": layer_sizes(layers, cond.isolated),
+        "layer_sizes": cond.layer_sizes(),
         "isolated": cond.isolated,
         "steering_depth": cond.depth,
         "steering_chains": chains,

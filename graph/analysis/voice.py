@@ -8,37 +8,53 @@ the same over ``formal: true`` voice relations only; the deciders stay the same.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
-from graph.analysis.flows import Adjacency, Flows, flows
+from graph.analysis.flows import Arcs, Flows, flows
+from graph.analysis.layers import out_arcs
 
-__all__ = ["VOICE_KINDS", "voice_reach", "voice_reach_by_kind"]
+__all__ = ["VOICE_KINDS", "voice_reach", "voice_reach_by_kind", "breadth_first"]
 
 #: The kinds whose reach is reported, in report order.
 VOICE_KINDS: tuple[str, ...] = ("resident_group", "professional_group")
 
 
-def _search(starts: list[str], adjacency: Adjacency) -> dict[str, str | None]:
-    """Return every actor reached from ``starts`` -> its parent on one shortest path."""
-    parent: dict[str, str | None] = {s: None for s in starts}
-    queue = deque(starts)
-    while queue:
-        v = queue.popleft()
-        for w in sorted(adjacency.get(v, ())):  # sorted, so the paths are reproducible
-            if w not in parent:
-                parent[w] = v
-                queue.append(w)
-    return parent
+def breadth_first(starts: np.ndarray, arcs: Arcs) -> tuple[np.ndarray, np.ndarray]:
+    """Return every vertex's hops from the nearest start (-1: unreached) and its parent.
 
+    The same search as a queue started with ``starts`` in order that visits each vertex's
+    successors in id order: a vertex's parent is the first vertex of the previous round
+    (in queue order) with an arc to it. Done a whole round at a time in numpy, so each arc
+    is read once. A start's parent is itself.
 
-def _path(parent: dict[str, str | None], end: str) -> list[str]:
-    path = [end]
-    while (step := parent[path[-1]]) is not None:
-        path.append(step)
-    return path[::-1]
+    Examples
+    --------
+    >>> arcs = Arcs(4, np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3]))
+    >>> hops, parent = breadth_first(np.array([0]), arcs)
+    >>> hops.tolist(), parent.tolist()
+    ([0, 1, 1, 2], [0, 0, 0, 1])
+    """
+    hops = np.full(arcs.n, -1, dtype=np.int64)
+    parent = np.full(arcs.n, -1, dtype=np.int64)
+    frontier = np.asarray(starts, dtype=np.int64)
+    hops[frontier], parent[frontier] = 0, frontier
+    level = 0
+    while frontier.size:
+        level += 1
+        where = out_arcs(arcs, frontier)  # in queue order, each vertex's arcs in id order
+        rank = np.repeat(np.arange(frontier.size), np.diff(arcs.offsets)[frontier])
+        found = arcs.target[where]
+        new = hops[found] < 0
+        found, rank = found[new], rank[new]
+        first = np.unique(found, return_index=True)[1]  # first sighting in queue order
+        first.sort()  # the next round's queue order
+        previous, frontier = frontier, found[first]
+        hops[frontier] = level
+        parent[frontier] = previous[rank[first]]
+    return hops, parent
 
 
 def voice_reach(
@@ -77,17 +93,33 @@ def voice_reach(
     {}
     """
     f = flow or flows(G)
-    deciders = sorted(actor for actor, targets in f.control.items() if targets)
-    starts = sorted(actor for actor in f.actors if f.kinds[actor] == kind)
-    parent = _search(starts, f.formal_voice if formal_only else f.voice)
-    paths = {d: _path(parent, d) for d in deciders if d in parent}
+    deciders = np.flatnonzero(f.decider_mask())
+    starts = f.of_kind(kind)
+    hops, parent = breadth_first(starts, f.formal_voice_arcs if formal_only else f.voice_arcs)
+    reached = deciders[hops[deciders] >= 0]
+    paths = _paths(reached, parent.tolist(), f.actors)
     return {
-        "share": len(paths) / len(deciders) if deciders else None,
+        "share": len(reached) / len(deciders) if len(deciders) else None,
         "deciders": len(deciders),
-        "reached": {d: len(path) - 1 for d, path in paths.items()},
+        "reached": dict(zip(paths, hops[reached].tolist(), strict=True)),
         "paths": paths,
         "actors": len(starts),
     }
+
+
+def _paths(ends: np.ndarray, parent: list[int], actors: list[str]) -> dict[str, list[str]]:
+    """Return actor id -> its path of ids from a start, for each of ``ends`` (in id order).
+
+    Each path is walked up its parents, so the work is the size of the paths returned.
+    """
+    paths: dict[str, list[str]] = {}
+    for v in ends.tolist():
+        route = [actors[v]]
+        while parent[v] != v:
+            v = parent[v]
+            route.append(actors[v])
+        paths[route[0]] = route[::-1]
+    return paths
 
 
 def voice_reach_by_kind(

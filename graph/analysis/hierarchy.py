@@ -359,8 +359,8 @@ def brandes_betweenness(D: nx.DiGraph, k: int | None = None, seed: int = 0) -> d
     them, so both agree to rounding (``scripts/bench_analysis.py --versus`` checks it on
     every run, tests/test_betweenness.py and tests/test_analysis_kernels.py on graphs with
     ties and cycles). :func:`betweenness` runs the same on the igraph graph the analysis
-    already holds (:attr:`Flows.control_igraph`). With ``k``, only ``k`` sources are searched, drawn as
-    networkx draws them: ``random.Random(seed).sample(list(D), k)``.
+    already holds (:attr:`Flows.control_igraph`). With ``k``, only ``k`` sources are
+    searched, drawn as networkx draws them: ``random.Random(seed).sample(list(D), k)``.
 
     Examples
     --------

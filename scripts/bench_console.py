@@ -10,7 +10,9 @@ with the most outgoing relations, alternating between:
 - **raw**: the same statement as the store rewrites it, on a LadybugDB connection opened
   once, ``execute(...).get_all()``.
 
-Prints the median and best of ``--runs`` each and the ratio of the medians.
+Prints the median and best of ``--runs`` each and the ratio of the medians, and the same for
+``RETURN 1`` (no data read: what is left is the round trip to the worker and the guard, the
+floor under any guarded query).
 
 Run from the repository root::
 
@@ -40,6 +42,13 @@ QUERY = (
     "RETURN b.id, c.id, c.kind ORDER BY b.id, c.id LIMIT 200"
 )
 
+LABELS = {
+    "guarded": "guarded `store.query`",
+    "raw": "raw LadybugDB connection",
+    "guarded RETURN 1": "guarded `RETURN 1`",
+    "raw RETURN 1": "raw `RETURN 1`",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -55,21 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     statement = check_subset(QUERY)
     rows = store.query(QUERY, params).rows
     assert [list(r) for r in raw.execute(statement, params).get_all()] == rows
-    guarded, plain = [], []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        store.query(QUERY, params)
-        guarded.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        raw.execute(statement, params).get_all()
-        plain.append(time.perf_counter() - start)
-    g, p = statistics.median(guarded), statistics.median(plain)
+    timed = {
+        "guarded": lambda: store.query(QUERY, params),
+        "raw": lambda: raw.execute(statement, params).get_all(),
+        "guarded RETURN 1": lambda: store.query("RETURN 1"),
+        "raw RETURN 1": lambda: raw.execute("RETURN 1").get_all(),
+    }
+    times: dict[str, list[float]] = {name: [] for name in timed}
+    for _ in range(args.runs):  # alternated, so load on the machine falls on each alike
+        for name, run in timed.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    g, p = statistics.median(times["guarded"]), statistics.median(times["raw"])
     print(f"{args.relations:,} relations, 2 hops from {hub} ({len(rows)} rows), {args.runs} runs")
     print("| query | median | best |")
     print("|---|---|---|")
-    print(f"| guarded `store.query` | {g * 1000:.2f} ms | {min(guarded) * 1000:.2f} ms |")
-    print(f"| raw LadybugDB connection | {p * 1000:.2f} ms | {min(plain) * 1000:.2f} ms |")
+    for name, label in LABELS.items():
+        ms = [t * 1000 for t in times[name]]
+        print(f"| {label} | {statistics.median(ms):.2f} ms | {min(ms):.2f} ms |")
     print(f"guarded / raw (medians): {g / p:.2f}x")
+    floor = statistics.median(times["guarded RETURN 1"]) - statistics.median(times["raw RETURN 1"])
+    print(f"round trip to the worker and guard (RETURN 1, guarded - raw): {floor * 1000:.2f} ms")
     store.close()
     return 0
 

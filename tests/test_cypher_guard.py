@@ -134,3 +134,13 @@ def test_allowlist_is_configurable() -> None:
     )
     with pytest.raises(QueryRejected):
         check_read_only("CALL db.labels()", allowed_calls=frozenset())
+
+
+def test_a_procedure_call_checked_once_still_checks_each_call_s_parameters() -> None:
+    from graph.storage.procedures import procedure_call
+
+    call = "CALL db.labels() YIELD label WHERE label <> $skip RETURN label"
+    assert procedure_call(call, {"skip": "Actor"}) == procedure_call(call, {"skip": "Actor"})
+    with pytest.raises(QueryRejected, match="skip"):
+        procedure_call(call, {})
+    assert procedure_call("MATCH (a:Actor) RETURN a", {}) is None

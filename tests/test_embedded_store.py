@@ -383,3 +383,13 @@ def test_ranges_that_would_fill_memory_are_refused(embedded: EmbeddedStore, cyph
 def test_small_literal_ranges_still_run(embedded: EmbeddedStore) -> None:
     result = embedded.query("UNWIND range(1, 1000000, 1) AS x RETURN count(*) AS n, sum(x) AS s")
     assert result.rows == [[1000000, 500000500000]]
+
+
+def test_plain_query_values_take_the_shared_json_shape() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from graph.storage.embedded import convert_rows
+
+    rows = [[Decimal(3), Decimal("2.5"), dt.date(2022, 7, 4), float("nan"), "x", None, True]]
+    assert convert_rows(None, rows) == [[3, 2.5, "2022-07-04", None, "x", None, True]]

@@ -199,6 +199,35 @@ def test_refusals_keep_the_worker(bundled_store):
     assert bundled_store._pool.worker_pids() == pids
 
 
+def test_a_worker_keeps_one_connection_until_it_has_prepared_its_share(bundled_store, tmp_path):
+    """Kept between queries (a repeated statement is planned once), replaced when full."""
+    from graph.storage.embedded import run_query
+    from graph.storage.query_worker import STATEMENTS_PER_CONNECTION, _Reader
+
+    bundled_store.snapshot(str(tmp_path))
+    reader = _Reader(str(tmp_path))
+    try:
+        count = "MATCH (a:Actor) RETURN count(*)"
+        first = reader.connection(count)
+        assert reader.connection("RETURN 1") is first and reader.connection(count) is first
+        for i in range(STATEMENTS_PER_CONNECTION - 2):  # up to its share
+            assert reader.connection(f"RETURN {i} AS n") is first
+        assert reader.connection(count) is first  # a statement it has prepared
+        fresh = reader.connection("RETURN 'one more'")
+        assert fresh is not first
+        assert run_query(fresh, count).rows == bundled_store.query(count).rows
+        reader.discard()
+        assert reader.connection(count) is not fresh
+    finally:
+        reader.close()
+
+
+def test_a_timed_out_query_leaves_the_next_one_answered(bundled_store):
+    with pytest.raises(QueryTimeout):
+        bundled_store.query(RUNAWAY, timeout=1)
+    assert bundled_store.query("RETURN 1 AS one").rows == [[1]]
+
+
 def _quietly(store: EmbeddedStore, cypher: str) -> None:
     try:
         store.query(cypher, timeout=2)

@@ -475,14 +475,16 @@ class QueryAbandoned(Exception):
 
 
 def run_query(
-    db: Any,
+    conn: Any,
     cypher: str,
     params: Mapping[str, Any] | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
     row_limit: int = DEFAULT_ROW_LIMIT,
 ) -> QueryResult:
-    """Guard and run one statement on ``db`` in this process (a query worker calls this).
+    """Guard and run one statement on the LadybugDB connection ``conn`` in this process (a
+    query worker calls this, reusing one connection so that a repeated statement is not
+    prepared again).
 
     The guard's own time counts against ``timeout``.
 
@@ -499,12 +501,11 @@ def run_query(
     left = timeout - (time.monotonic() - started)
     if left <= 0:
         raise _timeout(timeout)
-    conn = ladybug.Connection(db)
     conn.set_query_timeout(max(1, int(left * 1000)))
     try:
         columns, rows, truncated = _run_watched(conn, statement, params, left, row_limit, timeout)
     except QuerySyntaxError as error:
-        raise _located(db, cypher, error) from error
+        raise _located(conn.database, cypher, error) from error
     return QueryResult(columns, convert_rows(conn, rows), truncated)
 
 
@@ -828,6 +829,8 @@ def convert_rows(conn: Any, rows: list[list[Any]]) -> list[list[Any]]:
     lookup of every end that is not already in the result.
     """
     ends: dict[int, Any] = {}
+    if not any(isinstance(v, dict | list) for row in rows for v in row):
+        return [[_value(v, ends) for v in row] for row in rows]  # plain values: nothing to map
     _collect_nodes(rows, ends)
     wanted = _collect_ends(rows) - set(ends)
     if wanted:

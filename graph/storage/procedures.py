@@ -13,6 +13,7 @@ in any query. Every other procedure is refused by the guard with one message
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -215,13 +216,22 @@ def procedure_call(cypher: str, params: Mapping[str, Any] | None = None) -> Proc
     >>> procedure_call("MATCH (a:Actor) RETURN a") is None
     True
     """
-    items = lexemes(guard(cypher), spaces=True)
-    code = [i for i, lx in enumerate(items) if lx.kind != "space"]
-    _refuse_inner_calls(items, code)
+    lexed, code_at = _guarded_lexemes(cypher)
+    items, code = list(lexed), list(code_at)
     if not code or _word(items[code[0]]) != "CALL" or _is_subquery(items, code, 0):
         return None
     check_parameters(cypher, params or {})
     return _parse_call(items, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _guarded_lexemes(cypher: str) -> tuple[tuple[Lexeme, ...], tuple[int, ...]]:
+    """The guard and the lexing of a statement, done once per text (a console repeats its
+    queries); returns the lexemes and the positions of those that are not spaces."""
+    items = lexemes(guard(cypher), spaces=True)
+    code = [i for i, lx in enumerate(items) if lx.kind != "space"]
+    _refuse_inner_calls(items, code)
+    return tuple(items), tuple(code)
 
 
 def _word(lx: Lexeme) -> str:

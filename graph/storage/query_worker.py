@@ -7,6 +7,8 @@ to a worker process holding its own read-only copy of the database:
 - The copy (a *snapshot*) is a database folder the store writes on demand
   (:meth:`graph.storage.embedded.EmbeddedStore.snapshot`) after any write, and every
   worker opens read-only; a write to the store only marks it stale.
+- A worker keeps the snapshot open and one connection to it between queries, so a
+  repeated statement is planned once (see :class:`_Reader`).
 - A worker that does not answer by the deadline (plus a grace second), grows past the
   memory bound, or dies is killed and replaced on the next query, so a timed-out query
   stops using CPU and memory at once, and a crash costs one query, not the server.
@@ -306,11 +308,11 @@ def _result(reply: Any) -> QueryResult:
 
 def _serve(conn: Connection) -> None:
     """Answer queries from ``conn`` until the caller goes away (or the engine hangs)."""
-    from graph.storage.embedded import QueryAbandoned, open_read_only, run_query
+    from graph.storage.embedded import QueryAbandoned, run_query
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the caller, which stops us
     conn.send("ready")
-    db, open_folder = None, None
+    reader: _Reader | None = None
     while True:
         try:
             if not conn.poll(IDLE_EXIT_S):
@@ -319,19 +321,74 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            if folder != open_folder:
-                db, open_folder = open_read_only(folder), folder
-            result = run_query(db, cypher, params, timeout=timeout, row_limit=row_limit)
+            if reader is None or reader.folder != folder:
+                reader = _Reader(folder, reader)
+            session = reader.connection(cypher)
+            result = run_query(session, cypher, params, timeout=timeout, row_limit=row_limit)
             conn.send(("ok", result.columns, result.rows, result.truncated))
         except QueryAbandoned as exc:
             conn.send(_error_reply(exc.error))
             os._exit(0)  # the engine would not stop: end the process, freeing its core
+        except QueryTimeout as exc:
+            reader.discard()  # type: ignore[union-attr] # an interrupt may outlive its query
+            conn.send(_error_reply(exc))
         except GraphError as exc:
             conn.send(_error_reply(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the caller as a refusal
+            if reader is not None:
+                reader.discard()
             conn.send(
                 ("error", "QueryRejected", str(exc), QueryRejected.hint, "query-rejected", None)
             )
+
+
+#: Distinct statements one worker connection prepares before it is replaced: LadybugDB keeps
+#: every statement a connection has prepared, so a connection kept for ever would only grow.
+STATEMENTS_PER_CONNECTION = 128
+
+
+class _Reader:
+    """The snapshot a worker reads, and one connection to it kept from query to query.
+
+    A connection prepares each statement once and keeps the plan, so a console repeating a
+    query (or the same query with other parameters) skips parsing and planning, most of a
+    short query's time. The connection is replaced after a query that timed out (its
+    interrupt may outlive it) and after :data:`STATEMENTS_PER_CONNECTION` distinct statements;
+    the database is reopened only when the store wrote a new snapshot.
+    """
+
+    def __init__(self, folder: str, previous: _Reader | None = None) -> None:
+        from graph.storage.embedded import open_read_only
+
+        if previous is not None:
+            previous.close()
+        self.folder = folder
+        self.db = open_read_only(folder)
+        self._session: Any = None
+        self._statements: set[str] = set()
+
+    def connection(self, cypher: str) -> Any:
+        """Return the kept connection (a new one when there is none or it is full)."""
+        import ladybug
+
+        full = len(self._statements) >= STATEMENTS_PER_CONNECTION
+        if self._session is None or (full and cypher not in self._statements):
+            self.discard()
+            self._session = ladybug.Connection(self.db)
+        self._statements.add(cypher)
+        return self._session
+
+    def discard(self) -> None:
+        """Close the kept connection; the next query opens another."""
+        if self._session is not None:
+            self._session.close()
+        self._session = None
+        self._statements.clear()
+
+    def close(self) -> None:
+        """Close the connection and the snapshot database."""
+        self.discard()
+        self.db.close()
 
 
 def _error_reply(exc: GraphError) -> tuple[str, str, str, str, str, Any]:

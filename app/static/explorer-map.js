@@ -22,6 +22,7 @@
   const MAX_FIT_SCALE = 1.25;
   const LABEL = { size: 12, line: 14, maxWidth: 124, widths: [124, 88, 64], groupWidths: [156, 124, 100, 76], maxLines: 2, pad: 3, gap: 3 };
   const FONT = "Inter, system-ui, sans-serif";
+  const FONT_NORMAL = LABEL.size + "px " + FONT, FONT_BOLD = "600 " + FONT_NORMAL;
   // Work budget per frame: enough for every actor of a bundled scenario, bounded for 20k.
   const MAX_TRIES = 3000;
   const MAX_LABELS = 600;
@@ -133,36 +134,40 @@
 
   // ---- text -----------------------------------------------------------------------------
 
+  // Widths by font, then by text: one canvas measurement per string and font.
   const widths = new Map();
 
-  function measure(ctx, text) {
-    const key = ctx.font + "\u0000" + text;
-    let w = widths.get(key);
-    if (w === undefined) { w = ctx.measureText(text).width; widths.set(key, w); }
+  /* ``font`` is ctx's current font when the caller knows it (reading ctx.font is slow). */
+  function measure(ctx, text, font) {
+    font = font || ctx.font;
+    let byText = widths.get(font);
+    if (byText === undefined) { byText = new Map(); widths.set(font, byText); }
+    let w = byText.get(text);
+    if (w === undefined) { w = ctx.measureText(text).width; byText.set(text, w); }
     return w;
   }
 
   /* Break ``text`` into at most ``maxLines`` lines of at most ``maxWidth`` pixels; the last
      line ends in an ellipsis when the text does not fit. */
-  function wrap(ctx, text, maxWidth, maxLines) {
+  function wrap(ctx, text, maxWidth, maxLines, font) {
     const words = String(text).split(/\s+/).filter(Boolean);
     const lines = [];
     let i = 0;
     while (i < words.length && lines.length < maxLines) {
       let line = words[i++];
-      while (i < words.length && measure(ctx, line + " " + words[i]) <= maxWidth) line += " " + words[i++];
+      while (i < words.length && measure(ctx, line + " " + words[i], font) <= maxWidth) line += " " + words[i++];
       lines.push(line);
     }
     if (i < words.length) lines[lines.length - 1] += " " + words.slice(i).join(" ");
-    return lines.map((l) => ellipsis(ctx, l, maxWidth));
+    return lines.map((l) => ellipsis(ctx, l, maxWidth, font));
   }
 
-  function ellipsis(ctx, text, maxWidth) {
-    if (measure(ctx, text) <= maxWidth) return text;
+  function ellipsis(ctx, text, maxWidth, font) {
+    if (measure(ctx, text, font) <= maxWidth) return text;
     let low = 0, high = text.length;
     while (low < high) {
       const middle = Math.ceil((low + high) / 2);
-      if (measure(ctx, text.slice(0, middle).trimEnd() + "…") <= maxWidth) low = middle; else high = middle - 1;
+      if (measure(ctx, text.slice(0, middle).trimEnd() + "…", font) <= maxWidth) low = middle; else high = middle - 1;
     }
     return text.slice(0, low).trimEnd() + "…";
   }
@@ -196,28 +201,66 @@
 
   /* Where a label may go around its node, in order of preference: below or above in up to two
      lines, below or above in one, then the same narrower (cut with an ellipsis), then right or
-     left. */
-  function placements(ctx, n, widths) {
-    const below = n.y + n.r + LABEL.gap, above = n.y - n.r - LABEL.gap - LABEL.line, middle = n.y - LABEL.line / 2;
-    const variants = [];
-    for (const width of widths) {
+     left. The wrapped lines and their widths depend on the text alone, so they are worked out
+     once per text and font (``shapes``); only the boxes move with the node. */
+  const shapes = new Map();
+
+  function shapesFor(ctx, text, bold, font) {
+    const key = (bold ? "b" : "n") + text;
+    let found = shapes.get(key);
+    if (found) return found;
+    found = [];
+    const seen = new Set();
+    const add = (lines, side) => {
+      const id = side + "\u0000" + lines.join("\u0001");
+      if (seen.has(id)) return;
+      seen.add(id);
+      found.push({ lines, side, width: Math.max(...lines.map((l) => measure(ctx, l, font))) });
+    };
+    for (const width of bold ? LABEL.groupWidths : LABEL.widths) {
       // Group labels ("20 × focus area") are short words: they may take a third line.
-      const full = wrap(ctx, n.text, width, n.bold ? LABEL.maxLines + 1 : LABEL.maxLines);
-      const one = [ellipsis(ctx, full.join(" "), width)];
-      if (full.length > 1) variants.push({ lines: full, x: n.x, y: below }, { lines: full, x: n.x, y: above - (full.length - 1) * LABEL.line });
-      variants.push({ lines: one, x: n.x, y: below }, { lines: one, x: n.x, y: above });
+      const full = wrap(ctx, text, width, bold ? LABEL.maxLines + 1 : LABEL.maxLines, font);
+      const one = [ellipsis(ctx, full.join(" "), width, font)];
+      if (full.length > 1) { add(full, "below"); add(full, "above"); }
+      add(one, "below");
+      add(one, "above");
     }
-    const one = [ellipsis(ctx, n.text, LABEL.maxWidth)], w = measure(ctx, one[0]);
-    variants.push({ lines: one, x: n.x + n.r + LABEL.gap + w / 2, y: middle }, { lines: one, x: n.x - n.r - LABEL.gap - w / 2, y: middle });
-    return variants;
+    const one = [ellipsis(ctx, text, LABEL.maxWidth, font)];
+    add(one, "right");
+    add(one, "left");
+    shapes.set(key, found);
+    return found;
   }
 
-  function boxOf(ctx, v) {
-    const width = Math.max(...v.lines.map((l) => measure(ctx, l)));
+  /* The label ``shape`` put beside node ``n`` (screen pixels): its anchor and its box. */
+  function placeShape(n, shape) {
+    const lines = shape.lines, half = shape.width / 2;
+    let x = n.x, y;
+    if (shape.side === "below") y = n.y + n.r + LABEL.gap;
+    else if (shape.side === "above") y = n.y - n.r - LABEL.gap - lines.length * LABEL.line;
+    else {
+      y = n.y - LABEL.line / 2;
+      x = shape.side === "right" ? n.x + n.r + LABEL.gap + half : n.x - n.r - LABEL.gap - half;
+    }
     return {
-      left: v.x - width / 2 - LABEL.pad, right: v.x + width / 2 + LABEL.pad,
-      top: v.y - 1, bottom: v.y + v.lines.length * LABEL.line + 1,
+      lines, x, y,
+      box: { left: x - half - LABEL.pad, right: x + half + LABEL.pad, top: y - 1, bottom: y + lines.length * LABEL.line + 1 },
     };
+  }
+
+  /* Whether any label could fit beside ``n``: each placement's box contains the thin box at
+     the middle of its side (below, above, right or left of the node). */
+  function roomBeside(grid, n, id) {
+    const pad = LABEL.pad, line = LABEL.line;
+    const below = n.y + n.r + LABEL.gap, above = n.y - n.r - LABEL.gap - line, middle = n.y - line / 2;
+    const right = n.x + n.r + LABEL.gap, left = n.x - n.r - LABEL.gap;
+    const cores = [
+      { left: n.x - pad, right: n.x + pad, top: below - 1, bottom: below + line + 1 },
+      { left: n.x - pad, right: n.x + pad, top: above - 1, bottom: above + line + 1 },
+      { left: right - pad, right: right + pad, top: middle - 1, bottom: middle + line + 1 },
+      { left: left - pad, right: left + pad, top: middle - 1, bottom: middle + line + 1 },
+    ];
+    return cores.some((b) => !grid.hits(b, id, n.landmark));
   }
 
   /* Label the nodes in ``order`` (most important first) where there is room, and draw them on
@@ -230,19 +273,23 @@
     const grid = new Grid();
     obstacles.forEach((b) => grid.add(b));
     const placed = [];
-    let tries = 0;
+    let tries = 0, currentFont = null;
     for (const id of order) {
       if (tries >= MAX_TRIES || placed.length >= MAX_LABELS) break;
       const n = nodeAt(id);
       if (!n || !n.text || n.x < area.left || n.x > area.right || n.y < area.top || n.y > area.bottom) continue;
       tries++;
-      ctx.font = (n.bold ? "600 " : "") + LABEL.size + "px " + FONT;
-      for (const v of placements(ctx, n, n.bold ? LABEL.groupWidths : LABEL.widths)) {
-        const box = boxOf(ctx, v);
+      const font = n.bold ? FONT_BOLD : FONT_NORMAL;
+      if (font !== currentFont) { ctx.font = font; currentFont = font; }
+      // Every label box beside a node covers one of four small boxes at its sides: when all
+      // four are taken, no label fits, and its text need not be measured.
+      if (!roomBeside(grid, n, id)) continue;
+      for (const shape of shapesFor(ctx, n.text, n.bold, font)) {
+        const v = placeShape(n, shape), box = v.box;
         if (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom) continue;
         if (grid.hits(box, id, n.landmark)) continue;
         grid.add(box);
-        placed.push(Object.assign({ id, font: ctx.font, left: box.left, top: box.top, width: box.right - box.left, height: box.bottom - box.top }, v));
+        placed.push({ id, font, lines: v.lines, x: v.x, y: v.y, left: box.left, top: box.top, width: box.right - box.left, height: box.bottom - box.top });
         break;
       }
     }

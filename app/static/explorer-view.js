@@ -45,8 +45,10 @@
   // Arrowheads in the fast drawing only from this zoom on: below it they are under 2 pixels.
   const FAST_ARROW_SCALE = 0.2;
   const FADE_SCALE = 0.3;
-  // Networks with up to this many edges are always drawn by vis-network, edge by edge.
+  // Networks with up to this many edges are always drawn by vis-network, edge by edge; the
+  // same for nodes.
   const FEW_EDGES = 800;
+  const FEW_NODES = 800;
   // Groups of the overview are bigger than actors: their slots and rows are wider.
   const GROUP_LAYOUT = { slot: 170, subrow: 96, gap: 120 };
   // Hover dims all but an actor's neighbours up to this many drawn actors: above it, redrawing
@@ -64,7 +66,7 @@
       this.nodes = new vis.DataSet();
       this.edges = new vis.DataSet();
       this.raw = { nodes: new Map(), edges: new Map() };
-      this.pairs = new Map();
+      this.index = null;
       this.expansions = new Map();
       this.bands = null;
       this.highlighted = null;
@@ -191,25 +193,33 @@
       return visEdge(e);
     }
 
+    /* The edge index (pairs of actors, edges at each actor) is built when first asked for:
+       at 20,000 actors building it took a tenth of a second before the first picture. */
     indexPairs() {
-      this.pairs = new Map();
-      this.incident = new Map();
+      this.index = null;
+    }
+
+    edgeIndex() {
+      if (this.index) return this.index;
+      const pairs = new Map(), incident = new Map();
       for (const e of this.raw.edges.values()) {
         for (const end of [e.from, e.to]) {
-          if (!this.incident.has(end)) this.incident.set(end, []);
-          this.incident.get(end).push(e);
+          if (!incident.has(end)) incident.set(end, []);
+          incident.get(end).push(e);
         }
         for (const key of [e.from + "\u0000" + e.to, e.to + "\u0000" + e.from]) {
-          if (!this.pairs.has(key)) this.pairs.set(key, []);
-          this.pairs.get(key).push(e.id);
+          if (!pairs.has(key)) pairs.set(key, []);
+          pairs.get(key).push(e.id);
         }
       }
+      this.index = { pairs, incident };
+      return this.index;
     }
 
     /* Edge ids joining consecutive ids of a path (either direction). */
     edgesAlong(path) {
       const found = [];
-      for (let i = 1; i < path.length; i++) found.push(...(this.pairs.get(path[i - 1] + "\u0000" + path[i]) || []));
+      for (let i = 1; i < path.length; i++) found.push(...(this.edgeIndex().pairs.get(path[i - 1] + "\u0000" + path[i]) || []));
       return found;
     }
 
@@ -430,7 +440,7 @@
       if (this.highlighted || this.nodes.length > HOVER_MAX) return;
       if (id === undefined || id === null || !this.raw.nodes.has(id)) return this.undim();
       const near = new Set([id]), edges = new Set();
-      for (const e of this.incident.get(id) || []) { near.add(e.from); near.add(e.to); edges.add(e.id); }
+      for (const e of this.edgeIndex().incident.get(id) || []) { near.add(e.from); near.add(e.to); edges.add(e.id); }
       this.dim(near, edges);
       this.hovering = { id, nodes: near, edges };
     }
@@ -537,6 +547,43 @@
     renderer._drawArrows = (ctx) => {
       if (view.detailed()) inView().forEach((e) => e.drawArrows(ctx));
       view.frameEdges = null;
+    };
+    installNodeRenderer(view, renderer, body);
+    deferPhysicsData(view.network.physics);
+  }
+
+  /* vis-network re-indexes every node and edge for its physics on each data change, also with
+     physics off (a tenth of the time to build 20,000 actors): here that waits until physics
+     is switched on. */
+  function deferPhysicsData(physics) {
+    if (!physics || typeof physics.updatePhysicsData !== "function" || typeof physics.setOptions !== "function") return;
+    const update = physics.updatePhysicsData.bind(physics), setOptions = physics.setOptions.bind(physics);
+    let stale = false;
+    physics.updatePhysicsData = () => {
+      if (physics.options && physics.options.enabled === false) { stale = true; return; }
+      stale = false;
+      update();
+    };
+    physics.setOptions = (options) => {
+      setOptions(options);
+      if (stale && physics.options.enabled !== false) physics.updatePhysicsData();
+    };
+  }
+
+  /* Many actors zoomed out are drawn in one path per style (explorer-nodes.js); zoomed in, or
+     for a smaller network, vis-network draws each node itself. */
+  function installNodeRenderer(view, renderer, body) {
+    if (typeof renderer._drawNodes !== "function" || !window.ExplorerNodes) return;
+    const own = renderer._drawNodes.bind(renderer);
+    renderer._drawNodes = (ctx, alwaysShow) => {
+      const scale = view.network.getScale();
+      if (alwaysShow || body.nodeIndices.length <= FEW_NODES || scale >= DETAIL_SCALE) return own(ctx, alwaysShow);
+      const canvas = view.network.canvas, pad = 20;
+      const tl = canvas.DOMtoCanvas({ x: -pad, y: -pad });
+      const br = canvas.DOMtoCanvas({ x: canvas.frame.canvas.clientWidth + pad, y: canvas.frame.canvas.clientHeight + pad });
+      const area = { left: tl.x, top: tl.y, right: br.x, bottom: br.y };
+      const later = window.ExplorerNodes.drawBatched(ctx, body, area, scale).map((node) => node.draw(ctx).drawExternalLabel).filter(Boolean);
+      return { drawExternalLabels: () => later.forEach((draw) => draw()) };
     };
   }
 

@@ -1,7 +1,7 @@
 """``govgraph analyze``: every steering metric of one scenario, with the findings first.
 
 ``analyze --json`` on data read from files answers from the analysis cache
-(:mod:`graph.analysis.cache`) when the same files, options, code and libraries were analysed
+(:mod:`graph.result_cache`) when the same files, options, code and libraries were analysed
 before: the text it printed then, byte for byte, without importing networkx (in its plain
 form even before click is imported: :mod:`app.cached_answer`). Everything else (a miss, the
 text table, ``--over-time``, Neo4j or a ``--db`` folder) computes.
@@ -27,7 +27,7 @@ from app.cli_support import (
     translate_errors,
 )
 from app.datasource import DataSource
-from graph.analysis.cache import cached_result, keep_result
+from graph.result_cache import cached_result, keep_result
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 """An ``analyze --json`` asked before is answered before the command line itself is imported.
 
-The analysis cache (:mod:`graph.analysis.cache`) keeps the text a successful ``analyze
+The analysis cache (:mod:`graph.result_cache`) keeps the text a successful ``analyze
 --json`` printed, under a key of its files, options, code and libraries. When the command
 line has exactly the plain form ``analyze [--scenario ID] [--as-of DATE] [--confirmed-only]
 [--data PATH]... --json`` (in any order, each option once but ``--data``) and no environment
@@ -18,8 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph.analysis.cache import cached_result, result_key
 from graph.datasets import bundled_paths
+from graph.result_cache import cached_result, result_key
 
 __all__ = ["analysis_key", "early_answer", "CODE"]
 

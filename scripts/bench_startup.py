@@ -4,7 +4,7 @@ Measured in one run, interleaved so the machine's drifting load falls on every f
 best of ``--runs`` each, with a cache folder of its own (a temporary ``GOVGRAPH_CACHE_DIR``):
 
 1. ``govgraph analyze --scenario nplv-2022 --json``, end to end, warm: the same question was
-   answered before, so the analysis cache (``graph/analysis/cache.py``) has the answer;
+   answered before, so the analysis cache (``graph/result_cache.py``) has the answer;
 2. the same command cold: the analysis cache holds no answer (its entries are removed before
    each run), so the command reads the bundled scenarios from the scenario cache, imports
    networkx and the analyses, computes and prints (and keeps the answer);

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import graph.analysis.report
 from app.cached_answer import early_answer
 from app.cli import cli
-from graph.analysis import cache as analysis_cache
+from graph import result_cache as analysis_cache
 from graph.datasets import bundled_paths
 from tests.foreign_files import florentine_graphml
 

@@ -37,7 +37,7 @@ MAX_ENTRIES = 256
 #: Changes when the layout of the key or of an entry changes.
 _FORMAT = b"govgraph-analysis-1"
 _SUFFIX = ".analysis"
-_PACKAGE = Path(__file__).resolve().parents[1]
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def result_key(

@@ -547,7 +547,7 @@ def report(case: Case, laid: dict[str, Any], explorer: Explorer | None) -> list[
             rows.append(f"| {case.name} | {name} | excluded: {positions} | | | | | |")
             continue
         ms, own = laid["ms"][name], laid["inner_ms"].get(name)
-        timing = f"{ms:.0f}" + (f" ({own:.0f})" if own is not None else "")
+        timing = _ms(ms) + (f" ({_ms(own)})" if own is not None else "")
         ratio = f"{(own if own is not None else ms) / base_ms:.1f}x" if base_ms else ""
         rows.append(_row(case.name, name, figures(case, positions), timing, ratio))
         if explorer is None or size is None:
@@ -564,6 +564,10 @@ def report(case: Case, laid: dict[str, Any], explorer: Explorer | None) -> list[
     return rows
 
 
+def _ms(ms: float) -> str:
+    return f"{ms:.1f}" if ms < 10 else f"{ms:,.0f}"
+
+
 def _row(graph: str, engine: str, f: dict[str, float], ms: str, ratio: str) -> str:
     return (
         f"| {graph} | {engine} | {f['crossings']:,} | {f['overlaps']:,} "
@@ -578,12 +582,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per engine run")
     parser.add_argument("--no-browser", action="store_true", help="skip the explorer's drawing")
     parser.add_argument(
+        "--engines", nargs="+", choices=list(ENGINES), default=list(ENGINES), help="engines to run"
+    )
+    parser.add_argument(
         "--igraph-site", default="", help="folder of another igraph release to run instead"
     )
     parser.add_argument("--igraph-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global IGRAPH_SITE
     IGRAPH_SITE = args.igraph_site
+    for name in set(ENGINES) - set(args.engines):
+        del ENGINES[name]
     if args.igraph_worker:
         igraph_worker()
         return 0

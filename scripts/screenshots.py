@@ -38,6 +38,7 @@ SHOTS = [
             ("-focus", "/scenarios/nplv-2022?aggregate=0&focus=min-bzk&depth=1&select=min-bzk"),
             ("-nprz", "/scenarios/nprz"),
             ("-wijkaanpak", "/scenarios/wijkaanpak-manifest"),
+            ("-wijkaanpak-layers", "/scenarios/wijkaanpak-manifest?aggregate=0"),
         ]
         for suffix, size in (("", LARGE), ("-1024", SMALL))
     ],

@@ -72,6 +72,25 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
         s.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium (scripts/chromium.py), one per test module: a module that
+    prints a PDF starts its own Playwright, which may not run beside another."""
+    from scripts.chromium import CHROMIUM, launch
+
+    if not os.path.exists(CHROMIUM):
+        missing_part(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            b = launch(p)
+        except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
+            missing_part(f"Chromium did not start: {exc}")
+        yield b
+        b.close()
+
+
 WEB_SCENARIO = os.path.join(os.path.dirname(__file__), "data", "web-tiny.yaml")
 
 

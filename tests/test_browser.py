@@ -8,20 +8,15 @@ if any page put data into the DOM as HTML.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import threading
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import missing_part
+from browser_support import api, click_node, recording_page, serving
 
 from graph.model import Scenario
-from graph.storage import open_store
 from graph.validation import validate_document
-from scripts.chromium import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
@@ -79,66 +74,22 @@ def hostile_scenario(scenario_id: str = "hostile", drop: str | None = None) -> S
     return validate_document(doc)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The app on waitress in a thread: the hostile scenario and a variant without 'lone'."""
-    import waitress
-
-    from app import create_app
-
-    store = open_store(None)
-    store.load([hostile_scenario(), hostile_scenario("hostile-b", drop="lone")])
-    app = create_app({"STORE": store})
-    port = free_port()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        missing_part(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        try:
-            b = launch(p)
-        except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
-            missing_part(f"Chromium did not start: {exc}")
-        yield b
-        b.close()
+    with serving([hostile_scenario(), hostile_scenario("hostile-b", drop="lone")]) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser):
     """A fresh page that records dialogs and script errors; it must end without any."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    pg = context.new_page()
-    pg.dialogs, pg.errors = [], []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.dialogs == [], "a payload opened a dialog"
-    assert pg.errors == []
-    assert pg.evaluate("window.__pwned") is None
-    context.close()
-
-
-def api(server: str, path: str) -> dict:
-    with urllib.request.urlopen(server + path) as response:
-        return json.load(response)
+    with recording_page(browser, (1400, 900)) as pg:
+        pg.dialogs = []
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        yield pg
+        assert pg.dialogs == [], "a payload opened a dialog"
+        assert pg.evaluate("window.__pwned") is None
 
 
 def open_explorer(page, server: str, query: str = "") -> None:
@@ -148,20 +99,6 @@ def open_explorer(page, server: str, query: str = "") -> None:
 
 def node_count(page) -> int:
     return page.evaluate("window.govgraph.view.nodes.length")
-
-
-def click_node(page, node_id: str) -> None:
-    """Click the node where vis-network drew it."""
-    x, y = page.evaluate(
-        """(id) => {
-          const net = window.govgraph.network;
-          const p = net.canvasToDOM(net.getPositions([id])[id]);
-          const box = document.getElementById('network').getBoundingClientRect();
-          return [box.left + p.x, box.top + p.y];
-        }""",
-        node_id,
-    )
-    page.mouse.click(x, y)
 
 
 def test_explorer_draws_every_node_of_the_api(page, server):

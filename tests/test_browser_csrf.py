@@ -8,15 +8,14 @@ from __future__ import annotations
 import html
 import http.server
 import json
-import os
 import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from conftest import WEB_SCENARIO, missing_part
-
-from scripts.chromium import CHROMIUM, launch
+from browser_support import serving
+from conftest import WEB_SCENARIO
 
 pytestmark = pytest.mark.browser
 
@@ -29,32 +28,22 @@ FIELD_NAME = (
 FIELD_VALUE = "'}"
 
 
-def serve(handler: type[http.server.BaseHTTPRequestHandler] | None, app=None) -> tuple[str, object]:
-    """Serve a WSGI app (waitress) or a plain handler on a free loopback port in a thread."""
-    if app is not None:
-        import waitress
-
-        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-        port, run, stop = server.effective_port, server.run, server.close
-    else:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        port, run = httpd.server_address[1], httpd.serve_forever
-
-        def stop() -> None:
-            httpd.shutdown()
-            httpd.server_close()
-
-    threading.Thread(target=run, daemon=True).start()
-    return f"http://127.0.0.1:{port}", stop
+@contextmanager
+def attacking(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve a plain handler (the other site) on a free loopback port, in a thread."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture(scope="module")
 def govgraph() -> Iterator[str]:
-    from app import create_app
-
-    url, stop = serve(None, create_app({"DATA": [WEB_SCENARIO]}))
-    yield url
-    stop()  # type: ignore[operator]
+    with serving(DATA=[WEB_SCENARIO]) as url:
+        yield url
 
 
 def attacker_for(target: str) -> type[http.server.BaseHTTPRequestHandler]:
@@ -86,21 +75,6 @@ def attacker_for(target: str) -> type[http.server.BaseHTTPRequestHandler]:
     return Attacker
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        missing_part(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        try:
-            b = launch(p)
-        except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
-            missing_part(f"Chromium did not start: {exc}")
-        yield b
-        b.close()
-
-
 def scenario_title(govgraph: str) -> str:
     with urllib.request.urlopen(f"{govgraph}/api/scenarios/web-tiny", timeout=60) as response:
         return json.loads(response.read())["scenario"]["title"]
@@ -108,16 +82,13 @@ def scenario_title(govgraph: str) -> str:
 
 def test_a_form_redirected_307_from_another_port_cannot_replace_a_scenario(browser, govgraph):
     before = scenario_title(govgraph)
-    attacker, stop = serve(attacker_for(govgraph))
-    try:
+    with attacking(attacker_for(govgraph)) as attacker:
         page = browser.new_page()
         with page.expect_response(lambda r: "/api/scenarios" in r.url) as answer:
             page.goto(attacker)
         response = answer.value
         text = response.text()
         page.close()
-    finally:
-        stop()  # type: ignore[operator]
     assert response.status == 403, text
     # The refused request is the attack's shape: the browser said it came from nowhere.
     assert "Origin: null" in json.loads(text)["error"]["message"]

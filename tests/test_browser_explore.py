@@ -7,54 +7,25 @@ a city; an agency founded in 2024 and an inferred board lengthen the chain to th
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from browser_support import api, recording_page, screen_point, serving
 from test_api_distance import SCENARIO, dated_scenario
-from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
-
-from graph.storage import open_store
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import waitress
-
-    from app import create_app
-
-    store = open_store(None)
-    store.load([dated_scenario()])
-    app = create_app({"STORE": store})
-    port = free_port()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
+    with serving([dated_scenario()]) as url:
+        yield url
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.errors == []
-    context.close()
-
-
-def api(server: str, path: str) -> dict:
-    with urllib.request.urlopen(server + path) as response:
-        return json.load(response)
+def page(browser):
+    with recording_page(browser) as pg:
+        yield pg
 
 
 def open_explorer(page, server: str, query: str = "") -> None:
@@ -64,19 +35,6 @@ def open_explorer(page, server: str, query: str = "") -> None:
 
 def node_count(page) -> int:
     return page.evaluate("window.govgraph.view.nodes.length")
-
-
-def screen_point(page, node_id: str) -> tuple[float, float]:
-    """Where vis-network drew a node, in page coordinates."""
-    return page.evaluate(
-        """(id) => {
-          const net = window.govgraph.network;
-          const p = net.canvasToDOM(net.getPositions([id])[id]);
-          const box = document.getElementById('network').getBoundingClientRect();
-          return [box.left + p.x, box.top + p.y];
-        }""",
-        node_id,
-    )
 
 
 def opacity(page, node_id: str) -> float:

@@ -7,15 +7,13 @@ pattern "× 3"), and a variant that gives residents a formal say.
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from test_browser import api, browser, free_port  # noqa: F401 - browser is a fixture
+from browser_support import api, recording_page, serving
 
 from graph.model import Scenario
-from graph.storage import open_store
 from graph.validation import validate_document
 
 pytestmark = pytest.mark.browser
@@ -68,30 +66,15 @@ def fan_scenario(scenario_id: str = "fan", formal: bool = False) -> Scenario:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import waitress
-
-    from app import create_app
-
-    store = open_store(None)
-    store.load([fan_scenario(), fan_scenario("fan-formal", formal=True)])
-    app = create_app({"STORE": store})
-    port = free_port()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
+    with serving([fan_scenario(), fan_scenario("fan-formal", formal=True)]) as url:
+        yield url
 
 
-def new_page(browser, size=(1440, 900)):  # noqa: F811 - the fixture's value
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    return page
+@pytest.fixture
+def page(browser, request):
+    """A page that records script errors, at 1440x900 or the size a test asks for."""
+    with recording_page(browser, getattr(request, "param", (1440, 900))) as pg:
+        yield pg
 
 
 def on_first_screen(page, selector: str) -> list[dict]:
@@ -104,9 +87,8 @@ def on_first_screen(page, selector: str) -> list[dict]:
             and b["x"] >= 0 and b["x"] + b["width"] <= width]  # fmt: skip
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_dashboard_opens_with_three_finding_sentences(browser, server, size):  # noqa: F811
-    page = new_page(browser, size)
+@pytest.mark.parametrize("page", SIZES, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_dashboard_opens_with_three_finding_sentences(page, server):
     page.goto(f"{server}/scenarios/fan/analysis")
     page.wait_for_selector('#dashboard[data-ready="1"]')
     analysis = api(server, "/api/scenarios/fan/analysis")
@@ -115,12 +97,9 @@ def test_the_dashboard_opens_with_three_finding_sentences(browser, server, size)
     assert len(on_first_screen(page, "#findings .finding .sentence")) >= 3
     no_overflow = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert page.evaluate(no_overflow), "the dashboard scrolls sideways"
-    assert page.errors == []
-    page.context.close()
 
 
-def test_every_finding_link_opens_the_explorer_view_it_names(browser, server):  # noqa: F811
-    page = new_page(browser)
+def test_every_finding_link_opens_the_explorer_view_it_names(page, server):
     page.goto(f"{server}/scenarios/fan/analysis?as_of=2023-01-01")
     page.wait_for_selector('#dashboard[data-ready="1"]')
     page.click("#more-findings summary")
@@ -148,12 +127,9 @@ def test_every_finding_link_opens_the_explorer_view_it_names(browser, server):  
             kind_of = {n["id"]: n["kind"] for n in api(server, "/api/scenarios/fan/graph")["nodes"]}
             shown = page.evaluate("window.govgraph.view.nodes.getIds()")
             assert shown and {kind_of[i] for i in shown} <= set(view["kinds"].split(",")), key
-    assert page.errors == []
-    page.context.close()
 
 
-def test_chains_are_grouped_by_pattern_and_a_pattern_expands(browser, server):  # noqa: F811
-    page = new_page(browser)
+def test_chains_are_grouped_by_pattern_and_a_pattern_expands(page, server):
     page.goto(f"{server}/scenarios/fan/analysis")
     page.wait_for_selector('#dashboard[data-ready="1"]')
     patterns = api(server, "/api/scenarios/fan/analysis")["steering_chain_patterns"]
@@ -168,12 +144,10 @@ def test_chains_are_grouped_by_pattern_and_a_pattern_expands(browser, server):  
     summary.click()
     assert chains.count() == 3 and chains.first.is_visible()
     assert "Focus area north" in chains.first.inner_text()
-    page.context.close()
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_comparison_opens_on_the_measures_table(browser, server, size):  # noqa: F811
-    page = new_page(browser, size)
+@pytest.mark.parametrize("page", SIZES, indirect=True, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_comparison_opens_on_the_measures_table(page, server):
     page.goto(f"{server}/compare?a=fan&b=fan-formal")
     page.wait_for_selector('#compare[data-ready="1"]')
     summary = api(server, "/api/compare?a=fan&b=fan-formal")["summary"]
@@ -194,12 +168,9 @@ def test_the_comparison_opens_on_the_measures_table(browser, server, size):  # n
     assert page.inner_text("#title-b").startswith("B · Fan fan-formal")
     no_overflow = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert page.evaluate(no_overflow), "the comparison scrolls sideways"
-    assert page.errors == []
-    page.context.close()
 
 
-def test_the_structural_diff_is_grouped_with_ids_behind_a_disclosure(browser, server):  # noqa: F811
-    page = new_page(browser)
+def test_the_structural_diff_is_grouped_with_ids_behind_a_disclosure(page, server):
     page.goto(f"{server}/compare?a=fan&b=fan-formal")
     page.wait_for_selector('#compare[data-ready="1"]')
     groups = api(server, "/api/compare?a=fan&b=fan-formal")["relation_groups"]
@@ -209,4 +180,3 @@ def test_the_structural_diff_is_grouped_with_ids_behind_a_disclosure(browser, se
     assert not raw.is_visible()
     page.click("#raw-ids summary")
     assert raw.is_visible() and raw.get_attribute("data-id") == "res:PARTICIPATES_IN:table-north"
-    page.context.close()

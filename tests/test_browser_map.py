@@ -10,14 +10,13 @@ intersect, at the fitted zoom and zoomed in twice, for each bundled scenario and
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
+from browser_support import click_node, recording_page, serving
 
 pytestmark = pytest.mark.browser
 
@@ -87,40 +86,21 @@ SIXTEEN = {
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The app with the bundled scenarios on waitress, plus the 16-actor file uploaded."""
-    import waitress
-
-    from app import create_app
-
-    app = create_app()
-    port = free_port()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    upload = urllib.request.Request(
-        base + "/api/scenarios?filename=sixteen.json",
-        data=json.dumps(SIXTEEN).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(upload) as response:
-        assert response.status == 201
-    try:
+    with serving() as base:
+        upload = urllib.request.Request(
+            base + "/api/scenarios?filename=sixteen.json",
+            data=json.dumps(SIXTEEN).encode(),
+            method="POST",
+        )
+        with urllib.request.urlopen(upload) as response:
+            assert response.status == 201
         yield base
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def page(browser, request):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
-    context.add_init_script(RECORD_TEXT)
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.errors == []
-    context.close()
+def page(browser, request):
+    with recording_page(browser, request.param, init_script=RECORD_TEXT) as pg:
+        yield pg
 
 
 def open_view(page, server: str, scenario: str, query: str = "") -> None:
@@ -334,20 +314,6 @@ def test_a_group_opens_in_place_and_closes_again(page, server):
     assert "open=" not in page.url
 
 
-def click_node(page, node_id: str) -> None:
-    """Click the node where vis-network drew it."""
-    x, y = page.evaluate(
-        """(id) => {
-          const net = window.govgraph.network;
-          const p = net.canvasToDOM(net.getPositions([id])[id]);
-          const box = document.getElementById('network').getBoundingClientRect();
-          return [box.left + p.x, box.top + p.y];
-        }""",
-        node_id,
-    )
-    page.mouse.click(x, y)
-
-
 def test_every_bundled_kind_has_its_own_symbol(page, server):
     open_view(page, server, "nprz")
     kinds = sorted(
@@ -391,7 +357,7 @@ RECORD_ALL_TEXT = """
 """
 
 
-def test_png_export_carries_title_legend_date_and_filters(browser, server):  # noqa: F811
+def test_png_export_carries_title_legend_date_and_filters(browser, server):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     context.add_init_script(RECORD_ALL_TEXT)
     page = context.new_page()

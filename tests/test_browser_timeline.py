@@ -5,42 +5,24 @@ no actor moves; the dashboard draws the measures over time.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
+from browser_support import recording_page, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import waitress
-
-    from app import create_app
-
-    app = create_app({})  # the bundled scenarios
-    port = free_port()
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
+    with serving() as url:  # the bundled scenarios
+        yield url
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.errors == []
-    context.close()
+def page(browser):
+    with recording_page(browser) as pg:
+        yield pg
 
 
 def wait_ready(page) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import PAYLOAD, browser, hostile_scenario  # noqa: F401 - shared fixtures
+from test_browser import PAYLOAD, hostile_scenario
 
 from graph.datasets import bundled_paths
 from graph.formats import read_path
@@ -69,7 +69,7 @@ def test_band_captions_say_what_each_band_means():
     assert any("No control relation" in c for c in captions)
 
 
-def test_symbols_and_colours_are_the_explorers(browser):  # noqa: F811
+def test_symbols_and_colours_are_the_explorers(browser):
     """graph.style against app/static/graphstyle.js, evaluated in Chromium."""
     from pathlib import Path
 
@@ -104,7 +104,7 @@ def test_symbols_and_colours_are_the_explorers(browser):  # noqa: F811
     page.close()
 
 
-def test_the_page_needs_no_network_and_keeps_texts_as_text(browser, tmp_path):  # noqa: F811
+def test_the_page_needs_no_network_and_keeps_texts_as_text(browser, tmp_path):
     net = scenario_network(hostile(), captions=True)
     html = net.generate_html()
     assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)

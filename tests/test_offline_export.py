@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_browser import browser  # noqa: F401 - the shared Chromium fixture
 from test_browser_map import RECORD_TEXT, check_labels, drawn_texts
 
 from app.cli import cli
@@ -130,7 +129,7 @@ def exported(bundled, tmp_path_factory):
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def page(browser, request):  # noqa: F811 - the fixture imported above
+def page(browser, request):
     """A page that records canvas texts and every request; only file:// ones go through."""
     context = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
     context.add_init_script(RECORD_TEXT)

@@ -16,39 +16,16 @@ from html import escape
 from typing import Any
 
 from graph.analysis.wording import kind_noun
+from graph.style import kind_style
 
-__all__ = ["Bar", "hbars", "structure_map", "KIND_COLOURS"]
+__all__ = ["Bar", "hbars", "structure_map", "kind_colour"]
 
-#: Kind -> colour, as the explorer draws it (static/graphstyle.js).
-KIND_COLOURS = {
-    "cabinet": "#0b3954",
-    "ministry": "#1d4e89",
-    "parliament": "#4059ad",
-    "interdepartmental_group": "#6b8fd4",
-    "municipality": "#c0392b",
-    "mayor": "#e07a5f",
-    "programme": "#6a2c91",
-    "programme_office": "#9d4edd",
-    "consultation_body": "#0f8b8d",
-    "advisory_body": "#3fb6a8",
-    "knowledge_institution": "#5c7aa6",
-    "civil_society_platform": "#8ab17d",
-    "focus_area": "#f4a261",
-    "neighbourhood": "#e9c46a",
-    "resident_group": "#2e8b57",
-    "professional_group": "#72b01d",
-    "person": "#8d6e63",
-    "housing_corporation": "#795548",
-    "police": "#37474f",
-    "school": "#ff8f00",
-    "care_provider": "#d81b60",
-    "welfare_organisation": "#ab47bc",
-    "private_partner": "#607d8b",
-    "instrument": "#b5838d",
-    "monitoring_system": "#6d597a",
-    "document": "#9e9e9e",
-    "other": "#bdbdbd",
-}
+
+def kind_colour(kind: str) -> str:
+    """The colour the explorer gives a kind (graph.style, the table graphstyle.js shares)."""
+    return kind_style(kind).colour
+
+
 BAR_COLOURS = {
     "": "#2f6fb5",
     "voice": "#2a9d8f",
@@ -227,7 +204,7 @@ def structure_map(
         )
     parts += _arcs(boxes, group_of, control_arcs)
     for box in boxes.values():
-        colour = KIND_COLOURS.get(box.kind, "#bdbdbd")
+        colour = kind_colour(box.kind)
         parts.append(
             f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" height="{BOX_H}" rx="6" '
             f'fill="#ffffff" stroke="{colour}" stroke-width="2.5"/>'
@@ -251,7 +228,7 @@ def _legend(kinds: Sequence[str], y: float) -> str:
         x, yy = 8 + (i % 4) * 200, y + 26 + (i // 4) * 22
         items.append(
             f'<rect x="{x}" y="{yy}" width="12" height="12" rx="2" '
-            f'fill="{KIND_COLOURS.get(kind, "#bdbdbd")}"/><text x="{x + 18}" y="{yy + 10}" '
+            f'fill="{kind_colour(kind)}"/><text x="{x + 18}" y="{yy + 10}" '
             f'fill="#52606d">{escape(kind_noun(kind))}</text>'
         )
     return "".join(items)

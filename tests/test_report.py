@@ -279,3 +279,21 @@ def test_one_scenario_reported_against_itself_at_two_dates(tmp_path):
     link = re.search(rb'id="download-report" href="([^"]+)"', page.data).group(1).decode()
     answer = client.get(link.replace("&amp;", "&"))
     assert answer.status_code == 200 and b"+1" in answer.data
+
+
+def test_the_map_draws_each_kind_in_the_explorers_colour():
+    from app.report_svg import structure_map
+    from graph.analysis.wording import kind_noun
+    from graph.style import kind_style
+
+    kinds = {"min": "ministry", "prog": "programme", "area": "focus_area", "x": "water_board"}
+    layers = {"min": 0, "prog": 1, "area": 2, "x": 0}
+    svg = structure_map(layers, ["x"], kinds, [("min", "prog"), ("prog", "area")], title="t")
+    legend = dict(
+        (noun, fill)
+        for fill, noun in re.findall(
+            r'fill="([^"]+)"/><text [^>]*fill="#52606d">([^<]+)</text>', svg
+        )
+    )
+    # One colour table for the explorer, the notebook and the report (a declared kind too).
+    assert legend == {kind_noun(k): kind_style(k).colour for k in kinds.values()}

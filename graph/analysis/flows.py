@@ -208,12 +208,9 @@ def _relations(
     G: nx.MultiDiGraph, number: dict[Any, int], vocabulary: Vocabulary
 ) -> tuple[list[RelationType], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return the relation types met and, per relation: both ends, type and formal flag."""
-    types: list[RelationType] = []
-    code: dict[Any, int] = {}
     ends_u: list[int] = []
     ends_v: list[int] = []
-    type_of: list[int] = []
-    formal: list[bool] = []
+    fields: list[dict[str, Any]] = []
     # One pass over networkx's own adjacency (as its algorithms read it): no tuple or view
     # is made per relation, which matters at a million relations.
     for u, around in G._adj.items():
@@ -221,16 +218,17 @@ def _relations(
         for v, parallel in around.items():
             iv = number[v]
             for data in parallel.values():
-                name = data.get("type")
-                if name not in code:
-                    types.append(_type_lookup(vocabulary, str(name)))
-                    code[name] = len(types) - 1
                 ends_u.append(iu)
                 ends_v.append(iv)
-                type_of.append(code[name])
-                formal.append(data.get("formal") is True)
-    as_int = [np.array(x, dtype=np.int64) for x in (ends_u, ends_v, type_of)]
-    return types, as_int[0], as_int[1], as_int[2], np.array(formal, dtype=bool)
+                fields.append(data)
+    names = [data.get("type") for data in fields]
+    met = list(dict.fromkeys(names))  # in the order met, so the first unknown is reported
+    types = [_type_lookup(vocabulary, str(name)) for name in met]
+    code = {name: i for i, name in enumerate(met)}
+    type_of = np.array(list(map(code.__getitem__, names)), dtype=np.int64)
+    formal = np.array([data.get("formal") is True for data in fields], dtype=bool)
+    ends = np.array(ends_u, dtype=np.int64), np.array(ends_v, dtype=np.int64)
+    return types, ends[0], ends[1], type_of, formal
 
 
 def _directed(

@@ -151,21 +151,14 @@ def show_analysis(scenario_id: str) -> Any:
     ``Location``) and the seconds it has taken so far.
     """
     filters = views.Filters.from_args(request.args).base()
-    store, app = get_store(), current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def encode() -> bytes:
-        with app.app_context():  # computed in a thread of its own
-            data = views.analysis_json(store, scenario_id, filters)
-            return (app.json.dumps(data) + "\n").encode()
-
+    wait = float(current_app.config["PROGRESS_AFTER"])
     try:
-        body = store.cached(("json", "analysis", scenario_id, filters), encode,
-                            wait=float(app.config["PROGRESS_AFTER"]))  # fmt: skip
+        result = views.analysis_result(get_store(), scenario_id, filters, wait=wait)
     except StillComputing as busy:
         poll = request.full_path.rstrip("?")
         answer = {"status": "computing", "poll": poll, "elapsed_s": round(busy.elapsed, 1)}
         return answer, 202, {"Location": poll, "Retry-After": "1"}
-    return current_app.response_class(body, mimetype="application/json")
+    return current_app.response_class(result.json, mimetype="application/json")
 
 
 @bp.get("/api/scenarios/<scenario_id>/timeline")

@@ -6,6 +6,19 @@ interpreter. :func:`in_child` forks the server, runs the function in the child o
 the parent already holds (nothing to send: the child has a copy-on-write view of it) and
 sends back only the result. The parent thread waits on a pipe, holding no lock.
 
+What the parent still does is kept small, since any of it holds the interpreter:
+
+- The heap is frozen (``gc.freeze()``) from just before the fork until the last child ends,
+  so neither process's garbage collector walks the inherited objects: in the child that
+  would copy every page of the parent's heap, in the parent it is a pause of a second or
+  more on a large heap with the child still running.
+- The child runs at a lower priority (:data:`CHILD_NICENESS`), so on a busy machine the
+  server keeps a core for its requests.
+- A large result is best sent as :class:`Encoded`: the child encodes the JSON body and the
+  pickle, the parent serves the body as it came and unpickles only when a view needs the
+  object (a 100k analysis took seconds to encode in the parent, all that time holding the
+  interpreter).
+
 The function must not take locks other threads may hold at the moment of the fork (the
 store's cache lock, for one): give it the data it needs, computed beforehand. Where the
 platform cannot fork, the function runs in the calling thread.
@@ -13,19 +26,28 @@ platform cannot fork, the function runs in the calling thread.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from app.sizing import estimate_bytes
 from graph.errors import GraphError
 
-__all__ = ["in_child", "CAN_FORK"]
+__all__ = ["in_child", "CAN_FORK", "CHILD_NICENESS", "Encoded", "frozen_children"]
 
 T = TypeVar("T")
 
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+#: How much lower the child's scheduling priority is than the server's (``nice``).
+CHILD_NICENESS = 10
+
+_freeze_lock = threading.Lock()
+_children = 0
 
 
 def in_child(function: Callable[..., T], *args: Any) -> T:
@@ -42,11 +64,13 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_run, args=(send, function, args), daemon=True)
-    with warnings.catch_warnings():
-        # Python 3.12 warns of fork in a threaded process; the child takes no lock (above).
-        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-        child.start()
-    send.close()
+    try:
+        _started_frozen(child)
+    except BaseException:
+        receive.close()
+        raise
+    finally:
+        send.close()
     try:
         kind, value = receive.recv()
     except EOFError:
@@ -58,15 +82,55 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     finally:
         receive.close()
         child.join()
+        _thaw()
     if kind == "error":
         raise value
     result: T = value
     return result
 
 
+def frozen_children() -> int:
+    """Return how many children are running with the parent's heap frozen."""
+    return _children
+
+
+def _started_frozen(child: Any) -> None:
+    """Freeze the heap (unless a running child has) and start ``child``."""
+    global _children
+    with _freeze_lock:
+        if _children == 0:
+            gc.freeze()
+        _children += 1
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12 warns of fork in a threaded process; the child takes no lock.
+                warnings.filterwarnings(
+                    "ignore", "This process .* is multi-threaded", DeprecationWarning
+                )
+                child.start()
+        except BaseException:
+            _children -= 1
+            if _children == 0:
+                gc.unfreeze()
+            raise
+
+
+def _thaw() -> None:
+    """Let the garbage collector see the heap again once the last child has ended."""
+    global _children
+    with _freeze_lock:
+        _children -= 1
+        if _children == 0:
+            gc.unfreeze()
+
+
 def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """In the child: answer once, then leave at once (no exit handlers: the parent's store,
     workers and files are the parent's to close)."""
+    try:
+        os.nice(CHILD_NICENESS)
+    except OSError:  # not allowed here: compute at the server's priority
+        pass
     try:
         reply: tuple[str, Any] = ("ok", function(*args))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
@@ -78,3 +142,47 @@ def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None
     finally:
         send.close()
         os._exit(0)
+
+
+class Encoded:
+    """A value as a JSON body (``json``, served as it is) and a pickle (``value``, unpickled
+    on first use, once), made where the value was computed.
+
+    Its size (``sys.getsizeof``, which the view cache bounds) counts both encodings and the
+    value as it will be once unpickled.
+
+    Examples
+    --------
+    >>> import json, sys
+    >>> encoded = Encoded({"layers": {"a": 0}, "chain": ("a", "b")}, json.dumps)
+    >>> encoded.json, encoded.value["chain"]
+    (b'{"layers": {"a": 0}, "chain": ["a", "b"]}\\n', ('a', 'b'))
+    >>> sys.getsizeof(encoded) > len(encoded.json) + len(encoded.pickled)
+    True
+    """
+
+    def __init__(self, value: Any, dumps: Callable[[Any], str]) -> None:
+        self.json = (dumps(value) + "\n").encode()
+        self.pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.value_bytes = estimate_bytes(value)
+        self._value: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def value(self) -> Any:
+        """The value itself (shared: treat it as read-only)."""
+        with self._lock:
+            if self._value is None:
+                self._value = pickle.loads(self.pickled)
+            return self._value
+
+    def __sizeof__(self) -> int:
+        return object.__sizeof__(self) + len(self.json) + len(self.pickled) + self.value_bytes
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"json": self.json, "pickled": self.pickled, "value_bytes": self.value_bytes}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._value = None
+        self._lock = threading.Lock()

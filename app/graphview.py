@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from flask import current_app
 
-from app.child import in_child
+from app.child import Encoded, in_child
 from app.errors import BadRequest
 from app.store import CachedStore
 from graph.analysis.accountability import accountability_load
@@ -33,7 +34,7 @@ from graph.errors import NotFound
 from graph.formats.foreign import mapping_notice
 from graph.layout import COL, Positions, scenario_layout
 from graph.model import Scenario
-from graph.network import ALL_TIME, in_force, parse_as_of
+from graph.network import ALL_TIME, in_force, parse_as_of, to_networkx
 from graph.validation import closest
 from graph.vocabulary import CONFIDENCES, LEVELS, MODES, Vocabulary
 
@@ -48,6 +49,7 @@ __all__ = [
     "voice_paths_json",
     "path_json",
     "analysis_json",
+    "analysis_result",
     "compare_json",
     "timeline_json",
     "compare_sides",
@@ -606,7 +608,7 @@ def _betweenness(store: CachedStore, scenario_id: str, filters: Filters) -> dict
     """
     known = store.peek(("analysis", scenario_id, filters.base()))
     if known is not None:
-        return dict(known["centrality"]["betweenness"])
+        return dict(known.value["centrality"]["betweenness"])
     G = base_view(store, scenario_id, filters).G
     if G.number_of_nodes() > BETWEENNESS_ON_DEMAND:
         return {}
@@ -770,21 +772,57 @@ def _metrics(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str
 # Analyses (the analysis package computes; this only caches and shapes).
 
 
-def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
+def analysis_result(
+    store: CachedStore,
+    scenario_id: str,
+    filters: Filters,
+    *,
+    wait: float | None = None,
+    dumps: Callable[[Any], str] | None = None,
+) -> Encoded:
     """Return (cached) the ``analyze --json`` object of a scenario after as_of/confirmed_only,
-    with its findings (whose confirmed-facts figures come from the cached confirmed analysis)."""
+    with its findings (whose confirmed-facts figures come from the cached confirmed analysis),
+    as its JSON body and the object (:class:`app.child.Encoded`).
 
-    def compute() -> dict[str, Any]:
-        G = base_view(store, scenario_id, filters).G
-        confirmed = (
-            None
-            if filters.confirmed_only
-            else analysis_json(store, scenario_id, Filters(filters.as_of, confirmed_only=True))
-        )
-        # In a child process: the request threads keep answering while it computes.
-        return in_child(_analysis, G, scenario_id, confirmed, filters)
+    It is computed in a child process from the scenario the server holds, filtered there
+    too, and encoded there with ``dumps`` (the app's JSON encoder by default): the server's
+    request threads keep answering meanwhile. ``wait`` is :meth:`CachedStore.cached`'s.
+    """
+    encode = dumps or current_app.json.dumps
+    base = filters.base()
 
-    return store.cached(("analysis", scenario_id, filters.base()), compute)
+    def compute() -> Encoded:
+        scenario = store.scenario(scenario_id)
+        known = store.peek(("base", scenario_id, base))  # a filtered graph already built
+        confirmed = None
+        if not filters.confirmed_only:
+            confirmed_only = Filters(filters.as_of, confirmed_only=True)
+            confirmed = analysis_result(store, scenario_id, confirmed_only, dumps=encode)
+        G = known.G if known is not None else None
+        return in_child(_encoded_analysis, scenario, G, confirmed, base, encode)
+
+    result: Encoded = store.cached(("analysis", scenario_id, base), compute, wait=wait)
+    return result
+
+
+def analysis_json(store: CachedStore, scenario_id: str, filters: Filters) -> dict[str, Any]:
+    """Return (cached) the analysis object of :func:`analysis_result`."""
+    value: dict[str, Any] = analysis_result(store, scenario_id, filters).value
+    return value
+
+
+def _encoded_analysis(
+    scenario: Scenario,
+    G: nx.MultiDiGraph | None,
+    confirmed: Encoded | None,
+    filters: Filters,
+    dumps: Callable[[Any], str],
+) -> Encoded:
+    """In the child: filter the scenario (unless ``G`` is given), analyse and encode."""
+    if G is None:
+        G = to_networkx(scenario, as_of=filters.as_of, confirmed_only=filters.confirmed_only)
+    result = _analysis(G, scenario.info.id, None if confirmed is None else confirmed.value, filters)
+    return Encoded(result, dumps)
 
 
 def _analysis(

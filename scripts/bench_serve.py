@@ -51,13 +51,19 @@ def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) ->
     return response.status
 
 
-def healthz_latencies(port: int, stop: threading.Event | None, count: int = 300) -> list[float]:
+def healthz_latencies(
+    port: int, stop: threading.Event | None, count: int = 1000, starts: list[float] | None = None
+) -> list[float]:
+    """Time ``/healthz`` back to back (5 ms apart): ``count`` times, or until ``stop`` is set;
+    the start of each goes to ``starts`` when given."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     times: list[float] = []
     while (stop is None and len(times) < count) or (stop is not None and not stop.is_set()):
         start = time.perf_counter()
         get(port, "/healthz", conn)
         times.append(time.perf_counter() - start)
+        if starts is not None:
+            starts.append(start)
         time.sleep(0.005)
     conn.close()
     return times
@@ -74,18 +80,23 @@ def rss_mb(pid: int) -> float:
 
 
 def during_analysis(port: int, path: str) -> tuple[list[float], float]:
-    stop, took = threading.Event(), [0.0]
+    """Time ``/healthz`` from the analysis request's start to its answer; print the slowest
+    five with when they started (seconds into the analysis)."""
+    stop, took, began = threading.Event(), [0.0], time.perf_counter()
 
     def analyse() -> None:
-        start = time.perf_counter()
         get(port, path)
-        took[0] = time.perf_counter() - start
+        took[0] = time.perf_counter() - began
         stop.set()
 
     worker = threading.Thread(target=analyse)
     worker.start()
-    times = healthz_latencies(port, stop)
+    starts: list[float] = []
+    times = healthz_latencies(port, stop, starts=starts)
     worker.join()
+    slowest = sorted(zip(times, starts, strict=True), reverse=True)[:5]
+    print("slowest /healthz while it computes: "
+          + ", ".join(f"{t * 1000:.0f} ms at {at - began:.1f} s" for t, at in slowest))  # fmt: skip
     return times, took[0]
 
 

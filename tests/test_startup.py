@@ -203,3 +203,73 @@ def test_an_analysis_computed_in_a_child_process_equals_one_computed_in_process(
 
 def _not_found() -> None:
     raise NotFound("no such actor")
+
+
+# What the server itself does while a child computes: as little as possible.
+
+
+def test_the_heap_is_frozen_while_a_child_computes_and_thawed_after() -> None:
+    import gc
+    import os
+
+    from app.child import frozen_children, in_child
+
+    go_on_r, go_on_w = os.pipe()
+    answers: list[int] = []
+    worker = threading.Thread(target=lambda: answers.append(in_child(_frozen_after, go_on_r)))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while frozen_children() == 0:
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.01)
+        # The parent's collector leaves the inherited objects alone while the child lives.
+        assert gc.get_freeze_count() > 0
+    finally:
+        os.write(go_on_w, b"x")
+        worker.join(120)
+        os.close(go_on_r)
+        os.close(go_on_w)
+    assert answers and answers[0] > 0  # nor does the child's collector walk them
+    assert frozen_children() == 0 and gc.get_freeze_count() == 0
+
+
+def _frozen_after(go_on: int) -> int:
+    import gc
+    import os
+
+    os.read(go_on, 1)
+    return gc.get_freeze_count()
+
+
+def test_a_child_computes_at_a_lower_priority_than_the_server() -> None:
+    import os
+
+    from app.child import CHILD_NICENESS, in_child
+
+    assert in_child(os.nice, 0) == min(19, os.nice(0) + CHILD_NICENESS)
+
+
+def test_the_server_neither_filters_nor_encodes_an_analysis_itself() -> None:
+    """The child filters the scenario, analyses and encodes with the app's encoder; the
+    result equals the analysis of the filtered graph computed here."""
+    from app import create_app
+    from app import graphview as views
+    from app.store import get_store
+
+    app = create_app({"TESTING": True})
+    as_of = "2023-01-01"
+    with app.app_context():
+        store = get_store()
+        filters = views.Filters(as_of)
+        body = app.test_client().get(f"/api/scenarios/nplv-2022/analysis?as_of={as_of}")
+        assert body.status_code == 200
+        assert store.peek(("base", "nplv-2022", filters)) is None  # not built by the server
+        result = views.analysis_result(store, "nplv-2022", filters)
+        assert body.get_data() == result.json == (app.json.dumps(result.value) + "\n").encode()
+        confirmed_only = views.Filters(as_of, confirmed_only=True)
+        G = store.graph("nplv-2022", as_of=as_of)
+        Gc = store.graph("nplv-2022", as_of=as_of, confirmed_only=True)
+        confirmed = views._analysis(Gc, "nplv-2022", None, confirmed_only)
+        assert result.value == views._analysis(G, "nplv-2022", confirmed, filters)
+        assert views.analysis_json(store, "nplv-2022", confirmed_only) == confirmed

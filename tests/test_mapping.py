@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import missing_part
+from browser_support import recording_page, serving
+from conftest import WEB_SCENARIO
 from foreign_files import kumu_workbook
 
 from graph.errors import ValidationFailed
 from graph.formats import read_path
 from graph.formats.foreign import mapping_notice
 from graph.mapping import apply_mapping, parse_mapping, read_mapping, suggest, suggest_type
-from scripts.chromium import CHROMIUM, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,38 +133,16 @@ def test_csv_pair_uploads_as_one_scenario(client, tmp_path: Path) -> None:
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    import waitress
-
-    from app import create_app
-
-    app = create_app({"DATA": [str(ROOT / "tests/data/web-tiny.yaml")]})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.close()
-    thread.join(timeout=5)
+    with serving(DATA=[WEB_SCENARIO]) as url:
+        yield url
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("size", [(1440, 900), (1024, 768)])
 def test_page_and_map_option_give_the_same_scenario(
-    server: str, kumu: Path, tmp_path: Path, size: tuple[int, int]
+    browser, server: str, kumu: Path, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    if not os.path.exists(CHROMIUM):
-        missing_part(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_page(
-            viewport={"width": size[0], "height": size[1]}, accept_downloads=True
-        )
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with recording_page(browser, size) as page:
         page.goto(server + "/upload")
         page.set_input_files("#file", str(kumu))
         page.click("#upload-button")
@@ -184,8 +160,6 @@ def test_page_and_map_option_give_the_same_scenario(
         info.value.save_as(mapping)
         page.click("#save-button")
         page.wait_for_url("**/scenarios/kumu-mapped", timeout=30_000)
-        browser.close()
-    assert errors == []
     saved = yaml.safe_load(_get(server, "/api/scenarios/kumu-mapped/export?format=yaml"))
     out = tmp_path / "cli.yaml"
     done = _cli("export", "--data", str(kumu), "--map", str(mapping), "--format", "yaml",

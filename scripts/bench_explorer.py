@@ -52,6 +52,11 @@ UP = ["REPORTS_TO", "PARTICIPATES_IN", "ADVISES"]
 
 def synthetic(actors: int, seed: int = 7) -> Scenario:
     """Return a layered governance structure of ``actors`` actors and about 1.5 relations each."""
+    return validate_document(synthetic_document(actors, seed))
+
+
+def synthetic_document(actors: int, seed: int = 7) -> dict[str, Any]:
+    """The govgraph document of :func:`synthetic` (as a file would hold it)."""
     rng = random.Random(seed)
     tiers: list[list[str]] = []
     records = []
@@ -62,13 +67,12 @@ def synthetic(actors: int, seed: int = 7) -> Scenario:
             {"id": i, "name": f"{rng.choice(kinds)} {i}", "kind": rng.choice(kinds)} for i in ids
         ]
     relations = [_relation(rng, tiers) for _ in range(int(len(records) * 1.5))]
-    doc = {
+    return {
         "govgraph": 1,
         "scenario": {"id": f"synthetic-{actors}", "title": f"Synthetic structure, {actors} actors"},
         "actors": records,
         "relations": [dict(r, id=f"r{n}") for n, r in enumerate(relations)],
     }
-    return validate_document(doc)
 
 
 def _relation(rng: random.Random, tiers: list[list[str]]) -> dict[str, Any]:

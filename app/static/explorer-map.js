@@ -26,6 +26,8 @@
   // Work budget per frame: enough for every actor of a bundled scenario, bounded for 20k.
   const MAX_TRIES = 3000;
   const MAX_LABELS = 600;
+  // The fewest letters of a name a shortened label keeps (else it is not drawn at all).
+  const MIN_KEPT = 4;
   const CELL = 64;
 
   const NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
@@ -213,7 +215,7 @@
     const seen = new Set();
     const add = (lines, side) => {
       const id = side + "\u0000" + lines.join("\u0001");
-      if (seen.has(id)) return;
+      if (seen.has(id) || stub(lines)) return;
       seen.add(id);
       found.push({ lines, side, width: Math.max(...lines.map((l) => measure(ctx, l, font))) });
     };
@@ -230,6 +232,13 @@
     add(one, "left");
     shapes.set(key, found);
     return found;
+  }
+
+  /* A label cut so short that it no longer says anything ("18 × doc…", "Ge…"): fewer than
+     four letters of the name (after a group's count) are left before the ellipsis. */
+  function stub(lines) {
+    const text = lines.join(" ");
+    return text.endsWith("…") && text.slice(0, -1).replace(/^\d+ × /, "").trim().length < MIN_KEPT;
   }
 
   /* The label ``shape`` put beside node ``n`` (screen pixels): its anchor and its box. */

@@ -61,9 +61,14 @@
     const nodes = body.nodes, ids = body.nodeIndices;
     for (let i = 0; i < ids.length; i++) {
       const node = nodes[ids[i]];
-      node.updateBoundingBox(ctx);
       const o = node.options, outline = OUTLINES[o.shape];
       if (node.hover || node.selected || !outline || o.hidden) { if (!o.hidden) own.push(node); continue; }
+      // What vis-network's own drawing sets: the size and corner a click is matched against.
+      const shape = node.shape;
+      shape.resize(ctx, node.selected, node.hover);
+      shape.left = node.x - shape.width / 2;
+      shape.top = node.y - shape.height / 2;
+      node.updateBoundingBox(ctx);
       const b = node.shape.boundingBox;
       if (b.right < area.left || b.left > area.right || b.bottom < area.top || b.top > area.bottom) continue;
       // vis-network strokes the border in screen pixels, never wider than the symbol.

@@ -519,6 +519,32 @@
       this.network.moveTo({ scale: this.network.getScale() * 0.9, animation: false });
     }
 
+    /* Bring the actors ``ids`` into ``area`` (DOM pixels of the canvas a person can see, e.g.
+       beside an open panel, right of the band titles), with room for their labels: nothing
+       moves when they are all there already; otherwise they are centred in it, zoomed out as
+       far as needed, never in. Returns whether the camera moved. */
+    showInside(ids, area) {
+      const points = Object.values(this.network.getPositions(ids.filter((id) => this.nodes.get(id))));
+      if (!points.length) return false;
+      const room = Object.assign({}, area, { left: Math.max(area.left, this.bands ? Map_.GUTTER : 0) });
+      const margin = 48;
+      const seen = (p) => {
+        const d = this.network.canvasToDOM(p);
+        return d.x >= room.left + margin && d.x <= room.right - margin && d.y >= room.top + margin && d.y <= room.bottom - margin;
+      };
+      if (points.every(seen)) return false;
+      const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
+      const left = Math.min(...xs), right = Math.max(...xs), top = Math.min(...ys), bottom = Math.max(...ys);
+      const width = Math.max(40, room.right - room.left - 2 * margin), height = Math.max(40, room.bottom - room.top - 2 * margin);
+      const scale = Math.min(this.network.getScale(), width / Math.max(1, right - left), height / Math.max(1, bottom - top));
+      const size = this.size();
+      const cx = (room.left + room.right) / 2, cy = (room.top + room.bottom) / 2;
+      const position = { x: (left + right) / 2 - (cx - size.width / 2) / scale, y: (top + bottom) / 2 - (cy - size.height / 2) / scale };
+      this.network.moveTo({ position, scale, animation: false });
+      this.cameraChanged();
+      return true;
+    }
+
     /* Node ids, most important first (see labelOrder); nodes added by expanding come last. */
     labelIds() {
       if (this.labelOrder.length !== this.raw.nodes.size) this.labelOrder = labelOrder([...this.raw.nodes.values()], [...this.raw.edges.values()]);

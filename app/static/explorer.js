@@ -276,6 +276,7 @@
     document.getElementById("physics").checked = state.physics === "1";
     document.getElementById("aggregate").checked = graph ? !!(graph.aggregated || wantsOverview()) : wantsAggregate();
     document.getElementById("confirmed-only").checked = state.confirmed_only === "1";
+    markViewMenu();
     document.getElementById("as-of").value = state.as_of || "";
     // Left empty, the field says which day the view shows: the scenario's own date, or all time.
     document.getElementById("as-of").placeholder = graph && graph.as_of ? graph.as_of : "all time";
@@ -288,6 +289,12 @@
     document.getElementById("sector").value = state.sector || "";
     document.getElementById("focus").value = state.focus || "";
     document.getElementById("depth").value = state.depth || "1";
+  }
+
+  /* The View menu is marked while any of its switches is on, so a closed menu hides nothing. */
+  function markViewMenu() {
+    const menu = document.getElementById("view-menu");
+    menu.classList.toggle("active", [...menu.querySelectorAll("input[type=checkbox]")].some((box) => box.checked));
   }
 
   function updateLinks() {
@@ -316,6 +323,7 @@
       setState({ layout: b.dataset.layout === "force" ? "force" : null, view: null }, false);
       draw();
     }));
+    on("view-menu", "change", markViewMenu);
     on("physics", "change", (e) => { setState({ physics: e.target.checked ? "1" : null }); view.setPhysics(e.target.checked); });
     on("aggregate", "change", (e) => setState({ aggregate: e.target.checked ? "1" : "0", open: null, select: null, edge: null, expand: null, hl: null, view: null }, true));
     on("confirmed-only", "change", (e) => setState({ confirmed_only: e.target.checked ? "1" : null }, true));
@@ -797,6 +805,7 @@
     const chains = data.chains || [];
     const nodes = new Set(chains.flat());
     view.highlight(nodes, chains.flatMap((c) => view.edgesAlong(c)));
+    showBesidePanels(nodes);
     result.textContent = chains.length ? chains.length + " steering chain(s) of length " + data.length + " to " + nameOf(data.actor) : "No steering chain reaches " + nameOf(data.actor) + ".";
   }
 
@@ -832,6 +841,25 @@
       filterNote(),
       el("p", { class: "path-summary" }, el("strong", {}, summary + "."), " Searched " + how + "."),
       chainSteps({ path: data.path, steps: data.steps || [] }, "path")));
+    showBesidePanels(data.path);
+  }
+
+  /* Bring a highlighted path or chain into the part of the network that is not covered: in a
+     narrow window the details (and filters) open over the network, and the end of a path must
+     not lie under them. Waits a frame, for the panel to open. */
+  function showBesidePanels(ids) {
+    requestAnimationFrame(() => {
+      const box = container.getBoundingClientRect();
+      const area = { left: 0, right: box.width, top: 0, bottom: box.height };
+      for (const side of [document.getElementById("filters"), panel]) {
+        if (!side || getComputedStyle(side).position !== "absolute") continue;
+        const r = side.getBoundingClientRect();
+        if (!r.width || !r.height) continue;
+        if (r.left <= box.left + 1) area.left = Math.max(area.left, r.right - box.left);
+        else area.right = Math.min(area.right, r.left - box.left);
+      }
+      view.showInside([...ids], area);
+    });
   }
 
   function restorePathFields(from, to, how) {

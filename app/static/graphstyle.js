@@ -155,7 +155,7 @@
 
   function shapeIcon(kind) {
     const k = kindStyle(kind);
-    const svg = svgEl("svg", { width: 16, height: 16, viewBox: "0 0 16 16", "aria-hidden": "true" });
+    const svg = svgEl("svg", { width: 16, height: 16, viewBox: "0 0 16 16", "aria-hidden": "true", class: "kind-icon" });
     const paint = { fill: k.colour, stroke: shade(k.colour), "stroke-width": 1 };
     const shapes = {
       square: () => svgEl("rect", Object.assign({ x: 2.5, y: 2.5, width: 11, height: 11 }, paint)),
@@ -174,7 +174,7 @@
 
   function lineIcon(mode, opacity) {
     const m = modeStyle(mode);
-    const svg = svgEl("svg", { width: 34, height: 12, viewBox: "0 0 34 12", "aria-hidden": "true" });
+    const svg = svgEl("svg", { width: 34, height: 12, viewBox: "0 0 34 12", "aria-hidden": "true", class: "mode-icon" });
     const attrs = { x1: 1, y1: 6, x2: 27, y2: 6, stroke: m.colour, "stroke-width": m.width, "stroke-opacity": opacity || 1 };
     if (m.dashes) attrs["stroke-dasharray"] = m.dashes.join(",");
     svg.appendChild(svgEl("line", attrs));

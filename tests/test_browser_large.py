@@ -8,11 +8,10 @@ click, and the labels still never overlapping.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
+from browser_support import recording_page, serving
 from test_browser_map import RECORD_TEXT, drawn_texts, overlaps
 
 from scripts.bench_explorer import synthetic
@@ -25,34 +24,14 @@ ACTORS = 3000
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The app serving a synthetic structure of ``ACTORS`` actors (the benchmark's)."""
-    import waitress
-
-    from app import create_app
-    from graph.storage import open_store
-
-    store = open_store(None)
-    store.load([synthetic(ACTORS)])
-    port = free_port()
-    httpd = waitress.create_server(create_app({"STORE": store}), host="127.0.0.1", port=port)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
+    with serving([synthetic(ACTORS)]) as url:
+        yield url
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.add_init_script(RECORD_TEXT)
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.errors == []
-    context.close()
+def page(browser):
+    with recording_page(browser, init_script=RECORD_TEXT) as pg:
+        yield pg
 
 
 #: Every actor on screen: where vis-network has it, what getNodeAt finds there, the pixel

@@ -8,7 +8,7 @@ panel that opens over the network, and the kinds' symbols visible on the dark ch
 from __future__ import annotations
 
 import pytest
-from test_browser import browser, free_port  # noqa: F401 - the shared Chromium fixture
+from browser_support import recording_page
 from test_browser_map import SIZES, server  # noqa: F401 - the app with the bundled scenarios
 
 pytestmark = pytest.mark.browser
@@ -19,14 +19,9 @@ PATH = "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&hl=path:min-bzk,bewone
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def page(browser, request):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.errors == []
-    context.close()
+def page(browser, request):
+    with recording_page(browser, request.param) as pg:
+        yield pg
 
 
 def open_view(page, server: str, path: str) -> None:  # noqa: F811

@@ -145,8 +145,8 @@ class _Reach:
         return sets
 
 
-#: Up to this many distinct source sets the pairs are counted in Python (no numpy import for
-#: the usual scenario); above, as a matrix product.
+#: Up to this many distinct source sets the pairs are counted in Python (the usual scenario
+#: has a few dozen); above, as a matrix product.
 PAIRS_IN_PYTHON = 256
 
 

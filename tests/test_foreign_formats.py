@@ -184,3 +184,32 @@ def test_yed_group_members_are_actors_too(tmp_path: Path) -> None:
         "Alliantie-overleg", "BZK", "Gemeente Arnhem", "Gemeente Zwolle",
     ]  # fmt: skip
     assert len(scenario.relations) == 2
+
+
+def test_graphml_key_defaults_fill_elements_without_data(tmp_path: Path) -> None:
+    """A key's <default> is the value of every node (edge) it applies to that has no <data>
+    for it; <data> wins, and a key for "all" applies to nodes and edges alike."""
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="r" for="node" attr.name="region" attr.type="string"><default>Noord</default></key>
+  <key id="w" for="edge" attr.name="strength" attr.type="double"><default>0.5</default></key>
+  <key id="a" for="all" attr.name="document" attr.type="string"><default>kamerbrief</default></key>
+  <key id="x" for="node" attr.name="note" attr.type="string"/>
+  <graph edgedefault="directed">
+    <node id="n0"><data key="r">Zuid</data></node>
+    <node id="n1"/>
+    <edge source="n0" target="n1"/>
+    <edge source="n1" target="n0"><data key="w">0.9</data><data key="a">convenant</data></edge>
+  </graph>
+</graphml>
+"""
+    (tmp_path / "defaults.graphml").write_text(text)
+    (scenario,) = read_path(tmp_path / "defaults.graphml")
+    actors = {a.id: json.loads(a.attributes) for a in scenario.actors}
+    assert actors["n0"] == {"region": "Zuid", "document": "kamerbrief"}
+    assert actors["n1"] == {"region": "Noord", "document": "kamerbrief"}
+    edges = sorted(
+        (json.loads(r.attributes)["strength"], json.loads(r.attributes)["document"])
+        for r in scenario.relations
+    )
+    assert edges == [(0.5, "kamerbrief"), (0.9, "convenant")]

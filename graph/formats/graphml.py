@@ -140,6 +140,32 @@ def _key_names(root: Any) -> dict[str, str]:
     return names
 
 
+def _defaults(root: Any) -> dict[str, list[tuple[str, str, int]]]:
+    """Return scope ('node', 'edge') -> (attribute name, default text, line) for every key
+    with a ``<default>``: GraphML gives that value to each element the key applies to that
+    has no ``<data>`` of its own for it (a key ``for="all"`` applies to both)."""
+    found: dict[str, list[tuple[str, str, int]]] = {"node": [], "edge": []}
+    for k in root:
+        if _local(k.tag) != "key" or not k.get("attr.name"):
+            continue
+        default = next((d for d in k if _local(d.tag) == "default"), None)
+        if default is None:
+            continue
+        scope = k.get("for", "all")
+        for target in ("node", "edge"):
+            if scope in (target, "all"):
+                found[target].append((k.get("attr.name"), default.text or "", default.sourceline))
+    return found
+
+
+def _apply_defaults(entry: Entry, defaults: list[tuple[str, str, int]]) -> Entry:
+    for name, text, line in defaults:
+        if name not in entry.fields:
+            entry.fields[name] = text
+            entry.lines[name] = line
+    return entry
+
+
 def _text(data: Any, name: str) -> str | None:
     """Return a data element's text; for a yEd graphics key, its first non-empty label."""
     if name not in _YED_GRAPHICS.values():
@@ -200,6 +226,7 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
     """
     root = parse_xml(data, file)
     keys = _key_names(root)
+    defaults = _defaults(root)
     graph = next((g for g in root if _local(g.tag) == "graph"), None)
     result = GraphDocument(file, graph_line=(graph if graph is not None else root).sourceline)
     result.types = {
@@ -212,11 +239,11 @@ def read_graphml_bytes(data: bytes, file: str) -> list[Scenario]:
         if tag == "data" and keys.get(element.get("key")):
             result.header[keys[element.get("key")]] = (element.text or "", element.sourceline)
         elif tag == "node":
-            result.nodes.append(_node(element, keys))
+            result.nodes.append(_apply_defaults(_node(element, keys), defaults["node"]))
         elif tag == "edge":
             own = {"id": element.get("id"), "from": element.get("source"),
                    "to": element.get("target")}  # fmt: skip
-            result.edges.append(_entry(element, keys, own))
+            result.edges.append(_apply_defaults(_entry(element, keys, own), defaults["edge"]))
             result.edges[-1].undirected = _undirected(graph, element)
     if result.is_govgraph:  # yEd's edge label repeats the type
         for entry in result.edges:

@@ -247,7 +247,7 @@ def _written(
 @bp.post("/api/query")
 def query() -> Any:
     """Run one read-only Cypher statement, time- and row-limited (the ``query --json`` shape)."""
-    if current_app.config.get("CONSOLE_NEEDS_TOKEN"):
+    if console_asks_for_token():
         require_token("console queries")
     cypher, params = _query_request()
     store = get_store()
@@ -487,6 +487,11 @@ def _is_own_origin(origin: str) -> bool:
     """
     parts = _split(origin.strip())
     return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+
+def console_asks_for_token() -> bool:
+    """Whether this request's console queries need the admin token (so the page asks for it)."""
+    return bool(current_app.config.get("CONSOLE_NEEDS_TOKEN")) and not _is_local_request()
 
 
 def _is_local_request() -> bool:

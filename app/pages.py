@@ -243,7 +243,11 @@ def report_url(scenario_id: str, args: Any = None, **extra: str) -> str:
 @bp.get("/console")
 def console() -> str:
     """The read-only Cypher console."""
-    return render_template("console.html", json_url=url_for_api("/openapi.json"))
+    from app.api import console_asks_for_token
+
+    return render_template(
+        "console.html", json_url=url_for_api("/openapi.json"), needs_token=console_asks_for_token()
+    )
 
 
 @bp.get("/upload")

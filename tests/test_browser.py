@@ -11,6 +11,7 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from browser_support import api, click_node, recording_page, serving
@@ -264,6 +265,47 @@ def test_console_returns_rows_as_a_table_and_a_network(page, server):
     page.fill("#cypher", "MATCH (a:Actor) DETACH DELETE a")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector('.error-box[data-code="query-rejected"]')
+
+
+@contextmanager
+def serving(config: dict) -> Iterator[str]:
+    """The app with the hostile scenario and extra settings, on waitress in a thread."""
+    import waitress
+
+    from app import create_app
+
+    store = open_store(None)
+    store.load([hostile_scenario()])
+    httpd = waitress.create_server(create_app({"STORE": store, **config}), host="127.0.0.1",
+                                   port=free_port(), threads=2)  # fmt: skip
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.effective_port}"
+    finally:
+        httpd.close()
+        thread.join(timeout=5)
+
+
+def test_console_asks_for_the_admin_token_when_the_server_needs_it(page):
+    config = {"LOOPBACK_ONLY": False, "ADMIN_TOKEN": "s3cret", "CONSOLE_NEEDS_TOKEN": True}
+    with serving(config) as public:
+        page.goto(f"{public}/console")
+        page.fill("#params", '{"scenario": "hostile"}')
+        page.click("#run")
+        page.wait_for_selector('.error-box[data-code="unauthorized"]')
+        page.fill("#console-token", "s3cret")
+        page.click("#run")
+        page.wait_for_selector("#results tbody tr")
+        assert len(page.query_selector_all("#results tbody tr")) == 8
+        page.reload()  # kept for this tab
+        assert page.input_value("#console-token") == "s3cret"
+
+
+def test_console_shows_no_token_field_on_a_loopback_server(page, server):
+    page.goto(f"{server}/console")
+    page.wait_for_selector("#run")
+    assert page.locator("#console-token").count() == 0
 
 
 def run_console(page, cypher: str) -> None:

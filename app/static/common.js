@@ -94,10 +94,10 @@
     return parseResponse(response);
   }
 
-  async function postJSON(url, data) {
+  async function postJSON(url, data, extraHeaders) {
     return parseResponse(await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...(extraHeaders || {}) },
       body: JSON.stringify(data),
     }));
   }

@@ -34,6 +34,18 @@
   const networkBox = document.getElementById("result-network");
   const panel = document.getElementById("result-panel");
   const meta = document.getElementById("result-meta");
+  const tokenBox = document.getElementById("console-token");
+  const TOKEN_KEY = "govgraph.console.token";
+
+  /* The admin token, when this server asks for one: remembered for this tab only. */
+  if (tokenBox) {
+    tokenBox.value = sessionStorage.getItem(TOKEN_KEY) || "";
+    tokenBox.addEventListener("input", () => sessionStorage.setItem(TOKEN_KEY, tokenBox.value.trim()));
+  }
+  function tokenHeaders() {
+    const token = tokenBox ? tokenBox.value.trim() : "";
+    return token ? { Authorization: "Bearer " + token } : {};
+  }
   let network = null;
   let graphData = null;
   let lastResult = null;
@@ -75,7 +87,7 @@
   async function loadNames() {
     const names = [];
     for (const proc of ["db.labels()", "db.relationshipTypes()", "db.propertyKeys()"]) {
-      try { (await postJSON("/api/query", { cypher: "CALL " + proc })).rows.forEach((r) => names.push(String(r[0]))); } catch (e) { /* offline */ }
+      try { (await postJSON("/api/query", { cypher: "CALL " + proc }, tokenHeaders())).rows.forEach((r) => names.push(String(r[0]))); } catch (e) { /* offline */ }
     }
     editor.setNames(names);
   }
@@ -147,7 +159,7 @@
     meta.textContent = "Running…";
     const started = performance.now();
     try {
-      lastResult = await postJSON("/api/query", { cypher: text, params });
+      lastResult = await postJSON("/api/query", { cypher: text, params }, tokenHeaders());
     } catch (err) {
       return showError(err);
     }

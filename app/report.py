@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,6 +238,7 @@ def report_html(
         else None
     )
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["figures"] = keep_figures
     return env.get_template("report.html").render(
         views=[_view(a)] + ([_view(b)] if b else []),
         comparison=comparison,
@@ -244,6 +246,15 @@ def report_html(
         made=dt.date.today().isoformat(),
         version=_version(),
     )
+
+
+def keep_figures(text: str) -> str:
+    r"""Return a sentence whose figures never wrap apart from their unit ("23 %" on one line).
+
+    >>> keep_figures("21 of 93 deciders (23 %), 2 × more")
+    '21 of 93 deciders (23\xa0%), 2\xa0× more'
+    """
+    return re.sub(r"(\d) (%|×)", "\\1\N{NO-BREAK SPACE}\\2", text)
 
 
 def _version() -> str:

@@ -7,6 +7,7 @@ pattern "× 3"), and a variant that gives residents a formal say.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Iterator
 
@@ -93,7 +94,11 @@ def test_the_dashboard_opens_with_three_finding_sentences(page, server):
     page.wait_for_selector('#dashboard[data-ready="1"]')
     analysis = api(server, "/api/scenarios/fan/analysis")
     shown = page.locator("#findings .finding .sentence").all_inner_texts()
-    assert shown[:3] == [f["text"] for f in analysis["findings"][:3]]
+    # Figures are kept on one line with their unit: a no-break space before "%" and "×".
+    assert not any(re.search(r"\d (%|×)", text) for text in shown)
+    assert any("\N{NO-BREAK SPACE}%" in text for text in shown)
+    as_words = [text.replace("\N{NO-BREAK SPACE}", " ") for text in shown[:3]]
+    assert as_words == [f["text"] for f in analysis["findings"][:3]]
     assert len(on_first_screen(page, "#findings .finding .sentence")) >= 3
     no_overflow = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert page.evaluate(no_overflow), "the dashboard scrolls sideways"

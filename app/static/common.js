@@ -102,6 +102,11 @@
     }));
   }
 
+  /* A sentence whose figures never wrap apart from their unit ("23 %" stays on one line). */
+  function keepFigures(text) {
+    return String(text).replace(/(\d) (%|×)/g, "$1\u00a0$2");
+  }
+
   /* A located problem (validation) as one line of text. */
   function problemText(p) {
     if (typeof p === "string") return p;
@@ -161,5 +166,5 @@
     return real && year >= 1000 ? t : null;
   }
 
-  window.GG = { el, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt, isoDate };
+  window.GG = { el, keepFigures, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt, isoDate };
 })();

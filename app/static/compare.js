@@ -100,7 +100,7 @@
 
   function groupList(groups, id) {
     if (!groups.length) return el("p", { class: "muted" }, "No differences.");
-    const item = (g) => el("li", { class: g.change, dataset: { change: g.change, count: String(g.count) } }, g.text);
+    const item = (g) => el("li", { class: g.change, dataset: { change: g.change, count: String(g.count) } }, window.GG.keepFigures(g.text));
     const rest = groups.slice(GROUPS_SHOWN);
     return el("div", {}, el("ul", { class: "groups", id: id }, groups.slice(0, GROUPS_SHOWN).map(item)),
       rest.length ? el("details", { class: "more" }, el("summary", {}, rest.length + " smaller groups (" + rest.reduce((n, g) => n + g.count, 0) + ")"),

@@ -55,9 +55,9 @@
     const inferred = f.rests_on_inferred;
     return el("li", { class: "finding", dataset: { finding: f.id, analysis: f.analysis } },
       el("div", { class: "figure" + (inferred ? " inferred" : ""), title: f.figure.text },
-        el("span", { class: "figure-value" }, f.figure.short), el("span", { class: "figure-unit" }, f.figure.unit)),
+        el("span", { class: "figure-value" }, window.GG.keepFigures(f.figure.short)), el("span", { class: "figure-unit" }, f.figure.unit)),
       el("div", { class: "finding-body" },
-        el("p", { class: "sentence" }, f.text),
+        el("p", { class: "sentence" }, window.GG.keepFigures(f.text)),
         el("p", { class: "finding-meta" },
           el("span", { class: inferred ? "conf inferred" : "conf" }, f.confidence_text), " ",
           el("a", { class: "finding-link", href: f.link.url }, f.link.label + " →"))));

@@ -11,7 +11,6 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from browser_support import api, click_node, recording_page, serving
@@ -267,29 +266,9 @@ def test_console_returns_rows_as_a_table_and_a_network(page, server):
     page.wait_for_selector('.error-box[data-code="query-rejected"]')
 
 
-@contextmanager
-def serving(config: dict) -> Iterator[str]:
-    """The app with the hostile scenario and extra settings, on waitress in a thread."""
-    import waitress
-
-    from app import create_app
-
-    store = open_store(None)
-    store.load([hostile_scenario()])
-    httpd = waitress.create_server(create_app({"STORE": store, **config}), host="127.0.0.1",
-                                   port=free_port(), threads=2)  # fmt: skip
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.effective_port}"
-    finally:
-        httpd.close()
-        thread.join(timeout=5)
-
-
 def test_console_asks_for_the_admin_token_when_the_server_needs_it(page):
     config = {"LOOPBACK_ONLY": False, "ADMIN_TOKEN": "s3cret", "CONSOLE_NEEDS_TOKEN": True}
-    with serving(config) as public:
+    with serving([hostile_scenario()], **config) as public:
         page.goto(f"{public}/console")
         page.fill("#params", '{"scenario": "hostile"}')
         page.click("#run")

@@ -223,7 +223,7 @@ def script_json(value: Any) -> str:
     Examples
     --------
     >>> script_json({"name": "</script><!--\\u2028"})
-    '{"name": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u2028"}'
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u2028"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),

@@ -27,7 +27,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     a   bb
     --  --
     1   x
-    22  -
+    22  –
     >>> print(table(["long"], [["x" * 100]]).splitlines()[2])  # doctest: +ELLIPSIS
     xxxxxxxx...xxx…
     """

@@ -45,7 +45,8 @@ def breadth_first(starts: np.ndarray, arcs: Arcs) -> tuple[np.ndarray, np.ndarra
     while frontier.size:
         level += 1
         where = out_arcs(arcs, frontier)  # in queue order, each vertex's arcs in id order
-        rank = np.repeat(np.arange(frontier.size), np.diff(arcs.offsets)[frontier])
+        out = arcs.offsets[frontier + 1] - arcs.offsets[frontier]  # this round's work only
+        rank = np.repeat(np.arange(frontier.size), out)
         found = arcs.target[where]
         new = hops[found] < 0
         found, rank = found[new], rank[new]

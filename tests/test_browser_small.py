@@ -38,8 +38,9 @@ def rect(page, selector: str) -> dict:
     )
 
 
-def test_toolbar_is_one_row_and_leaves_the_network_the_window(page, server):  # noqa: F811
-    open_view(page, server, LAYERS)
+@pytest.mark.parametrize("path", [LAYERS, "/scenarios/nplv-2022"], ids=["layers", "overview"])
+def test_toolbar_is_one_row_and_leaves_the_network_the_window(page, server, path):  # noqa: F811
+    open_view(page, server, path)
     tops = page.evaluate(
         """() => [...document.querySelector('.toolbar').children]
              .filter((c) => c.offsetParent !== null && c.getBoundingClientRect().height > 0)

@@ -222,10 +222,14 @@
     const grouped = graph.aggregated || shown.overview;
     const what = grouped ? " groups" : " actors";
     const filtered = total.nodes !== undefined && (grouped || total.nodes !== graph.nodes.length || total.edges !== graph.edges.length);
-    document.getElementById("counts").textContent = shown.nodes.length + what + " · " + shown.edges.length + (grouped ? " links" : " relations") +
+    const counts = document.getElementById("counts");
+    counts.textContent = shown.nodes.length + what + " · " + shown.edges.length + (grouped ? " links" : " relations") +
       (filtered ? " (of " + total.nodes + " actors, " + total.edges + " relations)" : "");
+    // A narrow toolbar cuts the counts short: the tooltip has them in full.
+    counts.title = counts.textContent;
     if (graph.scenario && graph.scenario.title) {
       document.getElementById("scenario-title").textContent = graph.scenario.title;
+      document.getElementById("scenario-title").title = graph.scenario.title;
       document.title = graph.scenario.title + " · explorer · govgraph";
     }
   }

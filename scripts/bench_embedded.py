@@ -4,11 +4,12 @@ For each size (100,000 and 1,000,000 relations by default, one actor per three r
 the seeded generator of ``scripts/bench_import.py``), measured in one process, alternating so
 the machine's drifting load falls on both, best of ``--runs``:
 
-- **floor**: the data frames already built, a fresh in-memory database with the store's
-  schema, then only ``BEGIN TRANSACTION``, one ``COPY <table> FROM frame`` per table and
-  ``COMMIT`` (what LadybugDB itself needs);
+- **floor**: the store's Arrow tables already built (the form LadybugDB reads fastest: a
+  pandas frame of Python objects took longer to ``COPY``), a fresh in-memory database with
+  the store's schema, then only ``BEGIN TRANSACTION``, one ``COPY <table> FROM frame`` per
+  table and ``COMMIT`` (what LadybugDB itself needs);
 - **store**: ``EmbeddedStore().load([scenario])`` from the scenario objects: the checks, the
-  frames built column by column, the same COPYs in one transaction;
+  tables built column by column, the same COPYs in one transaction;
 - **read back**: ``store.scenario(id)`` (every actor and relation as model objects) against
   the floor of running the same three queries and fetching their rows;
 - **memory**: the peak resident memory the load adds to the process (the peak is reset

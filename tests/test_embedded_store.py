@@ -393,3 +393,20 @@ def test_plain_query_values_take_the_shared_json_shape() -> None:
 
     rows = [[Decimal(3), Decimal("2.5"), dt.date(2022, 7, 4), float("nan"), "x", None, True]]
     assert convert_rows(None, rows) == [[3, 2.5, "2022-07-04", None, "x", None, True]]
+
+
+def test_values_of_another_type_are_kept_in_the_columns_type(embedded: EmbeddedStore) -> None:
+    # Scenarios built in code may carry an int weight or a number as text; the store keeps
+    # them as its columns' types (a float weight, text), as the Arrow conversion would not.
+    s = small_scenario()
+    odd_actor = replace(s.actors[0], note=7, sector=("care", 3))  # type: ignore[arg-type]
+    odd_relation = replace(s.relations[0], weight=1, amount_eur=5, formal=1)  # type: ignore[arg-type]
+    embedded.load([replace(s, actors=(odd_actor, *s.actors[1:]), relations=(odd_relation,))])
+    back = embedded.scenario("demo")
+    assert (back.actors[0].note, back.actors[0].sector) == ("7", ("care", "3"))
+    rel = back.relations[0]
+    assert [(type(v), v) for v in (rel.weight, rel.amount_eur, rel.formal)] == [
+        (float, 1.0),
+        (float, 5.0),
+        (bool, True),
+    ]

@@ -5,10 +5,10 @@ relationship table per relation type from ``Actor`` to ``Actor``. Actors, source
 relations carry the model's field names plus ``scenario``; ``uid`` (scenario and id) is the
 primary key and ``ord`` the position in the scenario, both hidden from query output.
 
-Loading uses ``COPY ... FROM`` a DataFrame inside one transaction per scenario. LadybugDB 0.22
+Loading uses ``COPY ... FROM`` an Arrow table inside one transaction per scenario. LadybugDB 0.22
 ends the open transaction when a ``COPY`` fails, after which statements would auto-commit, and
 does not undo a ``COPY`` cleanly (rolled-back rows resurface in later writes). So every key,
-end and type is checked in Python before anything is written, the data frames are built
+end and type is checked in Python before anything is written, the Arrow tables are built
 before the transaction starts, loading stops at the first error, and a failure after a
 ``COPY`` has run makes the store refuse further writes until it is reopened.
 """
@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import ladybug
-import pandas as pd
+import pyarrow as pa
 
 from graph.errors import (
     GraphError,
@@ -365,7 +365,7 @@ class EmbeddedStore(GraphStore):
         for rel_type, frame in frames["relations"].items():
             self._copy(rel_type, frame)
 
-    def _copy(self, table: str, frame: pd.DataFrame) -> None:
+    def _copy(self, table: str, frame: pa.Table) -> None:
         if not len(frame):
             return
         self._copied = True

@@ -1,10 +1,11 @@
-"""The embedded store's tables as columns: data frames for ``COPY`` and scenarios read back.
+"""The embedded store's tables as columns: Arrow tables for ``COPY`` and scenarios read back.
 
-Both directions work a column at a time (one ``attrgetter`` pass per field, one C-level
-transpose of the rows read), never a Python dict per row: at a million relations the per-row
-frames took several times longer than LadybugDB's own ``COPY`` and twice the memory.
-Columns are ``object`` series holding the model's own values (LadybugDB misreads Python ints
-in a DOUBLE column, so numbers are made floats first).
+Both directions work a column at a time, never a Python dict per row. Writing, each field of
+every item is gathered with one ``attrgetter`` pass and handed to ``pyarrow.array`` with the
+column's Arrow type, so the values are converted in C; LadybugDB reads Arrow tables directly
+(its ``COPY`` from a pandas frame of Python objects converted each value again, holding the
+interpreter lock). Relations are put in type order once (a stable numpy sort of their type
+codes), so each relationship table is a run of consecutive relations.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
 
 from graph.model import Actor, Relation, Scenario, Source, instances
 from graph.vocabulary import Vocabulary
@@ -85,76 +87,111 @@ def uid(scenario_id: str, load: str, item_id: str = "") -> str:
     )
 
 
-# Writing: one data frame per table.
+# Writing: one Arrow table per table.
 
-_NONE = type(None)
+_ARROW_TYPES = {
+    "STRING": pa.string(),
+    LIST: pa.list_(pa.string()),
+    "DOUBLE": pa.float64(),
+    "INT64": pa.int64(),
+    "BOOL": pa.bool_(),
+}
+_PYTHON_TYPES = {"STRING": str, "DOUBLE": float, "INT64": int, "BOOL": bool}
 
 
-def _values(items: Sequence[Any], name: str, kind: str) -> list[Any]:
-    """One field of every item, in the Python type LadybugDB reads as ``kind``."""
-    values = list(map(attrgetter(name), items))
-    types = set(map(type, values))
+def _column(values: list[Any], kind: str) -> pa.Array:
+    """``values`` as an Arrow array LadybugDB reads as ``kind``.
+
+    Clean values (what validation gives) convert in C; anything else is first made the
+    column's Python type, as a store of that type would hold it (an int in a text field
+    becomes its text, an int weight a float).
+    """
+    arrow_type = _ARROW_TYPES[kind]
+    try:
+        return pa.array(values, arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
     if kind == LIST:
         lists = list(map(list, values))
-        if set(map(type, chain.from_iterable(lists))) <= {str}:
-            return lists
-        return [[str(v) for v in items] for items in lists]
-    wanted = {"STRING": str, "DOUBLE": float, "INT64": int, "BOOL": bool}[kind]
-    if types <= {wanted, _NONE}:
-        return values
-    return [None if v is None else wanted(v) for v in values]
-
-
-def _frame(columns: Sequence[tuple[str, str]], data: dict[str, list[Any]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {name: pd.Series(data[name], dtype=object) for name, _ in columns},
-        columns=[name for name, _ in columns],
-    )
+        if not set(map(type, chain.from_iterable(lists))) <= {str}:
+            lists = [[str(v) for v in items] for items in lists]
+        return pa.array(lists, arrow_type)
+    wanted = _PYTHON_TYPES[kind]
+    return pa.array([None if v is None else wanted(v) for v in values], arrow_type)
 
 
 def _table(
+    items: Sequence[Any],
+    columns: Sequence[tuple[str, str]],
+    given: dict[str, pa.Array],
+) -> pa.Table:
+    """Every column of a node or relationship table: ``given`` ones, the rest from ``items``."""
+    arrays = [
+        given[name] if name in given else _column(list(map(attrgetter(name), items)), kind)
+        for name, kind in columns
+    ]
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
+
+
+def _keys(prefix: str, ids: list[str]) -> pa.Array:
+    """Primary keys (or relationship ends): ``prefix`` + id."""
+    return pa.array([prefix + ident for ident in ids], pa.string())
+
+
+def _node_table(
     items: Sequence[Any], columns: Sequence[tuple[str, str]], scenario_id: str, load: str
-) -> dict[str, list[Any]]:
-    """Every column of a node or relationship table, keys and order included."""
-    prefix = uid(scenario_id, load, "_")[:-1]
-    data: dict[str, list[Any]] = {"scenario": [scenario_id] * len(items)}
-    data["ord"] = list(range(len(items)))
-    for name, kind in columns:
-        if name not in data and name not in ("uid", "from", "to"):
-            data[name] = _values(items, name, kind)
-    if any(name == "uid" for name, _ in columns):
-        data["uid"] = [prefix + ident for ident in data["id"]]
-    return data
+) -> pa.Table:
+    ids = list(map(attrgetter("id"), items))
+    given = {
+        "uid": _keys(uid(scenario_id, load, "_")[:-1], ids),
+        "scenario": pa.repeat(scenario_id, len(items)),
+        "id": _column(ids, "STRING"),
+        "ord": pa.array(np.arange(len(items), dtype=np.int64)),
+    }
+    return _table(items, columns, given)
 
 
 def frames(scenario: Scenario, load: str) -> dict[str, Any]:
-    """Return one DataFrame per table (relations: one per type, endpoints first)."""
+    """Return one Arrow table per table (relations: one per type, endpoints first)."""
     sid = scenario.id
     info = scenario.info
-    head: dict[str, list[Any]] = {"uid": [uid(sid, load)], "id": [sid], "title": [info.title],
-            "description": [info.description], "date": [info.date],
-            "vocabulary": [vocabulary_json(scenario.vocabulary)]}  # fmt: skip
+    head = [uid(sid, load), sid, info.title, info.description, info.date,
+            vocabulary_json(scenario.vocabulary)]  # fmt: skip
+    cells = zip(head, SCENARIO_COLUMNS, strict=True)
     return {
-        "Scenario": _frame(SCENARIO_COLUMNS, head),
-        "Source": _frame(SOURCE_COLUMNS, _table(scenario.sources, SOURCE_COLUMNS, sid, load)),
-        "Actor": _frame(ACTOR_COLUMNS, _table(scenario.actors, ACTOR_COLUMNS, sid, load)),
-        "relations": _relation_frames(scenario, load),
+        "Scenario": pa.Table.from_arrays(
+            [_column([value], kind) for value, (_, kind) in cells],
+            names=[name for name, _ in SCENARIO_COLUMNS],
+        ),
+        "Source": _node_table(scenario.sources, SOURCE_COLUMNS, sid, load),
+        "Actor": _node_table(scenario.actors, ACTOR_COLUMNS, sid, load),
+        "relations": _relation_tables(scenario, load),
     }
 
 
-def _relation_frames(scenario: Scenario, load: str) -> dict[str, pd.DataFrame]:
+def _relation_tables(scenario: Scenario, load: str) -> dict[str, pa.Table]:
+    """One table per relation type, in the order the types first occur."""
     relations = scenario.relations
-    columns = [("from", "STRING"), ("to", "STRING"), *RELATION_COLUMNS]
-    data = _table(relations, columns, scenario.id, load)
+    types = list(map(attrgetter("type"), relations))
+    names = list(dict.fromkeys(types))
+    code = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter(map(code.__getitem__, types), dtype=np.int64, count=len(types))
+    order = np.argsort(codes, kind="stable")  # each type's relations together, in file order
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(names)))))
+    ordered = list(map(relations.__getitem__, order.tolist()))
     prefix = uid(scenario.id, load, "_")[:-1]
-    data["from"] = [prefix + end for end in map(attrgetter("source"), relations)]
-    data["to"] = [prefix + end for end in map(attrgetter("target"), relations)]
-    whole = _frame(columns, data)
-    types = pd.Series(list(map(attrgetter("type"), relations)), dtype=object)
-    return {
-        str(rel_type): part.reset_index(drop=True)
-        for rel_type, part in whole.groupby(types, sort=False)
-    }
+    columns = [("from", "STRING"), ("to", "STRING"), *RELATION_COLUMNS]
+    tables = {}
+    for i, name in enumerate(names):
+        part = ordered[bounds[i] : bounds[i + 1]]
+        given = {
+            "from": _keys(prefix, list(map(attrgetter("source"), part))),
+            "to": _keys(prefix, list(map(attrgetter("target"), part))),
+            "scenario": pa.repeat(scenario.id, len(part)),
+            "ord": pa.array(order[bounds[i] : bounds[i + 1]]),
+        }
+        tables[str(name)] = _table(part, columns, given)
+    return tables
 
 
 def vocabulary_json(vocabulary: Vocabulary) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import ladybug
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from graph.errors import (
@@ -82,7 +83,7 @@ def test_failure_before_any_copy_rolls_back_the_delete(
     embedded.load([old])
     real_copy = EmbeddedStore._copy
 
-    def failing_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+    def failing_copy(self: EmbeddedStore, table: str, frame: pa.Table) -> None:
         if table == "Scenario":  # the old rows are deleted by now
             raise ValueError("forced failure after the delete")
         real_copy(self, table, frame)
@@ -102,7 +103,7 @@ def test_failure_after_a_copy_stops_writes(
     embedded.load([small_scenario()])
     real_copy = EmbeddedStore._copy
 
-    def failing_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+    def failing_copy(self: EmbeddedStore, table: str, frame: pa.Table) -> None:
         if table == "FUNDS":  # actors and STEERS relations are copied by now
             raise ValueError("forced failure in the relations step")
         real_copy(self, table, frame)
@@ -122,13 +123,14 @@ def test_failed_copy_keeps_the_old_scenario_and_stops_writes(
     embedded.load([old])
     real_copy = EmbeddedStore._copy
 
-    def bad_copy(self: EmbeddedStore, table: str, frame: pd.DataFrame) -> None:
+    def bad_copy(self: EmbeddedStore, table: str, frame: pa.Table) -> None:
         if table == "FUNDS":  # an end no actor has: LadybugDB's COPY itself fails
-            frame = frame.assign(to="demo\x1fnobody")
+            nobody = pa.array(["demo\x1fnobody"] * len(frame))
+            frame = frame.set_column(frame.schema.get_field_index("to"), "to", nobody)
         real_copy(self, table, frame)
 
     monkeypatch.setattr(EmbeddedStore, "_copy", bad_copy)
-    with pytest.raises(GraphError, match="unchanged"):
+    with pytest.raises(GraphError, match="unchanged: Copy exception: Unable to find primary key"):
         embedded.load([_new_version(old)])
     monkeypatch.undo()
     assert embedded.scenario("demo") == old

@@ -187,6 +187,13 @@ class EmbeddedStore(GraphStore):
         assert not isinstance(result, list)  # one statement, one result
         return [list(row) for row in result.get_all()]
 
+    def _columns(self, cypher: str, params: Mapping[str, Any]) -> list[list[Any]]:
+        """The result's columns as Python lists: fetched as Arrow, many times faster than
+        row by row for the hundreds of thousands of rows of a large scenario."""
+        result = self._conn.execute(cypher, dict(params))
+        assert not isinstance(result, list)
+        return [column.to_pylist() for column in result.get_as_arrow().columns]
+
     def _create_schema(self) -> None:
         with self._lock:
             for table, columns in (
@@ -272,29 +279,16 @@ class EmbeddedStore(GraphStore):
         )
 
     def _read_sources(self, scenario_id: str) -> tuple[Source, ...]:
-        names = [f.name for f in fields(Source)]
-        rows = self._execute(
-            f"MATCH (s:Source) WHERE s.scenario = $id RETURN {_returns('s', names)} ORDER BY s.ord",
-            {"id": scenario_id},
-        )
-        return read_items(Source, names, rows)
+        columns = self._columns(READ_QUERIES["Source"], {"id": scenario_id})
+        return read_items(Source, _SOURCE_NAMES, columns)
 
     def _read_actors(self, scenario_id: str) -> tuple[Actor, ...]:
-        names = [f.name for f in fields(Actor)]
-        rows = self._execute(
-            f"MATCH (a:Actor) WHERE a.scenario = $id RETURN {_returns('a', names)} ORDER BY a.ord",
-            {"id": scenario_id},
-        )
-        return read_items(Actor, names, rows)
+        columns = self._columns(READ_QUERIES["Actor"], {"id": scenario_id})
+        return read_items(Actor, _ACTOR_NAMES, columns)
 
     def _read_relations(self, scenario_id: str) -> tuple[Relation, ...]:
-        names = [name for name, _ in _RELATION_COLUMNS if name not in ("scenario", "ord")]
-        rows = self._execute(
-            "MATCH (a:Actor)-[r]->(b:Actor) WHERE r.scenario = $id "
-            f"RETURN a.id, b.id, label(r), {_returns('r', names)} ORDER BY r.ord",
-            {"id": scenario_id},
-        )
-        return read_items(Relation, ["source", "target", "type", *names], rows)
+        columns = self._columns(READ_QUERIES["Relation"], {"id": scenario_id})
+        return read_items(Relation, ["source", "target", "type", *_RELATION_NAMES], columns)
 
     # Writing
 
@@ -610,6 +604,20 @@ def _missing(scenario_id: str) -> NotFound:
 
 def _returns(var: str, names: Sequence[str]) -> str:
     return ", ".join(f"{var}.{name}" for name in names)
+
+
+_SOURCE_NAMES = [f.name for f in fields(Source)]
+_ACTOR_NAMES = [f.name for f in fields(Actor)]
+_RELATION_NAMES = [name for name, _ in _RELATION_COLUMNS if name not in ("scenario", "ord")]
+#: What reading a scenario back (``$id``) runs, in the order of the model's fields.
+READ_QUERIES = {
+    "Source": f"MATCH (s:Source) WHERE s.scenario = $id RETURN {_returns('s', _SOURCE_NAMES)} "
+    "ORDER BY s.ord",
+    "Actor": f"MATCH (a:Actor) WHERE a.scenario = $id RETURN {_returns('a', _ACTOR_NAMES)} "
+    "ORDER BY a.ord",
+    "Relation": "MATCH (a:Actor)-[r]->(b:Actor) WHERE r.scenario = $id "
+    f"RETURN a.id, b.id, label(r), {_returns('r', _RELATION_NAMES)} ORDER BY r.ord",
+}
 
 
 # Checks before any write

@@ -8,6 +8,7 @@ our own files under ``static/`` and vis-network from the installed pyvis package
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import platform
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,15 @@ DISTRIBUTIONS = ("govgraph", "flask", "werkzeug", "jinja2", "ladybug", "neo4j", 
 
 
 def vis_folder() -> Path:
-    """Return the folder of the installed pyvis package that holds vis-network."""
-    import pyvis
+    """Return the folder of the installed pyvis package that holds vis-network.
 
-    base = Path(pyvis.__file__).resolve().parent
+    The package is located, not imported: importing pyvis raises the interpreter's recursion
+    limit for the whole server (pyvis.network calls ``sys.setrecursionlimit(3000)``).
+    """
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the pyvis package is not installed; pip install pyvis")
+    base = Path(next(iter(spec.submodule_search_locations))).resolve()
     for candidate in (
         base / "lib" / f"vis-{VIS_VERSION}",
         base / "templates" / "lib" / f"vis-{VIS_VERSION}",

@@ -211,3 +211,19 @@ def test_own_static_files_have_no_external_urls_or_html_injection():
 def test_pages_send_the_content_security_policy(client):
     policy = client.get("/scenarios/web-tiny").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
+
+
+def test_serving_vis_network_leaves_the_recursion_limit_alone():
+    """Locating vis-network in pyvis must not import pyvis, whose import raises the
+    interpreter's recursion limit for the whole server."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from app.pages import vis_folder; before = sys.getrecursionlimit(); "
+        "folder = vis_folder(); "
+        "print((folder / 'vis-network.min.js').is_file(), before == sys.getrecursionlimit(), "
+        "'pyvis' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False"]

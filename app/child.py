@@ -35,6 +35,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from app.memory import release_memory
 from app.sizing import estimate_bytes
 from graph.errors import GraphError
 
@@ -116,12 +117,14 @@ def _started_frozen(child: Any) -> None:
 
 
 def _thaw() -> None:
-    """Let the garbage collector see the heap again once the last child has ended."""
+    """Let the garbage collector see the heap again once the last child has ended, and free
+    what became garbage meanwhile (unfrozen, it would wait for a rare full collection)."""
     global _children
     with _freeze_lock:
         _children -= 1
         if _children == 0:
             gc.unfreeze()
+            release_memory()
 
 
 def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -333,9 +333,12 @@ def edge_json(G: nx.MultiDiGraph, data: Mapping[str, Any]) -> dict[str, Any]:
 def graph_json(
     store: CachedStore, scenario_id: str, filters: Filters, *, aggregate: bool = False
 ) -> dict[str, Any]:
-    """Return (cached) the graph answer: nodes, edges, layers, legend, filters and totals."""
-    key = ("graph", scenario_id, filters, aggregate)
-    return store.cached(key, lambda: _graph_json(store, scenario_id, filters, aggregate))
+    """Return the graph answer: nodes, edges, layers, legend, filters and totals.
+
+    Not cached itself: the API keeps its JSON body (a tenth of the size), and the base view
+    it is cut from is cached.
+    """
+    return _graph_json(store, scenario_id, filters, aggregate)
 
 
 def _graph_json(store, scenario_id, filters, aggregate) -> dict[str, Any]:

@@ -42,7 +42,9 @@ def serve(source: DataSource, host: str, port: int, threads: int, get_path: str 
     GOVGRAPH_ADMIN_TOKEN otherwise.
     """
     from app import create_app
+    from app.memory import limit_arenas
 
+    limit_arenas()  # before the request threads start: each would keep an arena of its own
     app = create_app({"DATA_SOURCE": source, "LOOPBACK_ONLY": host in LOOPBACK_HOSTS})
     if get_path:
         _print_one(app, get_path)

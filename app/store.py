@@ -18,6 +18,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from app.child import frozen_children
+from app.memory import release_memory
 from app.sizing import estimate_bytes
 from graph.errors import QueryBusy
 from graph.model import Scenario
@@ -29,6 +31,9 @@ __all__ = ["init_app", "get_store", "CachedStore", "StillComputing", "open_confi
 EXTENSION = "govgraph.store"
 #: How often /healthz really asks the store whether it is alive, in seconds.
 PING_INTERVAL = 2.0
+#: Values of at least this many bytes (estimated) dropped from the cache have their memory
+#: released at once (:func:`app.memory.release_memory`), not at the next full collection.
+RELEASE_BYTES = 8 * 2**20
 
 
 class CachedStore(GraphStore):
@@ -82,15 +87,18 @@ class CachedStore(GraphStore):
         """
         now = time.monotonic()
         with self._lock:
-            self._expire(now)
+            expired = self._expire(now)
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-                return hit[1]
-            flight = self._flights.get(key)
-            leader = flight is None
-            if flight is None:
-                flight = self._flights[key] = _Flight(self._generation)
+            else:
+                flight = self._flights.get(key)
+                leader = flight is None
+                if flight is None:
+                    flight = self._flights[key] = _Flight(self._generation)
+        self._released(expired)
+        if hit is not None:
+            return hit[1]
         if leader and wait is None:
             self._lead(key, now, flight, compute)
         elif leader:
@@ -116,21 +124,39 @@ class CachedStore(GraphStore):
     def _keep(self, key: Hashable, now: float, flight: _Flight) -> None:
         """Cache a computed value unless a write overlapped it or it alone exceeds the limit."""
         size = estimate_bytes(flight.value)
+        dropped = 0
         with self._lock:
             if flight.generation != self._generation or size > self.max_bytes:
                 return
             old = self._cache.pop(key, None)
-            self._bytes -= old[2] if old else 0
+            dropped += old[2] if old else 0
             self._cache[key] = (now, flight.value, size)
-            self._bytes += size
+            self._bytes += size - dropped
             while self._cache and (len(self._cache) > self.entries or self._bytes > self.max_bytes):
-                self._bytes -= self._cache.popitem(last=False)[1][2]
+                evicted = self._cache.popitem(last=False)[1][2]
+                self._bytes -= evicted
+                dropped += evicted
+        del old
+        self._released(dropped)
 
-    def _expire(self, now: float) -> None:
-        """Drop values older than the TTL, so they free their memory (lock held)."""
+    def _expire(self, now: float) -> int:
+        """Drop values older than the TTL, so they free their memory (lock held); return the
+        bytes dropped."""
         stale = [k for k, (at, _, _) in self._cache.items() if now - at >= self.ttl]
+        dropped = sum(self._cache[k][2] for k in stale)
         for key in stale:
             self._bytes -= self._cache.pop(key)[2]
+        return dropped
+
+    @staticmethod
+    def _released(dropped: int) -> None:
+        """Free the memory of large dropped values now (call without the lock held).
+
+        A dropped graph is cyclic garbage a large heap's rare full collections would keep for
+        long; while a child runs with the heap frozen, the thaw collects instead.
+        """
+        if dropped >= RELEASE_BYTES and frozen_children() == 0:
+            release_memory()
 
     def peek(self, key: Hashable) -> Any:
         """Return the value cached under ``key`` if there is a fresh one, else None."""
@@ -143,7 +169,8 @@ class CachedStore(GraphStore):
         with self._lock:
             self._generation += 1
             self._cache.clear()
-            self._bytes = 0
+            dropped, self._bytes = self._bytes, 0
+        self._released(dropped)
 
     # The protocol, reading through the cache.
 

@@ -16,6 +16,7 @@ Run from the repository root::
 
     python scripts/bench_serve.py                        # 100k relations
     python scripts/bench_serve.py --relations 20000 --cache-mb 64
+    python scripts/bench_serve.py --only memory          # part 3 alone
 """
 
 from __future__ import annotations
@@ -110,10 +111,30 @@ def concurrent(port: int, path: str, clients: int) -> float:
     return time.perf_counter() - start
 
 
+def serving(port: int, base: str, relations: int) -> None:
+    """Print /healthz idle and while an analysis computes, and the four-at-once ratio."""
+    idle = healthz_latencies(port, None)
+    busy, took = during_analysis(port, base + "/analysis?as_of=2023-06")
+    print(f"{relations:,} relations; the analysis took {took:.1f} s")
+    print("| /healthz | p50 | p99 | requests |")
+    print("|---|---|---|---|")
+    print(f"| idle | {p(idle, 0.5):.1f} ms | {p(idle, 0.99):.1f} ms | {len(idle)} |")
+    print(f"| while an analysis computes | {p(busy, 0.5):.1f} ms | {p(busy, 0.99):.1f} ms "
+          f"| {len(busy)} |")  # fmt: skip
+    print(f"p99 busy / idle: {p(busy, 0.99) / p(idle, 0.99):.2f}x; median idle "
+          f"{statistics.median(idle) * 1000:.1f} ms")  # fmt: skip
+    four = concurrent(port, base + "/analysis?as_of=2023-07", 4)
+    one = concurrent(port, base + "/analysis?as_of=2023-08", 1)
+    print(f"same uncached analysis asked 4x at once: {four:.1f} s; one alone: {one:.1f} s; "
+          f"ratio {four / one:.2f}x")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--relations", type=int, default=100_000)
     parser.add_argument("--cache-mb", type=float, default=256.0)
+    parser.add_argument("--only", choices=("memory",), help="run only this part (memory: the "
+                        "20 as-of views, on a server that has computed no analysis)")  # fmt: skip
     args = parser.parse_args(argv)
     scenario = synthetic(args.relations // 3, args.relations, seed=7)
     data = Path(tempfile.mkdtemp(prefix="govgraph-bench-serve-")) / "bench.json"
@@ -127,19 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         port = int(re.search(r":(\d+)/", server.stderr.readline()).group(1))  # type: ignore[union-attr]
         base = "/api/scenarios/bench"
         get(port, base + "/graph")  # the base view, as a first visit leaves it
-        idle = healthz_latencies(port, None)
-        busy, took = during_analysis(port, base + "/analysis?as_of=2023-06")
-        print(f"{args.relations:,} relations; the analysis took {took:.1f} s")
-        print("| /healthz | p50 | p99 | requests |")
-        print("|---|---|---|---|")
-        print(f"| idle | {p(idle, 0.5):.1f} ms | {p(idle, 0.99):.1f} ms | {len(idle)} |")
-        print(f"| while an analysis computes | {p(busy, 0.5):.1f} ms | {p(busy, 0.99):.1f} ms "
-              f"| {len(busy)} |")  # fmt: skip
-        print(f"p99 busy / idle: {p(busy, 0.99) / p(idle, 0.99):.2f}x")
-        four = concurrent(port, base + "/analysis?as_of=2023-07", 4)
-        one = concurrent(port, base + "/analysis?as_of=2023-08", 1)
-        print(f"same uncached analysis asked 4x at once: {four:.1f} s; one alone: {one:.1f} s; "
-              f"ratio {four / one:.2f}x")  # fmt: skip
+        if args.only != "memory":
+            serving(port, base, args.relations)
         before = rss_mb(server.pid)
         peak = before
         for month in range(20):
@@ -147,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             get(port, f"{base}/graph?as_of={2021 + year}-{m + 1:02d}")
             peak = max(peak, rss_mb(server.pid))
         print(f"memory: {before:.0f} MB before 20 as-of views, at most {peak:.0f} MB during "
-              f"(+{peak - before:.0f} MB), cache limit {args.cache_mb:.0f} MB; median idle "
-              f"healthz {statistics.median(idle) * 1000:.1f} ms")  # fmt: skip
+              f"(+{peak - before:.0f} MB), cache limit {args.cache_mb:.0f} MB")  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -170,6 +170,42 @@ def test_expired_views_free_their_memory() -> None:
     assert store.cached_bytes < 1_000
 
 
+def test_a_graph_dropped_from_the_cache_is_freed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A networkx graph refers to itself: dropped, it is garbage only a full collection frees,
+    rare on a large heap (here, none run automatically)."""
+    import gc
+    import weakref
+
+    import networkx as nx
+
+    from app import store as store_module
+
+    monkeypatch.setattr(store_module, "RELEASE_BYTES", 1)
+    store = _cached_store(max_bytes=10**9, entries=1)
+    G = nx.MultiDiGraph([("a", "b")])
+    assert G.edges  # a view that refers back to the graph
+    dropped = weakref.ref(G)
+    store.cached(("base", 1), [G].pop)
+    del G
+    gc.disable()
+    try:
+        store.cached(("base", 2), lambda: nx.MultiDiGraph([("c", "d")]))
+        assert dropped() is None
+    finally:
+        gc.enable()
+
+
+def test_the_graph_answer_is_cached_once_as_its_json_body() -> None:
+    from app import create_app
+    from app.store import get_store
+
+    app = create_app({"TESTING": True, "DATA": [str(DATA / "web-tiny.yaml")]})
+    assert app.test_client().get("/api/scenarios/web-tiny/graph").status_code == 200
+    with app.app_context():
+        kinds = [key[0] for key in get_store()._cache]
+    assert "json" in kinds and "graph" not in kinds
+
+
 def test_a_slow_analysis_answers_202_then_the_result_computed_once() -> None:
     from app import create_app
 
@@ -232,6 +268,38 @@ def test_the_heap_is_frozen_while_a_child_computes_and_thawed_after() -> None:
         os.close(go_on_w)
     assert answers and answers[0] > 0  # nor does the child's collector walk them
     assert frozen_children() == 0 and gc.get_freeze_count() == 0
+
+
+def test_what_died_while_the_heap_was_frozen_is_freed_when_the_child_ends() -> None:
+    """Frozen objects are not collected, and once thawed they wait for a full collection."""
+    import gc
+    import os
+    import weakref
+
+    import networkx as nx
+
+    from app.child import frozen_children, in_child
+
+    G = nx.MultiDiGraph([("a", "b")])
+    assert G.edges  # a view that refers back to the graph: freed only by the collector
+    dropped = weakref.ref(G)
+    go_on_r, go_on_w = os.pipe()
+    worker = threading.Thread(target=in_child, args=(_frozen_after, go_on_r))
+    gc.disable()
+    try:
+        worker.start()
+        deadline = time.monotonic() + 120
+        while frozen_children() == 0:
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.01)
+        del G  # garbage now, in the frozen heap
+        os.write(go_on_w, b"x")
+        worker.join(120)
+        assert frozen_children() == 0 and dropped() is None
+    finally:
+        gc.enable()
+        os.close(go_on_r)
+        os.close(go_on_w)
 
 
 def _frozen_after(go_on: int) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,11 @@ def client(app):
 def runner(app):
     """A click runner for the app's CLI commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scenario and analysis cache folder of the test's own (``GOVGRAPH_CACHE_DIR``)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
+    return folder

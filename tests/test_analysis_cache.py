@@ -23,13 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
-    return folder
-
-
 def analyze(*args: str, cache: str | None = None) -> str:
     """Run ``govgraph analyze ... --json`` and return what it printed on stdout."""
     env = {"GOVGRAPH_CACHE_DIR": cache} if cache else {}

@@ -22,13 +22,6 @@ from graph.storage.lazy import LazyStore
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
-    return folder
-
-
 def test_bundled_scenarios_are_read_once_then_come_from_the_cache(cache_dir: Path) -> None:
     first = load_paths(bundled_paths())
     entries = sorted(cache_dir.glob("*.pickle"))

@@ -11,9 +11,7 @@ import hmac
 import io
 import ipaddress
 import math
-import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,33 +22,18 @@ from werkzeug.datastructures import FileStorage
 
 from app import graphview as views
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from app.exports import EXPORT_FORMATS, EXPORT_TYPES, export_file
 from app.store import StillComputing, get_store
 from graph.errors import GraphError
-from graph.formats import FORMATS, POSITIONED_FORMATS, read_uploads, write_scenario
+from graph.formats import read_uploads
 from graph.formats.foreign import mapping_notice
-from graph.layout import Positions
 from graph.model import Scenario
-from graph.network import ALL_TIME, resolve_as_of
 from graph.storage.query_limits import check_param_values
 
 __all__ = ["bp", "require_write", "require_token", "json_safe", "EXPORT_TYPES", "EXPORT_FORMATS"]
 
 bp = Blueprint("api", __name__)
 
-#: Media type and file suffix of each export format (csv is a zipped folder).
-EXPORT_TYPES: dict[str, tuple[str, str]] = {
-    "yaml": ("application/yaml", ".yaml"),
-    "json": ("application/json", ".json"),
-    "csv": ("application/zip", ".zip"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-    "graphml": ("application/graphml+xml", ".graphml"),
-    "gexf": ("application/gexf+xml", ".gexf"),
-    "cypher": ("text/plain", ".cypher"),
-    "kumu": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "-kumu.xlsx"),
-    "html": ("text/html", ".html"),
-}
-#: What the export endpoint writes: the interchange formats and the offline explorer (html).
-EXPORT_FORMATS: tuple[str, ...] = (*FORMATS, "html")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -189,59 +172,23 @@ def compare() -> Any:
 
 @bp.get("/api/scenarios/<scenario_id>/export")
 def export(scenario_id: str) -> Any:
-    """Download a scenario (cut to the view filters) in one of the interchange formats."""
+    """Download a scenario (cut to the view filters) in one of the interchange formats, or
+    as the offline explorer; written in a child process once, then served from the cache."""
     fmt = request.args.get("format", "yaml")
     if fmt not in EXPORT_FORMATS:
         raise BadRequest(
             f"unknown export format '{fmt}'", hint=f"Use one of: {', '.join(EXPORT_FORMATS)}."
         )
-    filters = views.Filters.from_args(request.args)
-    scenario = views.filtered_scenario(get_store(), scenario_id, filters)
+    exported = export_file(get_store(), scenario_id, fmt, request.args)
     mimetype, suffix = EXPORT_TYPES[fmt]
-    if fmt == "html":  # the explorer itself, as one file that opens offline
-        from app.offline import offline_html
-
-        data = offline_html(get_store(), scenario_id, request.args).encode()
-    else:
-        positions = None
-        if fmt in POSITIONED_FORMATS:  # the explorer's layout: Gephi shows the steering bands
-            positions = views.base_view(get_store(), scenario_id, filters).positions
-        data = _written(scenario, fmt, suffix, positions)
     response = send_file(
-        io.BytesIO(data),
+        io.BytesIO(exported.data),
         mimetype=mimetype,
         as_attachment=True,
         download_name=f"{scenario_id}{suffix}",
     )
-    response.headers.update(_export_headers(get_store().scenario(scenario_id), scenario, filters))
+    response.headers.update(exported.headers)
     return response
-
-
-def _export_headers(full: Scenario, written: Scenario, filters: views.Filters) -> dict[str, str]:
-    """Say which moment an export shows and how much of the scenario it holds, so a dated
-    default never drops facts unnoticed (``as_of=all`` exports every fact)."""
-    day = resolve_as_of(filters.as_of, full.info.date)
-    return {
-        "X-Govgraph-As-Of": day.isoformat() if day else ALL_TIME,
-        "X-Govgraph-Actors": f"{len(written.actors)} of {len(full.actors)}",
-        "X-Govgraph-Relations": f"{len(written.relations)} of {len(full.relations)}",
-    }
-
-
-def _written(
-    scenario: Scenario, fmt: str, suffix: str, positions: Positions | None = None
-) -> bytes:
-    """Write a scenario to a temporary place and return its bytes (a CSV folder zipped)."""
-    with tempfile.TemporaryDirectory(prefix="govgraph-export-") as folder:
-        target = Path(folder) / (scenario.id if fmt == "csv" else f"{scenario.id}{suffix}")
-        write_scenario(scenario, fmt, target, positions=positions)
-        if fmt != "csv":
-            return target.read_bytes()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for member in sorted(target.iterdir()):
-                archive.write(member, f"{scenario.id}/{member.name}")
-        return buffer.getvalue()
 
 
 @bp.post("/api/query")

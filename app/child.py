@@ -49,6 +49,9 @@ CHILD_NICENESS = 10
 
 _freeze_lock = threading.Lock()
 _children = 0
+#: True in a child: work it asks to run in a child runs in it, since forking again gains
+#: nothing and the copied ``_freeze_lock`` may have been held by a thread that is not here.
+_in_a_child = False
 
 
 def in_child(function: Callable[..., T], *args: Any) -> T:
@@ -60,7 +63,7 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
         What ``function`` raised (when it can be pickled), or a GraphError when the child
         ended without an answer.
     """
-    if not CAN_FORK:
+    if not CAN_FORK or _in_a_child:
         return function(*args)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -130,6 +133,8 @@ def _thaw() -> None:
 def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """In the child: answer once, then leave at once (no exit handlers: the parent's store,
     workers and files are the parent's to close)."""
+    global _in_a_child
+    _in_a_child = True
     try:
         os.nice(CHILD_NICENESS)
     except OSError:  # not allowed here: compute at the server's priority

@@ -71,6 +71,12 @@ class CachedStore(GraphStore):
     # The cache.
 
     @property
+    def generation(self) -> int:
+        """How many writes (loads, deletes) went through this store: part of a cache key
+        whose computation must not be shared across a write."""
+        return self._generation
+
+    @property
     def cached_bytes(self) -> int:
         """The estimated memory the cached values hold (never above ``max_bytes``)."""
         return self._bytes

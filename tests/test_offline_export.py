@@ -217,8 +217,10 @@ def test_offline_search_as_you_type_opens_the_actor_with_its_layer(page, exporte
 def test_a_copy_too_large_for_every_actors_details_still_opens_them(page, exported, bundled,
                                                                      monkeypatch):  # fmt: skip
     import app.offline
+    from app.store import EXTENSION
 
     monkeypatch.setattr(app.offline, "DETAILS_LIMIT", 5)
+    bundled.application.extensions[EXTENSION].invalidate()  # the copy with all details is cached
     path = exported("nprz", tag="without details")
     assert embedded(path.read_text(encoding="utf-8"))["actors"] == {}
     open_file(page, path)

@@ -502,7 +502,11 @@ API_PATHS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "explorer itself as one self-contained file that opens offline (from disk, nothing "
         "fetched): the same map, bands, labels, legend, details panel and search, holding "
         "the view of these filters; the explorer's view keys (`layout`, `aggregate`, `open`, "
-        "`select`, `size`, `colour`, ...) set where it opens.", EXPORT_OK, 400, 404,
+        "`select`, `size`, `colour`, ...) set where it opens. The file is written in a "
+        "child process, so the server answers other requests meanwhile; identical requests "
+        "at once share one writing, and the file is kept in the view cache (until a write, "
+        "or GOVGRAPH_CACHE_SECONDS) unless it alone exceeds GOVGRAPH_CACHE_MB.",
+        EXPORT_OK, 400, 404,
         params=[SCENARIO, _query("format", {"enum": list(EXPORT_FORMATS), "default": "yaml"},
                                  "Interchange format, or html for the offline explorer."),
                 *VIEW_FILTERS])),

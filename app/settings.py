@@ -77,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_UPLOAD_MB", "GOVGRAPH_MAX_UPLOAD_MB", 20.0,
             "Largest request body (an upload) in megabytes; larger ones get 413.", float),
     Setting("CACHE_SECONDS", "GOVGRAPH_CACHE_SECONDS", 300.0,
-            "Seconds a derived view (graph, layout, analysis) is reused; local writes "
+            "Seconds a derived view (graph, layout, analysis, export file) is reused; local writes "
             "invalidate it at once.", float),
     Setting("CACHE_ENTRIES", "GOVGRAPH_CACHE_ENTRIES", 256,
             "Most derived views kept in memory.", int),

@@ -39,7 +39,7 @@ from app.memory import release_memory
 from app.sizing import estimate_bytes
 from graph.errors import GraphError
 
-__all__ = ["in_child", "CAN_FORK", "CHILD_NICENESS", "Encoded", "frozen_children"]
+__all__ = ["in_child", "in_a_child", "CAN_FORK", "CHILD_NICENESS", "Encoded", "frozen_children"]
 
 T = TypeVar("T")
 
@@ -91,6 +91,11 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
         raise value
     result: T = value
     return result
+
+
+def in_a_child() -> bool:
+    """Return True in a child started by :func:`in_child` (False where it ran inline)."""
+    return _in_a_child
 
 
 def frozen_children() -> int:

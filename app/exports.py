@@ -27,7 +27,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from app import graphview as views
-from app.child import in_child
+from app.child import in_a_child, in_child
 from app.offline import offline_html, opening_state
 from app.store import EXTENSION, CachedStore
 from graph.formats import FORMATS, POSITIONED_FORMATS, write_scenario
@@ -122,8 +122,9 @@ def _export_in_child(
         own.cached(("base", scenario.id, filters.base()), lambda: known)
     cut = views.filtered_scenario(own, scenario.id, filters)
     if fmt == "html":
-        app.extensions[EXTENSION] = own  # this process's copy: the server's is untouched
-        app.jinja_env.cache = {}  # the server's template cache has a lock; this one has none
+        if in_a_child():  # this process's copies of the app: the server's are untouched
+            app.extensions[EXTENSION] = own  # what the page code reads through get_store()
+            app.jinja_env.cache = {}  # the server's template cache has a lock; this has none
         data = offline_html(own, scenario.id, args).encode()
     else:
         positions = None

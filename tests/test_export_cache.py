@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -180,3 +181,25 @@ def test_an_export_whose_process_dies_is_a_json_error(monkeypatch: pytest.Monkey
     monkeypatch.undo()
     assert client.get(EXPORT + "?format=yaml").status_code == 200
     assert client.get("/healthz").json["ok"] is True
+
+
+def test_where_the_platform_cannot_fork_the_export_is_written_inline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Inline, the export must leave the server's own store and templates as they were."""
+    import app.child
+    from app.store import EXTENSION
+
+    application = _app()
+    client = application.test_client()
+    forked = client.get(EXPORT + "?format=html&as_of=all").get_data()
+    monkeypatch.setattr(app.child, "CAN_FORK", False)
+    store = application.extensions[EXTENSION]
+    store.invalidate()
+    inline = client.get(EXPORT + "?format=html&as_of=all").get_data()
+    assert application.extensions[EXTENSION] is store
+    assert application.jinja_env.cache is not None and not isinstance(
+        application.jinja_env.cache, dict
+    )
+    strip = re.compile(rb"govgraph [^,<]*, \d{4}-\d\d-\d\d \d\d:\d\d UTC")  # when it was made
+    assert strip.sub(b"", inline) == strip.sub(b"", forked) and b"web-tiny" in inline

@@ -30,6 +30,7 @@ from app import graphview as views
 from app.child import in_a_child, in_child
 from app.offline import offline_html, opening_state
 from app.store import EXTENSION, CachedStore
+from graph.errors import NotFound
 from graph.formats import FORMATS, POSITIONED_FORMATS, write_scenario
 from graph.model import Scenario
 from graph.network import ALL_TIME, resolve_as_of
@@ -97,7 +98,9 @@ def export_file(
 
     def compute() -> ExportFile:
         scenario = store.scenario(scenario_id)  # NotFound here, in the request
-        summary = next(s for s in store.list_scenarios() if s.id == scenario_id)
+        summary = next((s for s in store.list_scenarios() if s.id == scenario_id), None)
+        if summary is None:  # deleted since the line above
+            raise NotFound(f"scenario '{scenario_id}' is not loaded")
         known = store.peek(("base", scenario_id, filters.base()))
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         plain = dict(args)

@@ -42,6 +42,17 @@ SHOTS = [
         ]
         for suffix, size in (("", LARGE), ("-1024", SMALL))
     ],
+    # Export → Offline HTML while the server writes it: the bar says what and how long.
+    *[
+        (
+            f"explorer-export{suffix}.png",
+            "/scenarios/nplv-2022",
+            '#network[data-ready="1"]',
+            "export",
+            size,
+        )
+        for suffix, size in (("", LARGE), ("-1024", SMALL))
+    ],
     (
         "explorer-selected.png",
         "/scenarios/nplv-2022?hl=voice",
@@ -222,6 +233,12 @@ def act(page, action: str | None) -> None:
         actor = actor or page.evaluate("window.govgraph.view.nodes.getIds()[0]")
         page.evaluate("(id) => window.govgraph.view.callbacks.onSelect('node', id)", actor)
         page.wait_for_selector("#panel .panel-body h2")
+    elif action == "export":  # the answer is held back, so the bar stays for the shot
+        page.route("**/export?*", lambda route: None)
+        page.click("#export-menu summary")
+        page.click('[data-export-format="html"]')
+        page.wait_for_selector("#downloads .job-progress")
+        page.wait_for_timeout(1500)
     elif action == "search":
         page.click("#search")
         page.keyboard.type("arnh")

@@ -62,16 +62,58 @@
     return body;
   }
 
-  /* The bar shown while the server reports work still computing (202 with a poll URL). */
-  function progressBar() {
-    let bar = document.getElementById("gg-progress");
+  /* The bar shown while the server reports work still computing (202 with a poll URL), or
+     while a download is written: ``id`` names it, ``host`` holds it (else the top of main). */
+  function progressBar(id, host, label) {
+    let bar = document.getElementById(id || "gg-progress");
     if (!bar) {
-      bar = el("div", { id: "gg-progress", class: "job-progress", role: "status" },
-        el("progress", { "aria-label": "Computing" }),
-        el("span", { class: "job-progress-text" }, "Computing…"));
-      (document.querySelector("main") || document.body).prepend(bar);
+      bar = el("div", { id: id || "gg-progress", class: "job-progress", role: "status" },
+        el("progress", { "aria-label": label || "Computing" }),
+        el("span", { class: "job-progress-text" }, (label || "Computing") + "…"));
+      if (host) host.appendChild(bar);
+      else (document.querySelector("main") || document.body).prepend(bar);
     }
     return bar;
+  }
+
+  /* The file name a Content-Disposition header gives (RFC 6266: filename* before filename). */
+  function dispositionName(header) {
+    const text = header || "";
+    const star = /filename\*\s*=\s*[^']*'[^']*'([^;]+)/i.exec(text);
+    if (star) {
+      try { return decodeURIComponent(star[1].trim()); } catch (e) { /* fall back to filename= */ }
+    }
+    const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(text);
+    return plain ? (plain[2] !== undefined ? plain[2] : plain[1].trim()) : null;
+  }
+
+  const writing = new Set();
+
+  /* Download ``url`` through fetch so that the page can say something is happening: a bar
+     ("Writing <what>… 3 s") in ``host`` while the server writes the file, then the file saved
+     under the server's name. Resolves false when a download of the same ``kind`` is still
+     running (a second click starts nothing); an error answer throws an ApiError, saves nothing. */
+  async function downloadWithProgress(url, what, host, kind) {
+    if (writing.has(kind)) return false;
+    writing.add(kind);
+    const label = "Writing " + what;
+    const bar = progressBar("gg-download-" + kind, host, label);
+    const text = bar.querySelector(".job-progress-text");
+    const started = Date.now();
+    const tick = setInterval(() => {
+      text.textContent = label + "… " + Math.round((Date.now() - started) / 1000) + " s";
+    }, 1000);
+    try {
+      const response = await fetch(url);
+      if (!response.ok) await parseResponse(response); // throws the answer's ApiError
+      const blob = await response.blob();
+      download(blob, dispositionName(response.headers.get("Content-Disposition")) || "download");
+      return true;
+    } finally {
+      clearInterval(tick);
+      bar.remove();
+      writing.delete(kind);
+    }
   }
 
   /* GET JSON; while the server answers 202 (still computing), show a progress bar with the
@@ -166,5 +208,5 @@
     return real && year >= 1000 ? t : null;
   }
 
-  window.GG = { el, keepFigures, safeHref, externalLink, getJSON, postJSON, parseResponse, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt, isoDate };
+  window.GG = { el, keepFigures, safeHref, externalLink, getJSON, postJSON, parseResponse, downloadWithProgress, dispositionName, ApiError, errorBox, problemText, download, explorerUrl, actorLink, fmt, isoDate };
 })();

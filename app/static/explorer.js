@@ -2,7 +2,7 @@
    highlight, camera), so reloading or sharing a link reproduces the view. */
 (function () {
   "use strict";
-  const { el, getJSON, errorBox, externalLink, download, fmt } = window.GG;
+  const { el, getJSON, errorBox, externalLink, download, downloadWithProgress, fmt } = window.GG;
   const { shapeIcon, buildLegend } = window.GraphStyle;
   const { Suggest, rankActors, resolveActor } = window.ExplorerTools;
   const { isoDate } = window.GG;
@@ -350,6 +350,12 @@
     on("size-by", "change", (e) => { setState({ size: e.target.value || null }); applyMetrics(); });
     on("colour-by", "change", (e) => { setState({ colour: e.target.value || null }); applyMetrics(); });
     document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportView(b.dataset.export)));
+    document.querySelectorAll("[data-export-format]").forEach((a) => a.addEventListener("click", (e) => {
+      // Only a plain left click: a middle click, a modified click or "copy link" keep the link.
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || window.GGOffline) return;
+      e.preventDefault();
+      exportFile(a);
+    }));
   }
 
   /* The as-of field takes YYYY-MM-DD (or YYYY-MM, YYYY; empty for all time), whatever the
@@ -938,6 +944,19 @@
       const { canvas, name } = await exportPng(width, height);
       hideStatus();
       return canvas.toBlob((blob) => download(blob, name), "image/png");
+    }
+  }
+
+  /* An export written by the server (seconds for a large one): a bar says what is being
+     written until the file is saved; an error answer is shown, not saved as a file. */
+  async function exportFile(link) {
+    document.getElementById("export-menu").open = false;
+    const format = link.dataset.exportFormat;
+    const what = format === "html" ? "the offline HTML" : link.textContent.trim();
+    try {
+      await downloadWithProgress(link.href, what, document.getElementById("downloads"), format);
+    } catch (err) {
+      showStatus(errorBox(err));
     }
   }
 

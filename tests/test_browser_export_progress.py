@@ -165,6 +165,7 @@ def test_an_error_answer_is_shown_and_nothing_is_saved(browser: Any, tmp_path: P
         with pytest.raises(urllib.error.HTTPError) as answer:
             urllib.request.urlopen(server + str(href))
         said = json.load(answer.value)["error"]
+        assert "CSV (zip) export failed" in error.inner_text()  # says which download failed
         assert said["message"] in error.inner_text()
         assert said["hint"] and said["hint"] in error.inner_text()
         assert page.locator(BAR).count() == 0

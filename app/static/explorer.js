@@ -956,6 +956,7 @@
     try {
       await downloadWithProgress(link.href, what, document.getElementById("downloads"), format);
     } catch (err) {
+      err.message = link.textContent.trim() + " export failed: " + err.message;
       showStatus(errorBox(err));
     }
   }

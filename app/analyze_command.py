@@ -104,16 +104,15 @@ def _compute(
     source: DataSource, scenario_id: str | None, as_of: str | None, confirmed_only: bool
 ) -> tuple[dict[str, Any], bool]:
     """Return the analysis with its findings, and whether opening the data said nothing."""
-    from app.datasource import notices
     from graph.analysis.findings import with_findings
     from graph.analysis.report import analyze as run_analysis
 
-    with opened_store(source) as store:
+    opened = opened_store(source)
+    with opened as store:
         sid = pick_scenario(store, scenario_id)
         G = store.graph(sid, as_of=as_of, confirmed_only=confirmed_only)
         result = run_analysis(G, scenario_id=sid)
-        quiet = not notices([store.scenario(i) for i in store.scenario_ids()])
-    return with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only), quiet
+    return with_findings(G, result, as_of=as_of, confirmed_only=confirmed_only), not opened.said
 
 
 def _over_time(

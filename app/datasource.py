@@ -19,6 +19,7 @@ from graph.datasets import bundled_paths
 from graph.errors import Problem, StoreUnavailable, ValidationFailed
 
 if TYPE_CHECKING:  # the readers and stores are imported when data is opened, not at start
+    from graph.formats.shelf import Header
     from graph.model import Scenario
     from graph.storage import GraphStore
 
@@ -55,10 +56,13 @@ class DataSource:
         return files + ([Path(self.mapping)] if self.mapping else [])
 
 
-def open_data(source: DataSource, **embedded: int) -> GraphStore:
+def open_data(source: DataSource, said: list[str] | None = None, **embedded: int) -> GraphStore:
     """Open the store for ``source`` and load its scenarios; validation happens before writing.
 
-    ``embedded`` options (``query_workers``, ``query_memory_mb``) go to an embedded store.
+    In memory, a file read before gives only its scenarios' headers until one of its
+    scenarios is asked for (:func:`graph.formats.open_paths`). The notices said on stderr
+    are added to ``said``. ``embedded`` options (``query_workers``, ``query_memory_mb``) go to
+    an embedded store.
 
     Raises
     ------
@@ -67,7 +71,7 @@ def open_data(source: DataSource, **embedded: int) -> GraphStore:
     graph.errors.StoreUnavailable
         When the store cannot be reached or opened.
     """
-    from graph.formats import load_paths
+    from graph.formats import open_paths
     from graph.storage import open_store
     from graph.storage.lazy import LazyStore
 
@@ -80,13 +84,18 @@ def open_data(source: DataSource, **embedded: int) -> GraphStore:
                 store.close()  # the driver would warn when collected unclosed
                 raise
         return store
-    scenarios = load_mapped(source.data, source.mapping) if source.data else None
-    announce_notices(scenarios or [])
+    said = [] if said is None else said
     if not source.db:
         # In memory: serve the scenarios as read; the database is filled at the first query.
-        return LazyStore(
-            scenarios or load_paths(bundled_paths()), lambda: open_store(None, **embedded)
-        )
+        if source.data and source.mapping:
+            mapped = load_mapped(source.data, source.mapping)
+            said.extend(announce_notices(mapped))
+            return LazyStore(mapped, lambda: open_store(None, **embedded))
+        shelf = open_paths(source.data or bundled_paths())
+        said.extend(announce_notices(shelf.headers()))
+        return LazyStore(shelf, lambda: open_store(None, **embedded))
+    scenarios = load_mapped(source.data, source.mapping) if source.data else None
+    said.extend(announce_notices(scenarios or []))
     with hint_for_store(None, source.db):
         store = open_store(source.db, **embedded)
         try:
@@ -122,18 +131,22 @@ def load_mapped(paths: Sequence[str], mapping: str | None) -> list[Scenario]:
     return [apply_mapping(s, rules, file=mapping) for s in scenarios]
 
 
-def announce_notices(scenarios: Sequence[Scenario]) -> None:
-    """Say on stderr which scenarios need a mapping to governance meaning (foreign files)."""
-    for line in notices(scenarios):
+def announce_notices(scenarios: Sequence[Scenario | Header]) -> list[str]:
+    """Say on stderr which scenarios need a mapping to governance meaning (foreign files);
+    return the lines said."""
+    lines = notices(scenarios)
+    for line in lines:
         click.echo(line, err=True)
+    return lines
 
 
-def notices(scenarios: Sequence[Scenario]) -> list[str]:
-    """Return the notice lines :func:`announce_notices` prints for ``scenarios``."""
-    from graph.formats.meaning import mapping_notice
+def notices(scenarios: Sequence[Scenario | Header]) -> list[str]:
+    """Return the notice lines :func:`announce_notices` prints for ``scenarios`` (read, or
+    known by their headers)."""
+    from graph.formats.shelf import Header
 
-    found = ((scenario, mapping_notice(scenario)) for scenario in scenarios)
-    return [f"notice: {s.id}: {notice} {MAPPING_ADVICE}" for s, notice in found if notice]
+    found = (h for h in (s if isinstance(s, Header) else Header.of(s) for s in scenarios))
+    return [f"notice: {h.id}: {h.notice} {MAPPING_ADVICE}" for h in found if h.notice]
 
 
 #: How to give a foreign scenario its governance meaning, said after each notice.

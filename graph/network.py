@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph.dates import ALL_TIME, parse_as_of, period, resolve_as_of
-from graph.model import Actor, Relation, Scenario
+from graph.model import LIST_FIELDS, Actor, Relation, Scenario
 
 __all__ = [
     "to_networkx",
@@ -54,18 +54,19 @@ def _keep(item: Actor | Relation, as_of: dt.date | None, confirmed_only: bool) -
     return is_current(item, as_of)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls)) for cls in (Actor, Relation)
+#: The fields of each kind of item that hold tuples, which the graph holds as lists.
+_LIST_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls) if f.name in LIST_FIELDS) for cls in (Actor, Relation)
 }
 
 
 def _attrs(item: Actor | Relation) -> dict[str, Any]:
     # Not dataclasses.asdict: its deep copy made this the slowest step for large scenarios.
-    values = (getattr(item, name) for name in _FIELD_NAMES[type(item)])
-    return {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in zip(_FIELD_NAMES[type(item)], values, strict=True)
-    }
+    # The instance dict holds exactly the fields, in their order (the classes have no slots).
+    attrs = dict(vars(item))
+    for name in _LIST_NAMES[type(item)]:
+        attrs[name] = list(attrs[name])
+    return attrs
 
 
 def in_force(

@@ -39,10 +39,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = [sys.executable, "-m", "app.cli", "analyze", "--scenario", "nplv-2022", "--json"]
-IMPORTS = (
-    "import app.cli, app.analyze_command, graph.formats, graph.storage.lazy, "
-    "graph.analysis.report, graph.analysis.findings, igraph"
-)
+#: Runs the command and writes the modules it ended with to the file named by argv[1].
+LIST_MODULES = """
+import atexit, runpy, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write("\\n".join(sorted(sys.modules))))
+sys.argv = ["govgraph", *sys.argv[2:]]
+runpy.run_module("app.cli", run_name="__main__")
+"""
 BARE = [sys.executable, "-c", "pass"]
 IN_PROCESS = """
 import time
@@ -82,6 +86,27 @@ def wall(argv: list[str], **env: str) -> float:
     return time.perf_counter() - start
 
 
+#: Imports each module named (one that cannot be imported on its own is passed over).
+IMPORT_EACH = """
+import importlib
+for name in {names!r}:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+def import_floor_command() -> list[str]:
+    """Return a command importing every module the cold command ends with, and nothing else."""
+    forget_answers()
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as listing:
+        argv = [sys.executable, "-c", LIST_MODULES, listing.name, *COMMAND[3:]]
+        subprocess.run(argv, cwd=ROOT, env=_env(), check=True, stdout=subprocess.DEVNULL)
+        names = [n for n in listing.read().split() if n != "__main__"]
+    return [sys.executable, "-c", IMPORT_EACH.format(names=names)]
+
+
 def in_process() -> float:
     out = subprocess.run([sys.executable, "-c", IN_PROCESS], cwd=ROOT, env=_env(),
                          check=True, capture_output=True, text=True)  # fmt: skip
@@ -115,15 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="govgraph-bench-cache-") as folder:
         CACHE["GOVGRAPH_CACHE_DIR"] = folder
         wall(COMMAND)  # fills the caches, as the first command after installing does
-        best = measure(args.runs)
+        best = measure(args.runs, import_floor_command())
     print(f"best of {args.runs} runs; 1-minute load average {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")  # fmt: skip
     report(best)
     return 0
 
 
-def measure(runs: int) -> dict[str, float]:
-    """Return the best time of each figure over ``runs`` interleaved rounds."""
+def measure(runs: int, imports: list[str]) -> dict[str, float]:
+    """Return the best time of each figure over ``runs`` interleaved rounds, and as
+    ``cold above imports`` the median over the rounds of the cold command less the import
+    floor of the same round."""
     figures: dict[str, list[float]] = {}
     for _ in range(runs):
         figures.setdefault("bare", []).append(wall(BARE))
@@ -131,10 +158,13 @@ def measure(runs: int) -> dict[str, float]:
         figures.setdefault("analysis", []).append(in_process())
         forget_answers()
         figures.setdefault("cold", []).append(wall(COMMAND))
-        figures.setdefault("imports", []).append(wall([sys.executable, "-c", IMPORTS]))
+        figures.setdefault("imports", []).append(wall(imports))
         figures.setdefault("uncached", []).append(wall(COMMAND, GOVGRAPH_CACHE_DIR="off"))
         figures.setdefault("serve", []).append(serve_first_page())
-    return {name: min(times) for name, times in figures.items()}
+    best = {name: min(times) for name, times in figures.items()}
+    above = sorted(c - i for c, i in zip(figures["cold"], figures["imports"], strict=True))
+    best["cold above imports"] = above[len(above) // 2]
+    return best
 
 
 def report(best: dict[str, float]) -> None:
@@ -145,7 +175,7 @@ def report(best: dict[str, float]) -> None:
         ("the same, analysis computed (cold: analysis cache empty)", "cold"),
         ("the same analysis in process (baseline)", "analysis"),
         ("bare interpreter, same site-packages: `python -c pass` (floor)", "bare"),
-        ("new process importing what the cold command needs", "imports"),
+        ("new process importing every module the cold command ends with", "imports"),
         ("the command with every cache off (`GOVGRAPH_CACHE_DIR=off`)", "uncached"),
         ("`serve --port 0` to first page", "serve"),
     ]
@@ -161,6 +191,12 @@ def report(best: dict[str, float]) -> None:
         print(f"{key}: (end to end - bare interpreter) / in process = {ratio:.1f}x "
               f"(target 5x: {verdict}); literally end to end / in process = "
               f"{best[key] / base:.1f}x")  # fmt: skip
+    above = best["cold above imports"]
+    verdict = "met" if above / base <= 5 else "not met"
+    print(
+        f"cold above its imports: (end to end - import floor, median of the rounds) / in "
+        f"process = {above:.3f} s / {base:.3f} s = {above / base:.1f}x (target 5x: {verdict})"
+    )
     print(f"serve to first page: {best['serve']:.3f} s (target 2 s)")
 
 

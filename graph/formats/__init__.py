@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from graph.errors import Problem, ValidationFailed
-from graph.formats.cache import cached_read
+from graph.formats.cache import cached_shelf
+from graph.formats.shelf import Shelf, ShelvedFile
 from graph.model import Scenario
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "read_bytes",
     "read_uploads",
     "load_paths",
+    "open_paths",
     "write_scenario",
 ]
 
@@ -68,8 +70,6 @@ _WRITERS: dict[str, str] = {
 #: Formats that can carry a layout (node positions).
 POSITIONED_FORMATS: frozenset[str] = frozenset({"gexf"})
 
-Loaded = list[tuple[str, Scenario]]
-
 
 def _function(spec: str) -> Callable[..., object]:
     module, name = spec.split(":")
@@ -87,7 +87,7 @@ def _is_csv_folder(path: Path) -> bool:
     return path.is_dir() and (path / "actors.csv").is_file()
 
 
-def _read_file(path: Path) -> Loaded:
+def _read_file(path: Path) -> ShelvedFile:
     reader = _READERS.get(path.suffix.lower())
     file = str(path)
     if reader is None:
@@ -107,7 +107,7 @@ def _read_file(path: Path) -> Loaded:
         assert isinstance(scenarios, list)
         return scenarios
 
-    return [(file, s) for s in cached_read(data, path.suffix, read, always=_is_bundled(path))]
+    return cached_shelf(data, path.suffix, read, file=file, always=_is_bundled(path))
 
 
 def _is_bundled(path: Path) -> bool:
@@ -125,24 +125,24 @@ def _members(folder: Path) -> list[Path]:
     return found
 
 
-def _read_csv_folder(path: Path) -> Loaded:
+def _read_csv_folder(path: Path) -> ShelvedFile:
     reader = _function("csvfolder:read_csv_folder")
-    return [(str(path), s) for s in reader(path)]  # type: ignore[attr-defined]
+    return ShelvedFile.read(str(path), reader(path))  # type: ignore[arg-type]
 
 
-def _read_any(path: Path) -> Loaded:
+def _read_any(path: Path) -> list[ShelvedFile]:
     if not path.exists():
         raise ValidationFailed(
             [_problem("file-not-found", "no such file or folder", "Check the path.", str(path))]
         )
     if _is_csv_folder(path):
-        return _read_csv_folder(path)
+        return [_read_csv_folder(path)]
     if path.is_dir():
         return _read_folder(path)
-    return _read_file(path)
+    return [_read_file(path)]
 
 
-def _read_folder(folder: Path) -> Loaded:
+def _read_folder(folder: Path) -> list[ShelvedFile]:
     members = _members(folder)
     if not members:
         hint = f"Put files ending in {', '.join(SUFFIXES)} (or a CSV folder) in it."
@@ -152,7 +152,7 @@ def _read_folder(folder: Path) -> Loaded:
     return _collect(members)
 
 
-def _read_csv_files(paths: Sequence[Path]) -> Loaded:
+def _read_csv_files(paths: Sequence[Path]) -> list[ShelvedFile]:
     """Read CSV files named together (not a folder) as the tables of one scenario."""
     files = []
     for path in paths:
@@ -160,40 +160,45 @@ def _read_csv_files(paths: Sequence[Path]) -> Loaded:
             return _read_any(path)  # reports the missing file
         files.append((path.read_bytes(), str(path)))
     reader = _function("foreign_tables:read_csv_files")
-    return [(str(paths[0]), reader(files))]  # type: ignore[list-item]
+    return [ShelvedFile.read(str(paths[0]), [reader(files)])]  # type: ignore[list-item]
 
 
-def _collect(paths: Sequence[Path]) -> Loaded:
+def _collect(paths: Sequence[Path]) -> list[ShelvedFile]:
     """Read every path, gathering all problems (and duplicate scenario ids) before failing.
 
-    CSV files named together are the tables of one scenario (nodes and edges).
+    CSV files named together are the tables of one scenario (nodes and edges). A file read
+    before comes from the cache as its headers alone (see :mod:`graph.formats.shelf`).
     """
-    loaded: Loaded = []
+    shelved: list[ShelvedFile] = []
     problems: list[Problem] = []
     csv_files = [p for p in paths if p.suffix.lower() == ".csv"]
     groups = [[p] for p in paths if p.suffix.lower() != ".csv"] + ([csv_files] if csv_files else [])
     for group in groups:
         try:
-            loaded.extend(_read_any(group[0]) if len(group) == 1 else _read_csv_files(group))
+            shelved.extend(_read_any(group[0]) if len(group) == 1 else _read_csv_files(group))
         except ValidationFailed as exc:
             problems.extend(exc.problems)
-    problems.extend(_duplicates(loaded))
+    problems.extend(_duplicates(shelved))
     if problems:
         raise ValidationFailed(problems)
-    return loaded
+    return shelved
 
 
-def _duplicates(loaded: Loaded) -> list[Problem]:
+def _duplicates(shelved: Sequence[ShelvedFile]) -> list[Problem]:
     first: dict[str, str] = {}
     problems = []
-    for file, scenario in loaded:
-        if scenario.id in first:
-            message = f"scenario id '{scenario.id}' is also used by {first[scenario.id]}"
+    for file, header in ((f.file, h) for f in shelved for h in f.headers):
+        if header.id in first:
+            message = f"scenario id '{header.id}' is also used by {first[header.id]}"
             hint = "Each scenario needs its own id; change 'scenario.id' in one of the files."
-            problems.append(_problem("duplicate-scenario", message, hint, file, scenario.id))
+            problems.append(_problem("duplicate-scenario", message, hint, file, header.id))
         else:
-            first[scenario.id] = file
+            first[header.id] = file
     return problems
+
+
+def _scenarios(shelved: Sequence[ShelvedFile]) -> list[Scenario]:
+    return [s for f in shelved for s in f.scenarios().values()]
 
 
 def read_path(path: str | Path) -> list[Scenario]:
@@ -204,7 +209,7 @@ def read_path(path: str | Path) -> list[Scenario]:
     ValidationFailed
         With every problem of every file; nothing is returned then.
     """
-    return [s for _, s in _collect([Path(path)])]
+    return _scenarios(_collect([Path(path)]))
 
 
 def load_paths(paths: Sequence[str | Path]) -> list[Scenario]:
@@ -216,7 +221,20 @@ def load_paths(paths: Sequence[str | Path]) -> list[Scenario]:
         With every problem of every path, including ``duplicate-scenario`` when two files
         share a scenario id.
     """
-    return [s for _, s in _collect([Path(p) for p in paths])]
+    return _scenarios(_collect([Path(p) for p in paths]))
+
+
+def open_paths(paths: Sequence[str | Path]) -> Shelf:
+    """Return the scenarios of all paths as a :class:`Shelf`: validated like
+    :func:`load_paths`, but a file read before gives only its scenarios' headers now, and its
+    scenarios when one of them is first asked for.
+
+    Raises
+    ------
+    ValidationFailed
+        As :func:`load_paths`.
+    """
+    return Shelf(_collect([Path(p) for p in paths]))
 
 
 def read_bytes(data: bytes, filename: str) -> list[Scenario]:

@@ -6,6 +6,9 @@ store gives back exactly what it was given). Only a Cypher query or a write need
 then the store is opened and every scenario is loaded into it once, and from then on every
 call goes to it. So ``govgraph analyze --scenario nplv-2022`` starts in a fraction of a second
 and a server shows its first page without waiting for a database load.
+
+Given a :class:`graph.formats.shelf.Shelf`, it reads even the scenarios themselves only when
+one is asked for: listing needs only their headers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from graph.errors import NotFound
+from graph.formats.shelf import Header, Shelf
 from graph.model import Scenario
 from graph.storage.base import (
     DEFAULT_ROW_LIMIT,
@@ -34,8 +38,9 @@ class LazyStore(GraphStore):
 
     Parameters
     ----------
-    scenarios : sequence of Scenario
-        The validated scenarios to serve (ids distinct).
+    scenarios : sequence of Scenario, or Shelf
+        The validated scenarios to serve (ids distinct); a shelf's are read when first asked
+        for, and checked then.
     open_inner : callable
         Opens the empty store (an in-memory :class:`EmbeddedStore`) when it is first needed.
 
@@ -54,9 +59,14 @@ class LazyStore(GraphStore):
 
     kind = "embedded"
 
-    def __init__(self, scenarios: Sequence[Scenario], open_inner: Callable[[], GraphStore]):
-        check_scenarios(scenarios)
-        self._scenarios: dict[str, Scenario] | None = {s.id: s for s in scenarios}
+    def __init__(self, scenarios: Sequence[Scenario] | Shelf, open_inner: Callable[[], GraphStore]):
+        if not isinstance(scenarios, Shelf):
+            check_scenarios(scenarios)
+            scenarios = Shelf.of(scenarios)
+            self._checked = set(scenarios.ids())
+        else:
+            self._checked = set()
+        self._scenarios: Shelf | None = scenarios
         self._open_inner = open_inner
         self._inner: GraphStore | None = None
         self._lock = threading.Lock()
@@ -72,16 +82,24 @@ class LazyStore(GraphStore):
             if self._inner is None:
                 inner = self._open_inner()
                 try:
-                    inner.load(list((self._scenarios or {}).values()))
+                    inner.load(self._scenarios.scenarios() if self._scenarios else [])
                 except Exception:
                     inner.close()
                     raise
                 self._inner, self._scenarios = inner, None
             return self._inner
 
-    def _held(self) -> dict[str, Scenario] | None:
+    def _held(self) -> Shelf | None:
         with self._lock:
             return self._scenarios
+
+    def _checked_scenario(self, held: Shelf, scenario_id: str) -> Scenario:
+        """Return a held scenario, checked the first time it is read from its shelf."""
+        scenario = held.scenario(scenario_id)
+        if scenario_id not in self._checked:
+            check_scenarios([scenario])
+            self._checked.add(scenario_id)
+        return scenario
 
     # Reading: from the scenarios held, until the database is open.
 
@@ -90,7 +108,7 @@ class LazyStore(GraphStore):
         held = self._held()
         if held is None:
             return self._store().list_scenarios()
-        return [_summary(held[sid]) for sid in sorted(held)]
+        return sorted((_summary(h) for h in held.headers()), key=lambda s: s.id)
 
     def scenario(self, scenario_id: str) -> Scenario:
         """Return a loaded scenario exactly as it was loaded; raise NotFound if absent."""
@@ -102,7 +120,7 @@ class LazyStore(GraphStore):
                 f"scenario '{scenario_id}' is not loaded",
                 hint="GET /api/scenarios (or govgraph import) lists and loads scenarios.",
             )
-        return held[scenario_id]
+        return self._checked_scenario(held, scenario_id)
 
     def has_scenario(self, scenario_id: str) -> bool:
         """Return True if a scenario with this id is loaded."""
@@ -143,9 +161,8 @@ class LazyStore(GraphStore):
             inner.close()
 
 
-def _summary(scenario: Scenario) -> ScenarioSummary:
-    info = scenario.info
+def _summary(header: Header) -> ScenarioSummary:
     return ScenarioSummary(
-        info.id, info.title, info.description, info.date, len(scenario.actors),
-        len(scenario.relations),
+        header.id, header.title, header.description, header.date, header.actors,
+        header.relations,
     )  # fmt: skip

@@ -104,6 +104,16 @@ def test_the_dashboard_opens_with_three_finding_sentences(page, server):
     assert page.evaluate(no_overflow), "the dashboard scrolls sideways"
 
 
+def test_the_dashboards_empty_date_field_names_the_day_shown(page, server):
+    page.goto(f"{server}/scenarios/fan/analysis")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    shown = api(server, "/api/scenarios/fan/graph")["as_of"]
+    assert shown and page.locator("#as-of").get_attribute("placeholder") == shown
+    page.goto(f"{server}/scenarios/fan/analysis?as_of=2023-01-01")
+    page.wait_for_selector('#dashboard[data-ready="1"]')
+    assert page.locator("#as-of").input_value() == "2023-01-01"
+
+
 def test_every_finding_link_opens_the_explorer_view_it_names(page, server):
     page.goto(f"{server}/scenarios/fan/analysis?as_of=2023-01-01")
     page.wait_for_selector('#dashboard[data-ready="1"]')

@@ -238,6 +238,8 @@
     try {
       const [analysis, graph] = await Promise.all([getJSON(root.dataset.analysisUrl + query), getJSON(root.dataset.graphUrl + query)]);
       names = new Map(graph.nodes.map((n) => [n.id, n]));
+      // An empty date field means the scenario's own date: show which day that is.
+      document.getElementById("as-of").placeholder = graph.as_of || "all time";
       render(analysis);
     } catch (err) {
       root.replaceChildren(errorBox(err));

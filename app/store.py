@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from app.child import frozen_children
+from app.child import release_after_children
 from app.memory import release_memory
 from app.sizing import estimate_bytes
 from graph.errors import QueryBusy
@@ -161,7 +161,7 @@ class CachedStore(GraphStore):
         A dropped graph is cyclic garbage a large heap's rare full collections would keep for
         long; while a child runs with the heap frozen, the thaw collects instead.
         """
-        if dropped >= RELEASE_BYTES and frozen_children() == 0:
+        if dropped >= RELEASE_BYTES and not release_after_children():
             release_memory()
 
     def peek(self, key: Hashable) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -263,19 +264,21 @@ def test_the_heap_is_frozen_while_a_child_computes_and_thawed_after() -> None:
     assert frozen_children() == 0 and gc.get_freeze_count() == 0
 
 
-def test_what_died_while_the_heap_was_frozen_is_freed_when_the_child_ends() -> None:
-    """Frozen objects are not collected, and once thawed they wait for a full collection."""
+def _while_a_child_is_frozen(during: Callable[[], object]) -> list[int]:
+    """Run ``during`` while a child computes with the heap frozen (the collector off, so
+    only explicit collections run); return the generations of the collections made from
+    then until the child has ended and the heap is thawed."""
     import gc
     import os
-    import weakref
-
-    import networkx as nx
 
     from app.child import frozen_children, in_child
 
-    G = nx.MultiDiGraph([("a", "b")])
-    assert G.edges  # a view that refers back to the graph: freed only by the collector
-    dropped = weakref.ref(G)
+    collected: list[int] = []
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected.append(info["generation"])
+
     go_on_r, go_on_w = os.pipe()
     worker = threading.Thread(target=in_child, args=(_frozen_after, go_on_r))
     gc.disable()
@@ -285,14 +288,50 @@ def test_what_died_while_the_heap_was_frozen_is_freed_when_the_child_ends() -> N
         while frozen_children() == 0:
             assert time.monotonic() < deadline, "the child never started"
             time.sleep(0.01)
-        del G  # garbage now, in the frozen heap
+        during()
+        gc.callbacks.append(record)
         os.write(go_on_w, b"x")
         worker.join(120)
-        assert frozen_children() == 0 and dropped() is None
+        assert frozen_children() == 0
     finally:
+        if record in gc.callbacks:
+            gc.callbacks.remove(record)
         gc.enable()
         os.close(go_on_r)
         os.close(go_on_w)
+    return collected
+
+
+def test_what_the_cache_dropped_while_the_heap_was_frozen_is_freed_when_the_child_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Frozen objects are not collected, and once thawed they wait for a full collection."""
+    import weakref
+
+    import networkx as nx
+
+    from app import store as store_module
+
+    monkeypatch.setattr(store_module, "RELEASE_BYTES", 1)
+    store = _cached_store(max_bytes=10**9, entries=1)
+    G = nx.MultiDiGraph([("a", "b")])
+    assert G.edges  # a view that refers back to the graph: freed only by the collector
+    dropped = weakref.ref(G)
+    store.cached(("base", 1), [G].pop)
+    del G
+
+    def drop() -> None:  # garbage now, in the frozen heap
+        store.cached(("base", 2), lambda: nx.MultiDiGraph([("c", "d")]))
+        assert dropped() is not None
+
+    assert 2 in _while_a_child_is_frozen(drop)
+    assert dropped() is None
+
+
+def test_a_child_that_ends_with_nothing_dropped_makes_no_full_collection() -> None:
+    """A full collection of a large heap is a pause of the whole server: only worth it when
+    something large waits to be freed."""
+    assert 2 not in _while_a_child_is_frozen(lambda: None)
 
 
 def _frozen_after(go_on: int) -> int:

@@ -43,7 +43,7 @@ COMMAND = [sys.executable, "-m", "app.cli", "analyze", "--scenario", "nplv-2022"
 LIST_MODULES = """
 import atexit, runpy, sys
 out = sys.argv[1]
-atexit.register(lambda: open(out, "w").write("\\n".join(sorted(sys.modules))))
+atexit.register(lambda: open(out, "w").write("\\n".join(sys.modules)))  # in import order
 sys.argv = ["govgraph", *sys.argv[2:]]
 runpy.run_module("app.cli", run_name="__main__")
 """

@@ -145,8 +145,8 @@ def notices(scenarios: Sequence[Scenario | Header]) -> list[str]:
     known by their headers)."""
     from graph.formats.shelf import Header
 
-    found = (h for h in (s if isinstance(s, Header) else Header.of(s) for s in scenarios))
-    return [f"notice: {h.id}: {h.notice} {MAPPING_ADVICE}" for h in found if h.notice]
+    headers = [s if isinstance(s, Header) else Header.of(s) for s in scenarios]
+    return [f"notice: {h.id}: {h.notice} {MAPPING_ADVICE}" for h in headers if h.notice]
 
 
 #: How to give a foreign scenario its governance meaning, said after each notice.

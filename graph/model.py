@@ -7,6 +7,7 @@ every format round-trips them unchanged; :mod:`graph.network` interprets them as
 from __future__ import annotations
 
 import json
+import weakref
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -248,3 +249,38 @@ def instances(cls: type[Any], columns: Mapping[str, Sequence[Any]]) -> list[Any]
     built = list(map(object.__new__, repeat(cls, len(values))))
     deque(map(object.__setattr__, built, repeat("__dict__"), values), maxlen=0)
     return built
+
+
+# Scenarios known to hold together: ids distinct, every relation's ends among its actors,
+# relation types well named. The validator checks all of it, so a store need not check a
+# validated scenario again before writing it (at a million relations that took most of a
+# second). Kept by identity: a scenario is immutable and any change makes a new object,
+# which is not marked.
+_CONSISTENT: dict[int, weakref.ref[Scenario]] = {}
+
+
+def mark_consistent(scenario: Scenario) -> Scenario:
+    """Record that ``scenario`` was checked whole (by the validator); return it.
+
+    Examples
+    --------
+    >>> s = Scenario(ScenarioInfo("demo", "Demo"))
+    >>> is_consistent(s), is_consistent(mark_consistent(s))
+    (False, True)
+    >>> from dataclasses import replace
+    >>> is_consistent(replace(s, actors=(Actor("a", "A", "ministry"),)))
+    False
+    """
+    key = id(scenario)
+
+    def forget(_gone: weakref.ref[Scenario]) -> None:  # the id may be reused once it is gone
+        _CONSISTENT.pop(key, None)
+
+    _CONSISTENT[key] = weakref.ref(scenario, forget)
+    return scenario
+
+
+def is_consistent(scenario: Scenario) -> bool:
+    """Return True if this very object was marked by :func:`mark_consistent`."""
+    known = _CONSISTENT.get(id(scenario))
+    return known is not None and known() is scenario

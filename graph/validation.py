@@ -18,6 +18,7 @@ from typing import Any
 from graph.errors import Problem, ValidationFailed
 from graph.model import (
     Scenario,
+    mark_consistent,
 )
 from graph.validation_fast import fast_scenario
 from graph.validation_rules import (
@@ -121,7 +122,7 @@ def validate_document(
     scenario = _check_document(ck, doc)
     if ck.problems or scenario is None:
         raise ValidationFailed(sorted(ck.problems, key=_order))
-    return scenario
+    return mark_consistent(scenario)
 
 
 def _order(problem: Problem) -> tuple[str, str, int]:

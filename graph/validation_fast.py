@@ -32,6 +32,7 @@ from graph.model import (
     Source,
     derive_relation_ids,
     instances,
+    mark_consistent,
 )
 from graph.validation_rules import (
     _BAD,
@@ -93,13 +94,14 @@ def _scenario(doc: Any) -> Scenario:
         raise _Unusual
     actors = _actors(_list(doc.get("actors")), vocab, frozenset(source_ids))
     relations = _relations(_list(doc.get("relations")), vocab, actors, frozenset(source_ids))
-    return Scenario(
+    scenario = Scenario(
         ScenarioInfo(**info),
         sources=tuple(Source(**rec) for _, rec in sources),
         vocabulary=vocab,
         actors=tuple(actors.values()),
         relations=relations,
     )
+    return mark_consistent(scenario)
 
 
 _TOP = frozenset(TOP_LEVEL_FIELDS)

@@ -28,7 +28,7 @@ from typing import IO
 
 from graph.cachefolder import cache_folder, write_entry
 from graph.formats.shelf import Header, ShelvedFile
-from graph.model import Scenario
+from graph.model import Scenario, mark_consistent
 
 __all__ = ["cache_folder", "cached_read", "cached_shelf", "MIN_BYTES", "MAX_ENTRIES"]
 
@@ -142,7 +142,8 @@ def _load_scenarios(entry: Path) -> list[Scenario] | None:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     ok = isinstance(found, list) and all(isinstance(s, Scenario) for s in found)
-    return found if ok else None
+    # Only validated scenarios are kept, under a key that covers the validating code.
+    return [mark_consistent(s) for s in found] if ok else None
 
 
 def _store(entry: Path, headers: Sequence[Header], scenarios: list[Scenario]) -> None:

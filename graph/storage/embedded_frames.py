@@ -110,7 +110,8 @@ def _column(values: list[Any], kind: str) -> pa.Array:
     becomes its text, an int weight a float).
     """
     arrow_type = _ARROW_TYPES[kind]
-    if values.count(None) == len(values):  # an unused optional field: nothing to convert
+    # An unused optional field: nothing to convert (counted only when it may be one).
+    if not values or (values[0] is None and values.count(None) == len(values)):
         return pa.nulls(len(values), arrow_type)
     try:
         return pa.array(values, arrow_type)

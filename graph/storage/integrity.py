@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
 from graph.errors import GraphError
-from graph.model import Scenario
+from graph.model import Scenario, is_consistent
 
 __all__ = ["TYPE_NAME", "check_scenarios", "check_type_name"]
 
@@ -35,7 +35,8 @@ def check_scenarios(scenarios: Sequence[Scenario]) -> None:
     """
     _check_distinct("scenario", (s.id for s in scenarios), "")
     for scenario in scenarios:
-        _check_scenario(scenario)
+        if not is_consistent(scenario):  # a validated scenario was checked when it was read
+            _check_scenario(scenario)
 
 
 def check_type_name(rel_type: str) -> None:

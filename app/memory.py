@@ -19,9 +19,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import weakref
 from typing import Any
 
-__all__ = ["limit_arenas", "release_memory", "ARENAS"]
+__all__ = ["limit_arenas", "release_memory", "trim_memory", "freed_at_once", "ARENAS"]
 
 #: malloc arenas the server's threads share (glibc's default is eight per core).
 ARENAS = 2
@@ -52,5 +53,53 @@ def release_memory() -> None:
     call it after dropping something large, not per request.
     """
     gc.collect()
+    trim_memory()
+
+
+#: The views networkx caches in a graph's own ``__dict__``, each holding the graph.
+_GRAPH_VIEWS = ("adj", "succ", "pred", "nodes", "edges", "in_edges", "out_edges", "degree",
+                "in_degree", "out_degree")  # fmt: skip
+#: Values that hold no reference to anything that could lead back to them.
+_ACYCLIC = (bytes, str, int, float, type(None))
+
+
+def freed_at_once(values: list[Any]) -> bool:
+    """Let go of ``values`` (the caller's last references: the list is emptied) and return
+    True if reference counting freed every one, so no full collection is needed for them.
+
+    A full collection of a large heap holds the interpreter for most of a second. What a
+    dropped view keeps alive by a cycle is its networkx graph, which refers to itself only
+    through the views it caches in its own ``__dict__`` (``G.edges``, ``G.nodes``, ...):
+    dropping those (networkx makes them again when asked) lets reference counting free it.
+    A value that still lives (another thread may be using it) or cannot be watched (no
+    weak references) is left to the collector: False.
+    """
+    watched = []
+    unknown = False
+    while values:
+        value = values.pop()
+        for graph in _graphs_in(value):
+            for name in _GRAPH_VIEWS:
+                vars(graph).pop(name, None)
+        try:
+            watched.append(weakref.ref(value))
+        except TypeError:
+            unknown = unknown or not isinstance(value, _ACYCLIC)
+        del value
+    return not unknown and all(ref() is None for ref in watched)
+
+
+def _graphs_in(value: Any) -> list[Any]:
+    """The networkx graphs ``value`` is or holds as an attribute (a view and its graph)."""
+    import networkx as nx
+
+    if isinstance(value, nx.Graph):
+        return [value]
+    members = getattr(value, "__dict__", {}).values()
+    return [member for member in members if isinstance(member, nx.Graph)]
+
+
+def trim_memory() -> None:
+    """Hand free heap pages back to the system (no collection)."""
     if _LIBC is not None:
         _LIBC.malloc_trim(0)

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from app.child import release_after_children
-from app.memory import release_memory
+from app.memory import freed_at_once, release_memory, trim_memory
 from app.sizing import estimate_bytes
 from graph.errors import QueryBusy
 from graph.model import Scenario
@@ -130,38 +130,47 @@ class CachedStore(GraphStore):
     def _keep(self, key: Hashable, now: float, flight: _Flight) -> None:
         """Cache a computed value unless a write overlapped it or it alone exceeds the limit."""
         size = estimate_bytes(flight.value)
-        dropped = 0
+        dropped = []
         with self._lock:
             if flight.generation != self._generation or size > self.max_bytes:
                 return
             old = self._cache.pop(key, None)
-            dropped += old[2] if old else 0
+            if old is not None:
+                dropped.append(old)
+                self._bytes -= old[2]
             self._cache[key] = (now, flight.value, size)
-            self._bytes += size - dropped
+            self._bytes += size
             while self._cache and (len(self._cache) > self.entries or self._bytes > self.max_bytes):
-                evicted = self._cache.popitem(last=False)[1][2]
-                self._bytes -= evicted
-                dropped += evicted
+                dropped.append(self._cache.popitem(last=False)[1])
+                self._bytes -= dropped[-1][2]
         del old
         self._released(dropped)
 
-    def _expire(self, now: float) -> int:
+    def _expire(self, now: float) -> list[tuple[float, Any, int]]:
         """Drop values older than the TTL, so they free their memory (lock held); return the
-        bytes dropped."""
+        entries dropped."""
         stale = [k for k, (at, _, _) in self._cache.items() if now - at >= self.ttl]
-        dropped = sum(self._cache[k][2] for k in stale)
-        for key in stale:
-            self._bytes -= self._cache.pop(key)[2]
+        dropped = [self._cache.pop(key) for key in stale]
+        self._bytes -= sum(size for _, _, size in dropped)
         return dropped
 
     @staticmethod
-    def _released(dropped: int) -> None:
-        """Free the memory of large dropped values now (call without the lock held).
+    def _released(dropped: list[tuple[float, Any, int]]) -> None:
+        """Free the memory of large dropped entries now (call without the lock held, with
+        the caller's last references to them: the list is emptied).
 
         A dropped graph is cyclic garbage a large heap's rare full collections would keep for
-        long; while a child runs with the heap frozen, the thaw collects instead.
+        long. Most is freed by breaking its cycles (:func:`app.memory.freed_at_once`); only
+        what survives that is collected, as a full collection holds the interpreter for
+        most of a second. While a child runs with the heap frozen, the thaw collects instead.
         """
-        if dropped >= RELEASE_BYTES and not release_after_children():
+        size = sum(size for _, _, size in dropped)
+        values = [value for _, value, _ in dropped]
+        dropped.clear()
+        if freed_at_once(values):
+            if size >= RELEASE_BYTES:
+                trim_memory()
+        elif size >= RELEASE_BYTES and not release_after_children():
             release_memory()
 
     def peek(self, key: Hashable) -> Any:
@@ -174,8 +183,9 @@ class CachedStore(GraphStore):
         """Forget every cached value (after any write: lists, comparisons and views change)."""
         with self._lock:
             self._generation += 1
+            dropped = list(self._cache.values())
             self._cache.clear()
-            dropped, self._bytes = self._bytes, 0
+            self._bytes = 0
         self._released(dropped)
 
     # The protocol, reading through the cache.

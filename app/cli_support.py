@@ -225,16 +225,23 @@ class opened_store:
     def __enter__(self) -> Any:
         from app.datasource import open_data
 
-        # The command's process ends with the command, and what it imported lives until
-        # then: the collector need not walk it again. A full collection amid reading the
-        # data walked every imported module (a quarter of a cold `analyze --json`).
+        # What the command imported lives as long as it runs: the collector need not walk
+        # it again. A full collection amid reading the data walked every imported module (a
+        # quarter of a cold `analyze --json`). Thawed when the command is done, as a process
+        # that runs commands in turn (a test run) would otherwise never collect what was
+        # garbage at the freeze.
         gc.freeze()
-        self.store = open_data(self.source, self.said)
+        try:
+            self.store = open_data(self.source, self.said)
+        except BaseException:
+            gc.unfreeze()
+            raise
         return self.store
 
     def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
         from app.datasource import fit_hint
 
+        gc.unfreeze()
         self.store.close()
         neo4j = self.source.neo4j if self.source.uses_neo4j else None
         fit_hint(error, neo4j, self.source.db)

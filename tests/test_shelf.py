@@ -109,3 +109,32 @@ def test_a_foreign_file_read_from_the_cache_still_says_it_needs_a_mapping(
         said.append([line for line in result.stderr.splitlines() if line.startswith("notice:")])
     assert list(cache_dir.glob("*.pickle")), "the foreign file was kept in the cache"
     assert said[0] and said[0] == said[1]
+
+
+class _Cyclic:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize("data", [[], ["--data", "missing.yaml"]], ids=["read", "refused"])
+def test_a_command_run_in_process_leaves_the_collector_as_it_found_it(
+    cache_dir: Path, data: list[str]
+) -> None:
+    """A command freezes what it imported while it runs; left frozen, a process that runs
+    commands in turn would never collect what was garbage then (unclosed stores kept their
+    address space until none was left)."""
+    import gc
+    import weakref
+
+    garbage = _Cyclic()
+    watched = weakref.ref(garbage)
+    del garbage
+    gc.disable()
+    try:
+        result = CliRunner().invoke(cli, ["analyze", "--scenario", "nprz", *data, "--json"])
+        assert result.exit_code == (2 if data else 0), result.output
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert watched() is None
+    finally:
+        gc.enable()

@@ -121,3 +121,18 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_after_each_module() -> Iterator[None]:
+    """Collect each test module's garbage when it ends.
+
+    An embedded database reserves 8 TiB of address space until it is closed or collected,
+    so about fifteen left to the collector exhaust the process's (LadybugDB's "Mmap ...
+    failed"). Apps and servers that tests leave unclosed are such garbage, and the server
+    no longer makes a full collection whenever a child ends (app/child.py).
+    """
+    yield
+    import gc
+
+    gc.collect()

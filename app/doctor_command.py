@@ -45,8 +45,10 @@ def _scenarios(report: FolderReport) -> list[dict[str, Any]]:
         return []
     import ladybug
 
+    from graph.storage.embedded import open_database
+
     try:
-        db = ladybug.Database(report.db_file, read_only=True)
+        db = open_database(report.db_file, read_only=True)
     except Exception as exc:  # noqa: BLE001 - reported, never raised
         report.problems.append(f"the database cannot be opened read-only: {exc}")
         return []

@@ -121,28 +121,3 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("GOVGRAPH_CACHE_DIR", str(folder))
     return folder
-
-
-def _reserved_tib() -> float:
-    """The address space this process has reserved, in TiB (VmSize)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) / 2**30
-    return 0.0
-
-
-@pytest.fixture(autouse=True)
-def _collect_before_address_space_runs_out() -> Iterator[None]:
-    """Collect the garbage after a test once the reserved address space passes 40 TiB.
-
-    An embedded database reserves 8 TiB of address space until it is closed or collected,
-    and the process has 128 TiB: about fifteen apps or stores left to the collector by
-    tests exhaust it (LadybugDB's "Mmap ... failed"). Checking costs a read of
-    /proc/self/status; collecting after every test would cost minutes.
-    """
-    yield
-    if os.path.exists("/proc/self/status") and _reserved_tib() > 40:
-        import gc
-
-        gc.collect()

@@ -21,7 +21,13 @@ from graph.errors import (
 )
 from graph.model import Relation, Scenario
 from graph.storage import open_store
-from graph.storage.embedded import DB_FILE, EmbeddedStore, check_subset
+from graph.storage.embedded import (
+    DB_FILE,
+    MAX_DB_BYTES,
+    EmbeddedStore,
+    check_subset,
+    open_database,
+)
 from tests.test_store_conformance import random_scenario, small_scenario, wait_until_stopped
 
 
@@ -156,9 +162,31 @@ def test_loading_stops_at_the_first_failing_scenario(
     assert embedded.scenario_ids() == ["first"]
 
 
+def _reserved_bytes() -> int:
+    """The address space this process has reserved (VmSize)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmSize:"))
+    return int(line.split()[1]) * 1024
+
+
+def test_an_open_store_reserves_at_most_its_largest_size(tmp_path: Path) -> None:
+    """LadybugDB reserves 8 TiB per database unless told: sixteen open ones exhaust a
+    process's 128 TiB. Each store, in memory and in a folder, reserves the cap instead."""
+    before = _reserved_bytes()
+    stores = [EmbeddedStore(), EmbeddedStore(str(tmp_path / "folder"))]
+    try:
+        grown = _reserved_bytes() - before
+    finally:
+        for store in stores:
+            store.close()
+    # Beside the cap each database maps its buffer pool (most of the memory) and threads.
+    assert MAX_DB_BYTES < grown < len(stores) * (MAX_DB_BYTES + 2**36)
+    assert grown < 2**43  # the 8 TiB default for even one of them
+
+
 def test_ladybug_duplicate_key_copy_ends_the_transaction() -> None:
     """Regression guard for the sharp edge the store works around: keep it while pinned."""
-    conn = ladybug.Connection(ladybug.Database())
+    conn = ladybug.Connection(open_database(None))
     conn.execute("CREATE NODE TABLE T(id STRING, PRIMARY KEY (id))")
     conn.execute("CREATE (:T {id: 'kept'})")
     conn.execute("BEGIN TRANSACTION")
@@ -173,7 +201,7 @@ def test_ladybug_duplicate_key_copy_ends_the_transaction() -> None:
 
 def test_ladybug_rolled_back_copy_resurfaces_in_later_writes() -> None:
     """Regression guard: why the store refuses writes after a failed COPY (ladybug 0.22)."""
-    conn = ladybug.Connection(ladybug.Database())
+    conn = ladybug.Connection(open_database(None))
     conn.execute("CREATE NODE TABLE T(id STRING, name STRING, PRIMARY KEY (id))")
     conn.execute("CREATE REL TABLE E(FROM T TO T)")
 

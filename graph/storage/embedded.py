@@ -128,7 +128,7 @@ class EmbeddedStore(GraphStore):
         #: The crash-safe generations of a folder store (None in memory).
         self.folder = StoreFolder.open(path) if path else None
         try:
-            self._db = ladybug.Database(self.folder.db_file) if self.folder else ladybug.Database()
+            self._db = open_database(self.folder.db_file if self.folder else None)
             self._conn = ladybug.Connection(self._db)
             if self.folder and not self._has_schema():
                 with self._new_generation():  # a new folder, or one from an older govgraph
@@ -158,14 +158,14 @@ class EmbeddedStore(GraphStore):
             new_file = self.folder.begin()
             old = (self._db, self._conn, self._broken)
             try:
-                self._db = ladybug.Database(new_file)
+                self._db = open_database(new_file)
                 self._conn = ladybug.Connection(self._db)
                 yield
                 self._execute("CHECKPOINT")
                 self._conn.close()
                 self._db.close()  # flushed to disk before the pointer moves
                 self.folder.commit(new_file)
-                self._db = ladybug.Database(self.folder.db_file)
+                self._db = open_database(self.folder.db_file)
                 self._conn = ladybug.Connection(self._db)
             except BaseException:
                 self._close_quietly()
@@ -427,7 +427,7 @@ class EmbeddedStore(GraphStore):
                 return
             exported = os.path.join(folder, "export")
             self._execute(f"EXPORT DATABASE '{_quoted(exported)}' (format='parquet')")
-        copy = ladybug.Database(target)
+        copy = open_database(target)
         try:
             ladybug.Connection(copy).execute(f"IMPORT DATABASE '{_quoted(exported)}'")
         finally:
@@ -457,7 +457,23 @@ class EmbeddedStore(GraphStore):
 
 def open_read_only(folder: str) -> Any:
     """Open the database a :meth:`EmbeddedStore.snapshot` wrote into ``folder``, read-only."""
-    return ladybug.Database(os.path.join(folder, DB_FILE), read_only=True)
+    return open_database(os.path.join(folder, DB_FILE), read_only=True)
+
+
+#: The largest database file LadybugDB may grow to. Its buffer manager reserves this much
+#: address space for every open database (8 TiB by default), and a process has 128 TiB, so
+#: the default allows about fifteen databases open at once: a server with its query
+#: workers' snapshots, or a process that opens stores one after another and leaves some to
+#: the garbage collector, ran out ("Mmap ... failed"). 1 TiB is still a thousand times the
+#: size of a million relations. LadybugDB requires a power of two.
+MAX_DB_BYTES = 1 << 40
+
+
+def open_database(path: str | None, *, read_only: bool = False) -> Any:
+    """Open a LadybugDB database at ``path`` (in memory for None), reserving MAX_DB_BYTES."""
+    if path is None:
+        return ladybug.Database(max_db_size=MAX_DB_BYTES)
+    return ladybug.Database(path, read_only=read_only, max_db_size=MAX_DB_BYTES)
 
 
 class QueryAbandoned(Exception):

@@ -152,6 +152,40 @@ def test_saved_file_is_the_api_download_and_a_second_click_waits(
         assert path.read_bytes() == data
 
 
+def test_a_click_after_the_view_changed_saves_only_the_new_view(
+    browser: Any, server: str, gate: Gate, tmp_path: Path
+) -> None:
+    with recording_page(browser) as page:
+        open_explorer(page, server)
+        downloads: list[Any] = []
+        page.on("download", lambda d: downloads.append(d))
+        first = page.get_attribute('[data-export-format="graphml"]', "href")
+        choose_export(page, "graphml")
+        page.wait_for_selector(BAR, state="visible", timeout=30_000)
+        page.fill("#layer-max", "1")
+        page.dispatch_event("#layer-max", "change")  # as leaving the field does
+        page.wait_for_function(
+            "first => document.querySelector('[data-export-format=graphml]')"
+            ".getAttribute('href') !== first",
+            arg=first,
+            timeout=30_000,
+        )
+        second = page.get_attribute('[data-export-format="graphml"]', "href")
+        assert second and first and "layer_max=1" in second and second != first
+        with page.expect_download(timeout=120_000) as saved:
+            choose_export(page, "graphml")  # the view changed: this one is wanted
+            assert page.locator(BAR).count() == 1
+            gate.open()
+        page.wait_for_selector(BAR, state="detached", timeout=30_000)
+        page.wait_for_timeout(500)  # the first file, had it been saved, would be announced
+        assert gate.asked == ["graphml", "graphml"]
+        assert len(downloads) == 1
+        path = tmp_path / "saved"
+        saved.value.save_as(path)
+        assert path.read_bytes() == server_download(server + second)[0]
+        assert path.read_bytes() != server_download(server + first)[0]
+
+
 def test_an_error_answer_is_shown_and_nothing_is_saved(browser: Any, tmp_path: Path) -> None:
     with serving(DATA=[WEB_SCENARIO]) as server, recording_page(browser) as page:
         open_explorer(page, server)

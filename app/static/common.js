@@ -87,32 +87,44 @@
     return plain ? (plain[2] !== undefined ? plain[2] : plain[1].trim()) : null;
   }
 
-  const writing = new Set();
+  /* The download of each kind on its way: its URL and the means to abandon it. */
+  const writing = new Map();
 
   /* Download ``url`` through fetch so that the page can say something is happening: a bar
      ("Writing <what>… 3 s") in ``host`` while the server writes the file, then the file saved
-     under the server's name. Resolves false when a download of the same ``kind`` is still
-     running (a second click starts nothing); an error answer throws an ApiError, saves nothing. */
+     under the server's name. Resolves false when the same file is still on its way (a second
+     click starts nothing) or when a newer click of the same ``kind`` for another URL (the view
+     changed meanwhile) abandons it: only the file of the view now shown is saved. An error
+     answer throws an ApiError and saves nothing. */
   async function downloadWithProgress(url, what, host, kind) {
-    if (writing.has(kind)) return false;
-    writing.add(kind);
+    const running = writing.get(kind);
+    if (running && running.url === url) return false;
+    if (running) running.controller.abort();
+    const job = { url, controller: new AbortController() };
+    writing.set(kind, job);
     const label = "Writing " + what;
     const bar = progressBar("gg-download-" + kind, host, label);
     const text = bar.querySelector(".job-progress-text");
+    text.textContent = label + "…";
     const started = Date.now();
     const tick = setInterval(() => {
-      text.textContent = label + "… " + Math.round((Date.now() - started) / 1000) + " s";
+      if (writing.get(kind) === job) text.textContent = label + "… " + Math.round((Date.now() - started) / 1000) + " s";
     }, 1000);
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: job.controller.signal });
       if (!response.ok) await parseResponse(response); // throws the answer's ApiError
       const blob = await response.blob();
       download(blob, dispositionName(response.headers.get("Content-Disposition")) || "download");
       return true;
+    } catch (err) {
+      if (job.controller.signal.aborted) return false; // a newer click took its place
+      throw err;
     } finally {
       clearInterval(tick);
-      bar.remove();
-      writing.delete(kind);
+      if (writing.get(kind) === job) {
+        bar.remove();
+        writing.delete(kind);
+      }
     }
   }
 

@@ -12,10 +12,9 @@ What the parent still does is kept small, since any of it holds the interpreter:
   so neither process's garbage collector walks the inherited objects: in the child that
   would copy every page of the parent's heap, in the parent it is a pause of a second or
   more on a large heap with the child still running.
-  Thawing collects the whole heap once, to free what died while it was frozen; on a large
-  heap that is a pause (0.3 s for a 100k-relation scenario and its graph on an idle
-  machine), so what the view cache drops is freed without the collector where it can be
-  (:func:`app.memory.freed_at_once`).
+  Thawing collects the whole heap only when something large was dropped meanwhile
+  (:func:`release_after_children`): a full collection of a large heap is itself a pause
+  (0.3 s for a 100k-relation scenario and its graph on an idle machine).
 - The child runs at a lower priority (:data:`CHILD_NICENESS`), so on a busy machine the
   server keeps a core for its requests.
 - A large result is best sent as :class:`Encoded`: the child encodes the JSON body and the
@@ -53,6 +52,8 @@ CHILD_NICENESS = 10
 
 _freeze_lock = threading.Lock()
 _children = 0
+#: Something large was dropped while the heap was frozen: the thaw is to collect it.
+_dropped_while_frozen = False
 #: True in a child: work it asks to run in a child runs in it, since forking again gains
 #: nothing and the copied ``_freeze_lock`` may have been held by a thread that is not here.
 _in_a_child = False
@@ -129,22 +130,29 @@ def _started_frozen(child: Any) -> None:
 
 
 def release_after_children() -> bool:
-    """Return True when children are running, so what was just dropped is collected when
-    the last one ends (frozen, the collector cannot see it); False when the caller is to
-    release it now (:func:`app.memory.release_memory`)."""
+    """Say that something large was just dropped; return True when children are running, so
+    its memory is released when the last one ends (frozen, the collector cannot see it),
+    False when the caller is to release it now (:func:`app.memory.release_memory`)."""
+    global _dropped_while_frozen
     with _freeze_lock:
+        if _children:
+            _dropped_while_frozen = True
         return _children > 0
 
 
 def _thaw() -> None:
     """Let the garbage collector see the heap again once the last child has ended, and free
-    what became garbage meanwhile (unfrozen, it would wait for a rare full collection)."""
-    global _children
+    what large value was dropped meanwhile (unfrozen, it would wait for a rare full
+    collection). With nothing dropped, no full collection: it would be a pause for nothing."""
+    global _children, _dropped_while_frozen
+    collect = False
     with _freeze_lock:
         _children -= 1
         if _children == 0:
             gc.unfreeze()
-            release_memory()
+            collect, _dropped_while_frozen = _dropped_while_frozen, False
+    if collect:
+        release_memory()
 
 
 def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

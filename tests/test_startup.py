@@ -363,6 +363,12 @@ def test_what_the_cache_dropped_while_the_heap_was_frozen_is_freed_when_the_chil
     assert dropped() is None
 
 
+def test_a_child_that_ends_with_nothing_dropped_makes_no_full_collection() -> None:
+    """A full collection of a large heap is a pause of the whole server: only worth it when
+    something large waits to be freed."""
+    assert 2 not in _while_a_child_is_frozen(lambda: None)
+
+
 class _Cyclic:
     """A value that refers to itself, other than a graph (whose cycles the cache breaks)."""
 

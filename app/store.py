@@ -26,9 +26,19 @@ from graph.model import Scenario
 from graph.storage import GraphStore, ScenarioSummary, open_store
 from graph.storage.base import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Progress, QueryResult
 
-__all__ = ["init_app", "get_store", "CachedStore", "StillComputing", "open_configured", "EXTENSION"]
+__all__ = [
+    "init_app",
+    "close_app",
+    "get_store",
+    "CachedStore",
+    "StillComputing",
+    "open_configured",
+    "EXTENSION",
+]
 
 EXTENSION = "govgraph.store"
+#: Where the app keeps the finalizer that closes its store (once, whoever calls it first).
+CLOSER = "govgraph.store.close"
 #: How often /healthz really asks the store whether it is alive, in seconds.
 PING_INTERVAL = 2.0
 #: Values of at least this many bytes (estimated) dropped from the cache have their memory
@@ -306,7 +316,8 @@ def open_configured(config: Mapping[str, Any]) -> GraphStore:
 def init_app(app: Flask, store: GraphStore | None = None) -> None:
     """Open the store (or adopt ``store``), check it answers, and attach it to ``app``.
 
-    The store is closed when the app is garbage-collected or the process exits.
+    The store is closed by :func:`close_app`, or when the app is garbage-collected or the
+    process exits.
     """
     store = store if store is not None else open_configured(app.config)
     try:
@@ -320,7 +331,15 @@ def init_app(app: Flask, store: GraphStore | None = None) -> None:
     app.extensions[EXTENSION] = CachedStore(
         store, ttl=ttl, entries=entries, queries=queries, max_bytes=limit
     )
-    weakref.finalize(app, store.close)
+    app.extensions[CLOSER] = weakref.finalize(app, store.close)
+
+
+def close_app(app: Flask) -> None:
+    """Close ``app``'s store now rather than when the app is collected: an embedded database
+    holds its file lock and its reserved address space until then."""
+    closer = app.extensions.get(CLOSER)
+    if closer is not None:
+        closer()
 
 
 def get_store() -> CachedStore:

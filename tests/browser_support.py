@@ -68,9 +68,16 @@ def served(app: Any) -> Iterator[str]:
 
 @contextmanager
 def serving(scenarios: Iterable[Scenario] | None = None, **config: Any) -> Iterator[str]:
-    """:func:`served` of :func:`govgraph_app`: the usual module-scoped server of a test."""
-    with served(govgraph_app(scenarios, **config)) as url:
-        yield url
+    """:func:`served` of :func:`govgraph_app`: the usual module-scoped server of a test. Its
+    store is closed when the test is done with it."""
+    from app.store import close_app
+
+    app = govgraph_app(scenarios, **config)
+    try:
+        with served(app) as url:
+            yield url
+    finally:
+        close_app(app)
 
 
 @contextmanager

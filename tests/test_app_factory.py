@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import SECURITY_HEADERS, create_app, settings
-from app.store import CachedStore, get_store
+from app.store import CachedStore, close_app, get_store
 from graph.errors import StoreUnavailable, ValidationFailed
 from graph.formats import load_paths
 from graph.storage import open_store
@@ -96,6 +96,21 @@ def test_the_store_lives_in_extensions_and_closes_with_the_app():
     del app, store
     gc.collect()
     assert closed == [True]
+
+
+def test_close_app_closes_the_store_once_at_once():
+    inner = open_store(None)
+    inner.load(load_paths([TINY]))
+    closed = []
+    original_close = inner.close
+    inner.close = lambda: (closed.append(True), original_close())  # type: ignore[method-assign]
+    app = create_app({"TESTING": True, "STORE": inner})
+    close_app(app)
+    assert closed == [True]  # without waiting for the app to be collected
+    close_app(app)
+    del app
+    gc.collect()
+    assert closed == [True]  # and never twice
 
 
 def test_cache_is_invalidated_by_writes(app):

@@ -6,6 +6,7 @@ import gc
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,13 +83,18 @@ def test_unreachable_neo4j_fails_at_boot():
         create_app({"TESTING": True, "NEO4J_URI": "bolt://127.0.0.1:9"})
 
 
-def test_the_store_lives_in_extensions_and_closes_with_the_app():
+def _app_counting_closes() -> tuple[Any, Any, list[bool]]:
+    """An app on an embedded store holding web-tiny, the store, and its list of closes."""
     inner = open_store(None)
     inner.load(load_paths([TINY]))
-    closed = []
+    closed: list[bool] = []
     original_close = inner.close
     inner.close = lambda: (closed.append(True), original_close())  # type: ignore[method-assign]
-    app = create_app({"TESTING": True, "STORE": inner})
+    return create_app({"TESTING": True, "STORE": inner}), inner, closed
+
+
+def test_the_store_lives_in_extensions_and_closes_with_the_app():
+    app, inner, closed = _app_counting_closes()
     with app.app_context():
         store = get_store()
         assert isinstance(store, CachedStore) and store.inner is inner
@@ -99,12 +105,7 @@ def test_the_store_lives_in_extensions_and_closes_with_the_app():
 
 
 def test_close_app_closes_the_store_once_at_once():
-    inner = open_store(None)
-    inner.load(load_paths([TINY]))
-    closed = []
-    original_close = inner.close
-    inner.close = lambda: (closed.append(True), original_close())  # type: ignore[method-assign]
-    app = create_app({"TESTING": True, "STORE": inner})
+    app, _, closed = _app_counting_closes()
     close_app(app)
     assert closed == [True]  # without waiting for the app to be collected
     close_app(app)

@@ -1,8 +1,9 @@
 """The explorer in a small window (1024x768) and in dark mode, in real headless Chromium.
 
-What an analyst sees: a toolbar of one row that leaves the network most of the window, every
-toolbar control reachable from the keyboard, a highlighted path not hidden under the details
-panel that opens over the network, and the kinds' symbols visible on the dark chrome.
+What an analyst sees: a toolbar of one row, with the scenario's title in full, that leaves the
+network most of the window, every toolbar control reachable from the keyboard, a highlighted
+path not hidden under the details panel that opens over the network, and the kinds' symbols
+visible on the dark chrome.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def test_toolbar_is_one_row_and_leaves_the_network_the_window(page, server, path
     window_height = page.viewport_size["height"]
     network = rect(page, "#network")
     assert network["height"] >= 0.7 * window_height, network
+    # Which scenario this is comes first: the counts beside the title give way before it.
+    cut = page.evaluate("(h => h.scrollWidth - h.clientWidth)(document.querySelector('h1'))")
+    assert cut <= 0, page.inner_text("#scenario-title")
 
 
 def test_every_toolbar_control_is_reachable_from_the_keyboard(page, server):  # noqa: F811

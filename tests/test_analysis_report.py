@@ -182,3 +182,28 @@ def test_analyze_accepts_a_bare_graph_without_vocabulary():
     G = nx.MultiDiGraph()
     G.add_edge("a", "b", key="r1", type="STEERS")
     assert analyze(G, scenario_id="bare")["scenario"] == "bare"
+
+
+def _figure(text: str) -> float:
+    """The number in a summary cell as written: '24 %', '0.41', '+32 points', '−6.3 points'."""
+    return float(text.split()[0].rstrip("%").replace("−", "-").replace("±", ""))
+
+
+def test_each_change_in_the_bundled_comparisons_is_the_difference_of_the_figures_shown():
+    """A reader checks a row by subtracting its two figures: the change written beside them
+    must be that difference, not the unrounded one ('24 %' to '56 %' is '+32 points')."""
+    loaded = {s.id: s for s in load_paths(bundled_paths())}
+    checked = 0
+    for a_id, b_id in [("nplv-2022", "wijkaanpak-manifest"), ("nplv-2022", "nprz")]:
+        rows = compare(to_networkx(loaded[a_id]), to_networkx(loaded[b_id]))["summary"]
+        for row in rows:
+            if row["delta"] is None or "undefined" in (row["a_text"], row["b_text"]):
+                continue
+            shown = _figure(row["b_text"]) - _figure(row["a_text"])
+            written = _figure(row["delta_text"])
+            if shown:
+                assert written == pytest.approx(shown), row
+            else:  # both round to the same figure: the change is written, smaller than a step
+                assert (written != 0) == (row["delta"] != 0), row
+            checked += 1
+    assert checked >= 30

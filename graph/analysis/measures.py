@@ -39,23 +39,45 @@ class Measure:
             return decimal(value)
         return str(value)
 
-    def say_delta(self, delta: Any) -> str:
-        """Return a change with its sign: +3, −0.10, +33 points; '±0' when unchanged."""
+    def say_delta(self, delta: Any, a: Any = None, b: Any = None) -> str:
+        """Return a change with its sign: +3, −0.10, +33 points; '±0' when unchanged.
+
+        Given the two values, the change is the difference of the figures shown for them, so
+        a reader who subtracts "24 %" from "56 %" finds the "+32 points" written beside them
+        (the unrounded change is 31.5). Where both round to the same figure the change is
+        written with one more decimal, never as none.
+
+        Examples
+        --------
+        >>> share = Measure("m", "share", "more", "less", "share")
+        >>> share.say_delta(0.315, 0.241, 0.556), share.say_delta(0.315)
+        ('+32 points', '+32 points')
+        >>> share.say_delta(0.003, 0.241, 0.244), share.say_delta(-0.063, 0.063, 0.0)
+        ('+0.3 points', '−6.3 points')
+        >>> mean = Measure("m", "mean", "more", "less", "decimal")
+        >>> mean.say_delta(0.052, 0.354, 0.406), mean.say_delta(0.003, 0.351, 0.354)
+        ('+0.06', '+0.003')
+        """
         if delta is None:
             return "–"
         if not delta:
             return "±0"
         sign = "+" if delta > 0 else "−"
-        size = abs(delta)
+        if self.style == "count":
+            return f"{sign}{abs(delta)}"
+        shown = self._shown_difference(a, b)
         if self.style == "share":
-            points = size * 100
-            text = (
-                f"{points:.1f}"
-                if points < 10 and round(points, 1) != round(points)
-                else f"{round(points)}"
-            )
-            return f"{sign}{text} points"
-        return f"{sign}{decimal(size) if self.style == 'decimal' else size}"
+            return f"{sign}{_points(abs(shown) if shown else abs(delta) * 100, bool(shown))} points"
+        if shown:
+            return f"{sign}{decimal(abs(shown))}"
+        return f"{sign}{abs(delta):.3f}"
+
+    def _shown_difference(self, a: Any, b: Any) -> float:
+        """B's figure minus A's, as :meth:`say` writes them (0.0 when either is missing)."""
+        if a is None or b is None:
+            return 0.0
+        shown_a, shown_b = (float(self.say(v).rstrip(" %")) for v in (a, b))
+        return round(shown_b - shown_a, 6)
 
     def direction(self, delta: Any) -> str:
         """Return what the change means, by the measure's declared meaning."""
@@ -64,6 +86,16 @@ class Measure:
         if not delta:
             return "no change"
         return self.more if delta > 0 else self.less
+
+
+def _points(points: float, shown: bool) -> str:
+    """Percentage points as written: whole unless a decimal is needed (below 10, or where the
+    figures shown differ by one), and never written as zero."""
+    if shown:
+        return str(round(points)) if round(points, 1) == round(points) else f"{points:.1f}"
+    if points >= 10 or round(points, 1) == round(points) != 0:
+        return str(round(points))
+    return f"{points:.1f}" if points >= 0.05 else f"{points:.2f}"
 
 
 #: The summary's measures, in the order a reader asks about them.
@@ -78,7 +110,7 @@ MEASURES: tuple[Measure, ...] = (
             "more decisive say for professionals", "less decisive say for professionals", "share"),
     Measure("steering_depth", "Steering depth (layers of control)",
             "more layers of control", "fewer layers of control"),
-    Measure("counts.control_arcs", "Control relations", "more top-down control",
+    Measure("counts.control_arcs", "Relations carrying control", "more top-down control",
             "less top-down control"),
     Measure("counts.deciders", "Deciders (actors that control another)",
             "more actors who decide", "fewer actors who decide"),
@@ -132,7 +164,7 @@ def summary(metrics: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "delta": delta,
                 "a_text": m.say(a),
                 "b_text": m.say(b),
-                "delta_text": m.say_delta(delta),
+                "delta_text": m.say_delta(delta, a, b),
                 "direction": m.direction(delta),
             }
         )

@@ -27,7 +27,10 @@ PATH = "/scenarios/nplv-2022?aggregate=0&as_of=2022-07-04&hl=path:min-bzk,bewone
 OFFLINE = "offline:"
 #: (file name, path, selector that says the page is drawn, optional action[, window size])
 SHOTS = [
-    ("index.png", "/", ".scenario-card", None),
+    *[
+        (f"index{suffix}.png", "/", '#scenario-list[data-ready="1"]', None, size)
+        for suffix, size in (("", LARGE), ("-1024", SMALL))
+    ],
     # The explorer's map: the overview nplv-2022 opens as, every actor in its layer, and the
     # neighbourhood of the ministry, at both window sizes.
     *[

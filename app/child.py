@@ -23,19 +23,33 @@ What the parent still does is kept small, since any of it holds the interpreter:
   interpreter).
 
 The function must not take locks other threads may hold at the moment of the fork (the
-store's cache lock, for one): give it the data it needs, computed beforehand. Where the
-platform cannot fork, the function runs in the calling thread.
+store's cache lock, for one): give it the data it needs, computed beforehand. One such lock
+is hidden: on Python 3.11 every ``functools.cached_property`` (networkx's ``G.adj``,
+``G.edges``, ...) holds one lock for all instances while it computes, so a fork while a
+request thread first touched ``G.edges`` of any graph left the child waiting on it forever.
+The child gives those properties fresh locks before it computes. Another is a module a
+request thread is importing for the first time: the child would wait for that import to
+finish, in a thread it does not have, so the fork waits (up to :data:`IMPORT_WAIT_S`) until no
+other thread is inside an import. And the parent gives up on a child that has used no
+processor time for :data:`STUCK_AFTER_S` seconds (some other lock held at the fork), with an
+error that says to try again. Where the platform cannot fork,
+the function runs in the calling thread.
 """
 
 from __future__ import annotations
 
+import _imp
 import gc
+import importlib._bootstrap
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, TypeVar
 
 from app.memory import release_memory
@@ -49,6 +63,13 @@ T = TypeVar("T")
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 #: How much lower the child's scheduling priority is than the server's (``nice``).
 CHILD_NICENESS = 10
+#: A child that used no processor time for this long is waiting on a lock it inherited held
+#: (a computing child, even at its low priority, gets some of a core every few seconds).
+STUCK_AFTER_S = 20.0
+#: How often the parent looks whether a silent child still computes.
+_CHECK_EVERY_S = 1.0
+#: How long a fork waits for other threads' imports to finish before it forks anyway.
+IMPORT_WAIT_S = 5.0
 
 _freeze_lock = threading.Lock()
 _children = 0
@@ -71,6 +92,7 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     if not CAN_FORK or _in_a_child:
         return function(*args)
     context = multiprocessing.get_context("fork")
+    _cached_properties()  # listed here, so the child only renews their locks
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_run, args=(send, function, args), daemon=True)
     try:
@@ -81,6 +103,7 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     finally:
         send.close()
     try:
+        _wait_for_answer(receive, child)
         kind, value = receive.recv()
     except EOFError:
         raise GraphError(
@@ -96,6 +119,66 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
         raise value
     result: T = value
     return result
+
+
+def _wait_for_answer(receive: Any, child: Any) -> None:
+    """Return once the child's answer (or its end) is in the pipe; kill a child that has used
+    no processor time for STUCK_AFTER_S seconds and raise a GraphError."""
+    used, since = _processor_time(child.pid), time.monotonic()
+    while not receive.poll(_CHECK_EVERY_S):
+        now_used = _processor_time(child.pid)
+        if now_used is None or now_used != used:
+            used, since = now_used, time.monotonic()
+        elif time.monotonic() - since >= STUCK_AFTER_S:
+            child.kill()
+            raise GraphError(
+                f"the computation stopped: its process used no processor time for "
+                f"{STUCK_AFTER_S:g} s",
+                code="computation-failed",
+                hint="Try again; the next attempt starts a new process.",
+            )
+
+
+def _processor_time(pid: int | None) -> int | None:
+    """The processor time (clock ticks, user and system) process ``pid`` has used, or None
+    where /proc does not tell (then a child is never judged stuck)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])  # utime and stime: fields 14 and 15 of stat
+
+
+#: The cached properties of the loaded classes, and how many modules were loaded when they
+#: were listed (a new module may bring new classes).
+_properties: tuple[int, list[cached_property[Any]]] = (-1, [])
+
+
+def _cached_properties() -> list[cached_property[Any]]:
+    """Every ``functools.cached_property`` of the loaded classes that has a lock (Python
+    3.11): listed in the parent, so a child only gives each a fresh lock."""
+    global _properties
+    if sys.version_info >= (3, 12):
+        return []
+    modules = len(sys.modules)
+    if _properties[0] != modules:
+        found, seen, stack = [], set(), [object]
+        while stack:
+            for cls in type.__subclasses__(stack.pop()):
+                if cls not in seen:
+                    seen.add(cls)
+                    stack.append(cls)
+                    found += [v for v in vars(cls).values() if isinstance(v, cached_property)]
+        _properties = (modules, [p for p in found if hasattr(p, "lock")])
+    return _properties[1]
+
+
+def _unlock_cached_properties() -> None:
+    """In the child: a fresh lock for each cached property, whose parent lock a thread that
+    does not exist here may have held at the fork."""
+    for prop in _properties[1]:
+        prop.lock = threading.RLock()  # type: ignore[attr-defined]
 
 
 def in_a_child() -> bool:
@@ -121,12 +204,40 @@ def _started_frozen(child: Any) -> None:
                 warnings.filterwarnings(
                     "ignore", "This process .* is multi-threaded", DeprecationWarning
                 )
-                child.start()
+                _between_imports(child.start)
         except BaseException:
             _children -= 1
             if _children == 0:
                 gc.unfreeze()
             raise
+
+
+def _between_imports(fork: Callable[[], None]) -> None:
+    """Call ``fork`` while no other thread is inside an import. Holding the interpreter's
+    import lock stops a new import from starting; one under way is let finish first (up to
+    IMPORT_WAIT_S), since its module would stay half made in the child."""
+    deadline = time.monotonic() + IMPORT_WAIT_S
+    while True:
+        _imp.acquire_lock()
+        try:
+            if not _importing_elsewhere() or time.monotonic() > deadline:
+                fork()
+                return
+        finally:
+            _imp.release_lock()
+        time.sleep(0.002)
+
+
+def _importing_elsewhere() -> bool:
+    """Whether a thread other than this one holds a module's import lock (importlib's own
+    bookkeeping; where a Python keeps none, nothing is seen as under way)."""
+    locks = getattr(importlib._bootstrap, "_module_locks", {})
+    me = threading.get_ident()
+    for ref in list(locks.values()):
+        lock = ref()
+        if lock is not None and getattr(lock, "count", 0) and getattr(lock, "owner", me) != me:
+            return True
+    return False
 
 
 def release_after_children() -> bool:
@@ -160,6 +271,11 @@ def _run(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None
     workers and files are the parent's to close)."""
     global _in_a_child
     _in_a_child = True
+    _unlock_cached_properties()
+    try:
+        _imp.release_lock()  # the fork was made holding it (:func:`_between_imports`)
+    except RuntimeError:  # not held here
+        pass
     try:
         os.nice(CHILD_NICENESS)
     except OSError:  # not allowed here: compute at the server's priority

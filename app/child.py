@@ -32,8 +32,8 @@ request thread is importing for the first time: the child would wait for that im
 finish, in a thread it does not have, so the fork waits (up to :data:`IMPORT_WAIT_S`) until no
 other thread is inside an import. And the parent gives up on a child that has used no
 processor time for :data:`STUCK_AFTER_S` seconds (some other lock held at the fork), with an
-error that says to try again. Where the platform cannot fork,
-the function runs in the calling thread.
+error that says to try again. Where the platform cannot fork, the function runs in the
+calling thread.
 """
 
 from __future__ import annotations

@@ -14,20 +14,19 @@
   const pending = [];
 
   function card(s) {
-    const id = encodeURIComponent(s.id);
     const paragraphs = String(s.description || "").split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
     const findings = el("ul", { class: "card-findings", "aria-label": "Findings" });
     const node = el("article", { class: "card scenario-card", dataset: { scenario: s.id } },
-      el("h3", {}, el("a", { href: "/scenarios/" + id }, s.title || s.id)),
+      el("h3", {}, el("a", { href: s.links.explorer }, s.title || s.id)),
       el("p", { class: "meta" }, el("code", {}, s.id), s.date ? " · " + s.date : "",
         " · " + count(s.actors) + " actors · " + count(s.relations) + " relations",
         el("span", { class: "muted", title: "Every fact of the scenario, whatever its date; a view shows those of one date" }, " (all dates)")),
       findings,
       description(paragraphs),
       el("p", { class: "links" },
-        el("a", { class: "button small primary", href: "/scenarios/" + id }, "Explore"),
-        el("a", { class: "button small", href: "/scenarios/" + id + "/analysis" }, "Analysis"),
-        el("a", { class: "button small", href: "/api/scenarios/" + id + "/graph", type: "application/json" }, "JSON")));
+        el("a", { class: "button small primary", href: s.links.explorer }, "Explore"),
+        el("a", { class: "button small", href: s.links.dashboard }, "Analysis"),
+        el("a", { class: "button small", href: s.links.graph, type: "application/json" }, "JSON")));
     if (s.relations <= FINDINGS_UP_TO_RELATIONS) pending.push(showFindings(findings, s));
     else findings.replaceChildren(more(s, "Its findings are on the analysis page →"));
     return node;
@@ -51,7 +50,7 @@
   }
 
   function more(s, label) {
-    return el("li", { class: "more" }, el("a", { href: "/scenarios/" + encodeURIComponent(s.id) + "/analysis" }, label));
+    return el("li", { class: "more" }, el("a", { href: s.links.dashboard }, label));
   }
 
   /* Without waiting for a computation: a scenario still being analysed (202) or one that
